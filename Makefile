@@ -1,0 +1,32 @@
+# journeymap — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export JOURNEYMAP_STORE ?= sqlite:///journeymap.db
+
+.PHONY: demo test lint unit install clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "journeymap needs Python 3.11+"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -U pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/journeymap demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check journeymap api tests benchmarks
+	$(VENV)/bin/mypy --strict journeymap api
+
+unit: $(STAMP)
+	$(PY) -m pytest
+
+test: lint unit
+
+clean:
+	rm -rf $(VENV) journeymap.db journeymap.db-* .pytest_cache .mypy_cache .ruff_cache

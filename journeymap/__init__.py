@@ -1,0 +1,3 @@
+"""journeymap: customer-journey and touchpoint modelling engine."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,76 @@
+"""The ``journeymap`` command: a thin Typer adapter over the library.
+
+Errors are mapped to exit codes here and nowhere else (``EXIT_CODES``); no
+traceback reaches the user unless ``JOURNEYMAP_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from journeymap.errors import (
+    AnalysisError,
+    InvalidInput,
+    InvalidJourney,
+    JourneymapError,
+    LimitExceeded,
+    NotFound,
+    PreconditionRequired,
+    StoreUnavailable,
+    VersionConflict,
+)
+
+app = typer.Typer(
+    name="journeymap",
+    help="Customer-journey and touchpoint modelling: validate, store, analyse, export.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+EXIT_CODES: dict[type[JourneymapError], int] = {
+    InvalidJourney: 2,
+    InvalidInput: 2,
+    LimitExceeded: 2,
+    AnalysisError: 3,
+    NotFound: 4,
+    VersionConflict: 5,
+    PreconditionRequired: 5,
+    StoreUnavailable: 6,
+}
+INTERNAL_ERROR = 70
+
+
+def exit_code(error: JourneymapError) -> int:
+    """The exit code for an error: the nearest class in ``EXIT_CODES``."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1
+
+
+def _register() -> None:
+    from journeymap.cli import journeys
+
+    journeys.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register()
+    try:
+        app()
+    except JourneymapError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        sys.exit(exit_code(error))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        if os.environ.get("JOURNEYMAP_DEBUG"):
+            raise
+        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("(set JOURNEYMAP_DEBUG=1 for the traceback and please report it)", file=sys.stderr)
+        sys.exit(INTERNAL_ERROR)

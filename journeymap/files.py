@@ -1,0 +1,67 @@
+"""Reading and writing journey files (YAML or JSON, one schema)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from journeymap.errors import InvalidInput, InvalidJourney, Problem
+from journeymap.model import Journey, journey_document, parse_journey
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+Format = Literal["yaml", "json"]
+
+
+def read_document(path: Path) -> Any:
+    """Decode a YAML or JSON file; decoding failures become ``InvalidJourney``."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder, not a journey file")
+    if size > MAX_FILE_BYTES:
+        raise InvalidInput(f"{path}: {size} bytes is over the {MAX_FILE_BYTES} byte limit")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem("", "encoding", f"not UTF-8 text (byte {exc.start})")
+        raise InvalidJourney([problem], str(path)) from None
+    return decode_text(text, str(path))
+
+
+def decode_text(text: str, source: str | None = None) -> Any:
+    """Decode YAML (JSON is YAML too) with errors that name the line."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InvalidJourney([Problem(where, "syntax", str(exc.problem))], source) from None
+    except yaml.YAMLError as exc:
+        raise InvalidJourney([Problem("", "syntax", str(exc))], source) from None
+    except RecursionError:
+        raise InvalidJourney([Problem("", "syntax", "nested too deeply")], source) from None
+
+
+def load_journey(path: str | Path) -> Journey:
+    """Read and validate a journey file.
+
+    Raises ``InvalidJourney`` listing every problem, or ``InvalidInput`` when the
+    file cannot be read at all.
+    """
+    path = Path(path)
+    return parse_journey(read_document(path), str(path))
+
+
+def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
+    """The journey file text in YAML or JSON."""
+    doc = journey_document(journey)
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,373 @@
+"""Pydantic v2 models of the journey file (DESIGN.md §2) and its validation.
+
+Validation runs in two passes and reports *every* problem of a pass at once:
+first the shape (types, required fields, id syntax, ranges), then, when the
+shape is sound, the graph rules (unique ids, known references, shares, ways
+in and out). Each problem names its rule and its place, e.g.
+``transitions[3].to: unknown id 'pikcup' [unknown-node]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from journeymap.errors import InvalidJourney, Problem
+
+ENTRY = "entry"
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+SHARE_TOLERANCE = 1e-6
+
+Slug = Annotated[str, Field(pattern=ID_PATTERN)]
+Score = Annotated[float, Field(allow_inf_nan=False)]
+Phase = Literal["pre_sale", "sale", "after_sale"]
+PHASES: tuple[Phase, ...] = ("pre_sale", "sale", "after_sale")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Scale(_Strict):
+    min: Score = 0.0
+    max: Score = 10.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.min < self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class Stage(_Strict):
+    id: Slug
+    name: str
+    phase: Phase
+    description: str | None = None
+
+
+class Touchpoint(_Strict):
+    id: Slug
+    name: str
+    stage: Slug
+    channel: str | None = None
+    owner: str | None = None
+    description: str | None = None
+    experience: Score
+    expectation: Score | None = None
+    importance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    ideal: Score | None = None
+    responses: Annotated[int, Field(ge=0)] | None = None
+
+    @property
+    def expected(self) -> float:
+        """The expectation, defaulting to the experience (satisfaction 0)."""
+        return self.experience if self.expectation is None else self.expectation
+
+    @property
+    def weight(self) -> float:
+        """The importance, defaulting to 1."""
+        return 1.0 if self.importance is None else self.importance
+
+
+class Outcome(_Strict):
+    id: Slug
+    name: str
+    kind: Literal["success", "failure"]
+    description: str | None = None
+
+
+class Transition(_Strict):
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    customers: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _one_weight(self) -> Transition:
+        if (self.customers is None) == (self.share is None):
+            raise ValueError("give exactly one of 'customers' or 'share'")
+        return self
+
+    @property
+    def weight(self) -> float:
+        value = self.customers if self.customers is not None else self.share
+        assert value is not None
+        return value
+
+
+class Journey(_Strict):
+    id: Slug
+    name: str
+    description: str | None = None
+    scale: Scale | None = None
+    entrants: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    stages: list[Stage] = Field(min_length=1)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(min_length=1)
+    transitions: list[Transition] = Field(min_length=1)
+
+    @property
+    def effective_entrants(self) -> float:
+        """``entrants`` if given, else customers leaving ``entry``, else 1."""
+        if self.entrants is not None:
+            return self.entrants
+        counted = [t.customers for t in self.transitions if t.source == ENTRY]
+        total = sum(c for c in counted if c is not None)
+        return total if total > 0 else 1.0
+
+    def touchpoint(self, tid: str) -> Touchpoint:
+        for tp in self.touchpoints:
+            if tp.id == tid:
+                return tp
+        raise KeyError(tid)
+
+    def outcome_kinds(self) -> dict[str, str]:
+        return {o.id: o.kind for o in self.outcomes}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def parse_journey(data: Any, source: str | None = None) -> Journey:
+    """Validate a decoded journey document; raise ``InvalidJourney`` with every problem.
+
+    >>> doc = {"id": "tiny", "name": "Tiny", "stages": [{"id": "s", "name": "S",
+    ...   "phase": "sale"}], "touchpoints": [{"id": "a", "name": "A", "stage": "s",
+    ...   "experience": 5}], "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+    ...   "transitions": [{"from": "entry", "to": "a", "share": 1},
+    ...                   {"from": "a", "to": "ok", "share": 1}]}
+    >>> parse_journey(doc).touchpoints[0].expected
+    5.0
+    """
+    if not isinstance(data, Mapping):
+        kind = type(data).__name__
+        raise InvalidJourney([Problem("", "document", f"expected a mapping, got {kind}")], source)
+    try:
+        journey = Journey.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidJourney(_shape_problems(exc), source) from None
+    except RecursionError:
+        raise InvalidJourney([Problem("", "document", "nested too deeply")], source) from None
+    problems = graph_problems(journey)
+    if problems:
+        raise InvalidJourney(problems, source)
+    return journey
+
+
+def _shape_problems(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        rule = "id-syntax" if err["type"] == "string_pattern_mismatch" else err["type"]
+        message = err["msg"]
+        if rule == "id-syntax":
+            message = f"{err['input']!r} is not an id (lowercase letters, digits, '_' or '-')"
+        elif rule == "extra_forbidden":
+            rule, message = "unknown-field", "unknown field"
+        elif rule == "missing":
+            rule, message = "required", "field required"
+        problems.append(Problem(loc, rule, message))
+    return problems
+
+
+def graph_problems(journey: Journey) -> list[Problem]:
+    """Every graph rule of DESIGN.md §2 that ``journey`` breaks (empty when valid)."""
+    problems: list[Problem] = []
+    problems += _id_problems(journey)
+    problems += _score_problems(journey)
+    problems += _transition_problems(journey)
+    if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
+        problems += _flow_problems(journey)
+    return problems
+
+
+def _id_problems(journey: Journey) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {}
+    groups: list[tuple[str, Iterable[Stage | Touchpoint | Outcome]]] = [
+        ("stages", journey.stages),
+        ("touchpoints", journey.touchpoints),
+        ("outcomes", journey.outcomes),
+    ]
+    for group, items in groups:
+        for i, item in enumerate(items):
+            loc = f"{group}[{i}].id"
+            if item.id == ENTRY:
+                problems.append(Problem(loc, "reserved-id", "'entry' is reserved for the start"))
+            elif item.id in seen:
+                problems.append(
+                    Problem(loc, "duplicate-id", f"id '{item.id}' is already used at {seen[item.id]}")
+                )
+            else:
+                seen[item.id] = loc
+    stage_ids = {s.id for s in journey.stages}
+    for i, tp in enumerate(journey.touchpoints):
+        if tp.stage not in stage_ids:
+            problems.append(
+                Problem(f"touchpoints[{i}].stage", "unknown-stage", f"unknown stage '{tp.stage}'")
+            )
+    return problems
+
+
+def _score_problems(journey: Journey) -> list[Problem]:
+    if journey.scale is None:
+        return []
+    low, high = journey.scale.min, journey.scale.max
+    problems = []
+    for i, tp in enumerate(journey.touchpoints):
+        for field in ("experience", "expectation", "ideal"):
+            value = getattr(tp, field)
+            if value is not None and not low <= value <= high:
+                problems.append(
+                    Problem(
+                        f"touchpoints[{i}].{field}",
+                        "score-outside-scale",
+                        f"{value:g} is outside the scale {low:g}..{high:g}",
+                    )
+                )
+    return problems
+
+
+def _transition_problems(journey: Journey) -> list[Problem]:
+    problems = []
+    touchpoints = {tp.id for tp in journey.touchpoints}
+    outcomes = {o.id for o in journey.outcomes}
+    known = touchpoints | outcomes | {ENTRY}
+    seen_pairs: dict[tuple[str, str], int] = {}
+    modes: dict[str, set[str]] = defaultdict(set)
+    shares: dict[str, float] = defaultdict(float)
+    for i, t in enumerate(journey.transitions):
+        loc = f"transitions[{i}]"
+        if t.source not in known:
+            problems.append(Problem(f"{loc}.from", "unknown-node", f"unknown id '{t.source}'"))
+        elif t.source in outcomes:
+            problems.append(Problem(f"{loc}.from", "outcome-source", f"outcome '{t.source}' cannot lead on"))
+        if t.target == ENTRY:
+            problems.append(Problem(f"{loc}.to", "entry-target", "'entry' can only be a source"))
+        elif t.target not in known:
+            problems.append(Problem(f"{loc}.to", "unknown-node", f"unknown id '{t.target}'"))
+        if t.source == t.target and t.source != ENTRY:
+            problems.append(Problem(loc, "self-loop", f"'{t.source}' leads to itself"))
+        pair = (t.source, t.target)
+        if pair in seen_pairs:
+            problems.append(
+                Problem(
+                    loc,
+                    "duplicate-transition",
+                    f"'{t.source}' -> '{t.target}' is already given at transitions[{seen_pairs[pair]}]",
+                )
+            )
+        seen_pairs.setdefault(pair, i)
+        modes[t.source].add("customers" if t.customers is not None else "share")
+        shares[t.source] += t.share or 0.0
+    for source, used in modes.items():
+        if len(used) > 1:
+            problems.append(
+                Problem(
+                    f"transitions(from={source})",
+                    "mixed-weights",
+                    f"transitions leaving '{source}' mix 'customers' and 'share'",
+                )
+            )
+        elif used == {"share"} and abs(shares[source] - 1.0) > SHARE_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"transitions(from={source})",
+                    "share-sum",
+                    f"shares leaving '{source}' sum to {shares[source]:.6g}, not 1",
+                )
+            )
+    return problems
+
+
+def _flow_problems(journey: Journey) -> list[Problem]:
+    """Ways in and out: reachability from entry, exits, and a road to some outcome."""
+    outgoing: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for t in journey.transitions:
+        outgoing[t.source].append((t.target, t.weight))
+    problems = []
+    if not outgoing[ENTRY]:
+        problems.append(Problem("transitions", "no-entry", "no transition leaves 'entry'"))
+    for node in [ENTRY, *(tp.id for tp in journey.touchpoints)]:
+        exits = outgoing.get(node, [])
+        where = f"touchpoints[{_index(journey, node)}]" if node != ENTRY else "entry"
+        if node != ENTRY and not exits:
+            problems.append(Problem(where, "no-way-out", f"touchpoint '{node}' has no way out"))
+        elif exits and all(w == 0 for _, w in exits):
+            problems.append(
+                Problem(where, "zero-exits", f"every transition leaving '{node}' has zero weight")
+            )
+    reached = _reachable([ENTRY], outgoing)
+    for i, tp in enumerate(journey.touchpoints):
+        if tp.id not in reached:
+            problems.append(
+                Problem(f"touchpoints[{i}]", "unreachable", f"'{tp.id}' cannot be reached from entry")
+            )
+    if not problems:
+        stuck = trapped_nodes(journey)
+        if stuck:
+            problems.append(
+                Problem(
+                    "transitions",
+                    "closed-loop",
+                    "customers entering "
+                    + ", ".join(f"'{n}'" for n in stuck)
+                    + " can never reach an outcome",
+                )
+            )
+    return problems
+
+
+def _index(journey: Journey, tid: str) -> int:
+    return next(i for i, tp in enumerate(journey.touchpoints) if tp.id == tid)
+
+
+def _reachable(starts: Iterable[str], adjacency: Mapping[str, list[tuple[str, float]]]) -> set[str]:
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        node = queue.popleft()
+        for nxt, weight in adjacency.get(node, []):
+            if weight > 0 and nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def trapped_nodes(journey: Journey) -> list[str]:
+    """Touchpoints reachable from entry from which no outcome can be reached."""
+    incoming: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    outgoing: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for t in journey.transitions:
+        incoming[t.target].append((t.source, t.weight))
+        outgoing[t.source].append((t.target, t.weight))
+    can_finish = _reachable((o.id for o in journey.outcomes), incoming)
+    reached = _reachable([ENTRY], outgoing)
+    return [tp.id for tp in journey.touchpoints if tp.id in reached and tp.id not in can_finish]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def journey_document(journey: Journey) -> dict[str, Any]:
+    """The journey as a plain document (the file's field names, no unset fields).
+
+    Whole-number floats are written as integers so files stay as people wrote them.
+    """
+    raw = journey.model_dump(by_alias=True, exclude_none=True)
+    return _tidy(raw)  # type: ignore[no-any-return]
+
+
+def _tidy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value

@@ -1,0 +1,51 @@
+"""Journey storage: one protocol, an embedded SQLite store and a Bolt (Neo4j) store.
+
+``open_store(url)`` picks the store from a URL (``JOURNEYMAP_STORE``):
+``sqlite:///path/to.db`` (the default, ``./journeymap.db``) or ``bolt://``,
+``neo4j://``, ``neo4j+s://`` for a graph server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from journeymap.errors import InvalidInput
+from journeymap.store.base import JourneyStore, JourneySummary, StoredJourney, VersionInfo
+
+DEFAULT_URL = "sqlite:///journeymap.db"
+BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+__all__ = [
+    "DEFAULT_URL",
+    "JourneyStore",
+    "JourneySummary",
+    "StoredJourney",
+    "VersionInfo",
+    "open_store",
+    "store_url",
+]
+
+
+def store_url(env: Mapping[str, str] | None = None) -> str:
+    """The configured store URL (``JOURNEYMAP_STORE``, else the embedded default)."""
+    env = os.environ if env is None else env
+    return env.get("JOURNEYMAP_STORE") or DEFAULT_URL
+
+
+def open_store(url: str | None = None, env: Mapping[str, str] | None = None) -> JourneyStore:
+    """Open the store a URL names."""
+    url = url or store_url(env)
+    if url.startswith("sqlite://"):
+        from journeymap.store.sqlite import SqliteStore
+
+        return SqliteStore.from_url(url)
+    if url.startswith(BOLT_SCHEMES):
+        import importlib
+
+        bolt = importlib.import_module("journeymap.store.bolt")
+        store: JourneyStore = bolt.BoltStore.from_url(url, env=os.environ if env is None else env)
+        return store
+    raise InvalidInput(
+        f"JOURNEYMAP_STORE={url!r}: unknown store; use sqlite:///path or bolt://, neo4j://, neo4j+s://"
+    )
