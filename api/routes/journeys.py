@@ -122,17 +122,27 @@ async def put_journey(
     return await run_in_threadpool(_put, runtime, journey_id, document, if_match, if_none_match)
 
 
-def _put(
-    runtime: Runtime, journey_id: str, document: Any, if_match: str | None, if_none_match: str | None
-) -> Response:
+def _parse_for(journey_id: str, document: Any) -> Journey:
+    """Parse a PUT body for ``journey_id``: a missing id is the path's, another id is a problem."""
+    mismatch = []
     if isinstance(document, Mapping):
         document = {"id": journey_id, **document}
         if document["id"] != journey_id:
-            problem = Problem(
-                "id", "id-mismatch", f"the body's id {document['id']!r} is not the path's '{journey_id}'"
-            )
-            raise InvalidJourney([problem])
-    journey = parse_journey(document)
+            message = f"the body's id {document['id']!r} is not the path's '{journey_id}'"
+            mismatch.append(Problem("id", "id-mismatch", message))
+    try:
+        journey = parse_journey(document)
+    except InvalidJourney as error:
+        raise InvalidJourney(mismatch + error.problems) from None
+    if mismatch:
+        raise InvalidJourney(mismatch)
+    return journey
+
+
+def _put(
+    runtime: Runtime, journey_id: str, document: Any, if_match: str | None, if_none_match: str | None
+) -> Response:
+    journey = _parse_for(journey_id, document)
     settings = runtime.settings
     check_graph_limits(journey, settings.max_nodes, settings.max_edges)
     store = runtime.store
