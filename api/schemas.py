@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from journeymap.model import Score, Slug, Transition
 
@@ -28,7 +28,11 @@ class _Closed(BaseModel):
 class ScoresPatch(_Closed):
     """New scores for one touchpoint; a field set to null is removed (falls back to its default)."""
 
-    experience: Score | None = Field(default=None, description="actual score (cannot be removed)")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    experience: Annotated[Score | None, WithJsonSchema({"type": "number"})] = Field(
+        default=None, description="actual score (cannot be removed)"
+    )
     expectation: Score | None = Field(default=None, description="expected score; null: same as experience")
     importance: Importance | None = Field(default=None, description=">= 0; null: 1")
     ideal: Score | None = None

@@ -55,10 +55,14 @@ def test_repeated_reads_come_from_the_cache(client: TestClient, stored: dict[str
     assert cache.misses == 2 and len(cache) == 2
 
 
-def test_a_write_invalidates_and_answers_follow_the_new_version(client: TestClient, stored: dict[str, Any]) -> None:
+def test_a_write_invalidates_and_answers_follow_the_new_version(
+    client: TestClient, stored: dict[str, Any]
+) -> None:
     before = client.get(f"/journeys/{JID}/analysis", headers=VIEWER).json()
     patched = client.patch(
-        f"/journeys/{JID}/touchpoints/convenience", json={"experience": 9}, headers={**EDITOR, "If-Match": '"1"'}
+        f"/journeys/{JID}/touchpoints/convenience",
+        json={"experience": 9},
+        headers={**EDITOR, "If-Match": '"1"'},
     )
     assert patched.status_code == 200
     assert len(runtime_of(client).cache) == 0
@@ -70,14 +74,22 @@ def test_a_write_invalidates_and_answers_follow_the_new_version(client: TestClie
     assert old.headers["etag"] == '"1"' and old.json() == before
 
 
-def test_a_write_through_another_app_is_seen_at_once(make_client: MakeClient, stored: Any, tmp_path: Path) -> None:
+def test_a_write_through_another_app_is_seen_at_once(
+    make_client: MakeClient, stored: Any, tmp_path: Path
+) -> None:
     reader = make_client()
     writer = make_client()
     first = reader.get(f"/journeys/{JID}/impact", headers=VIEWER).json()
-    changed = {**fixture_document(), "touchpoints": [
-        {**tp, "experience": 0} if tp["id"] == "price_tag" else tp for tp in fixture_document()["touchpoints"]
-    ]}
-    assert writer.put(f"/journeys/{JID}", json=changed, headers={**EDITOR, "If-Match": '"1"'}).status_code == 200
+    changed = {
+        **fixture_document(),
+        "touchpoints": [
+            {**tp, "experience": 0} if tp["id"] == "price_tag" else tp
+            for tp in fixture_document()["touchpoints"]
+        ],
+    }
+    assert (
+        writer.put(f"/journeys/{JID}", json=changed, headers={**EDITOR, "If-Match": '"1"'}).status_code == 200
+    )
     second = reader.get(f"/journeys/{JID}/impact", headers=VIEWER)
     assert second.headers["etag"] == '"2"'
     assert second.json() == same(engine.impact(parse_journey(changed))) != first
@@ -165,7 +177,9 @@ def test_whatif_with_a_malformed_patch_is_422(
         {"transitions": [{"from": "entry", "to": "nowhere", "customers": 5}]},
     ],
 )
-def test_whatif_naming_unknown_ids_is_422(client: TestClient, stored: dict[str, Any], patch: dict[str, Any]) -> None:
+def test_whatif_naming_unknown_ids_is_422(
+    client: TestClient, stored: dict[str, Any], patch: dict[str, Any]
+) -> None:
     body = assert_problem(client.post(f"/journeys/{JID}/whatif", json=patch, headers=VIEWER), 422)
     assert "no_such_touchpoint" in response_text(body) or "nowhere" in response_text(body)
 

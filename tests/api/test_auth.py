@@ -36,8 +36,12 @@ def send(client: TestClient, method: str, url: str, headers: dict[str, str]) -> 
     return client.request(method, url, json=body, headers={**headers, "If-Match": '"1"'})
 
 
-@pytest.mark.parametrize(("method", "url"), READS + WRITES + [("POST", "/validate"), ("POST", f"/journeys/{JID}/whatif")])
-def test_no_key_is_401_with_a_bearer_challenge(client: TestClient, stored: Any, method: str, url: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "url"), READS + WRITES + [("POST", "/validate"), ("POST", f"/journeys/{JID}/whatif")]
+)
+def test_no_key_is_401_with_a_bearer_challenge(
+    client: TestClient, stored: Any, method: str, url: str
+) -> None:
     response = client.request(method, url, json={})
     body = assert_problem(response, 401)
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -58,7 +62,9 @@ def test_viewer_and_editor_keys_may_read(client: TestClient, stored: Any, method
 
 
 @pytest.mark.parametrize(("method", "url"), WRITES)
-def test_viewer_key_may_not_write_and_nothing_changes(client: TestClient, stored: Any, method: str, url: str) -> None:
+def test_viewer_key_may_not_write_and_nothing_changes(
+    client: TestClient, stored: Any, method: str, url: str
+) -> None:
     body = assert_problem(send(client, method, url, VIEWER), 403)
     assert "editor" in body["detail"]
     assert client.get(f"/journeys/{JID}", headers=VIEWER).headers["etag"] == '"1"'
@@ -122,7 +128,11 @@ def test_bad_settings_are_refused_clearly(env: dict[str, str], message: str) -> 
 
 def test_settings_defaults_and_numbers_from_env() -> None:
     settings = Settings.from_env(
-        {"JOURNEYMAP_STORE": "sqlite:///x.db", "JOURNEYMAP_MAX_BODY_BYTES": "1_000", "JOURNEYMAP_CACHE_ENTRIES": "0"}
+        {
+            "JOURNEYMAP_STORE": "sqlite:///x.db",
+            "JOURNEYMAP_MAX_BODY_BYTES": "1_000",
+            "JOURNEYMAP_CACHE_ENTRIES": "0",
+        }
     )
     assert settings.store_url == "sqlite:///x.db" and settings.max_body_bytes == 1000
     assert settings.cache_entries == 0 and settings.open_access
@@ -132,8 +142,17 @@ def test_settings_defaults_and_numbers_from_env() -> None:
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("0.0.0.0", False), ("192.168.1.4", False), ("example.org", False), (None, False)],
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.4", False),
+        ("example.org", False),
+        (None, False),
+    ],
 )
 def test_is_loopback(host: str | None, loopback: bool) -> None:
     assert is_loopback(host) is loopback

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,7 +28,9 @@ def test_wrong_method_is_405_problem_with_allow(client: TestClient) -> None:
 
 
 def test_every_error_class_has_a_status() -> None:
-    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.JourneymapError)]
+    classes = [
+        c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.JourneymapError)
+    ]
     for cls in classes:
         if cls is not errors.JourneymapError:
             assert cls in STATUS, cls
@@ -48,7 +49,9 @@ def test_body_over_the_limit_is_413_by_content_length(make_client: MakeClient, t
     assert client.get("/journeys", headers=VIEWER).json()["total"] == 0
 
 
-def test_body_over_the_limit_is_413_when_streamed_without_length(make_client: MakeClient, tmp_path: Path) -> None:
+def test_body_over_the_limit_is_413_when_streamed_without_length(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
     client = _small_body_client(make_client, tmp_path, 1000)
 
     def chunks() -> Iterator[bytes]:
@@ -72,13 +75,19 @@ def test_streamed_body_under_the_limit_is_read_whole(make_client: MakeClient, tm
         for i in range(0, len(text), 97):
             yield text[i : i + 97]
 
-    response = client.post("/validate", content=chunks(), headers={**EDITOR, "Content-Type": "application/json"})
+    response = client.post(
+        "/validate", content=chunks(), headers={**EDITOR, "Content-Type": "application/json"}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["touchpoints"] == len(fixture_document()["touchpoints"])
 
 
-@pytest.mark.parametrize(("limit", "what"), [({"max_nodes": 10}, "11 nodes"), ({"max_edges": 5}, "transitions")])
-def test_graph_over_the_limits_is_422(make_client: MakeClient, tmp_path: Path, limit: dict[str, int], what: str) -> None:
+@pytest.mark.parametrize(
+    ("limit", "what"), [({"max_nodes": 10}, "11 nodes"), ({"max_edges": 5}, "transitions")]
+)
+def test_graph_over_the_limits_is_422(
+    make_client: MakeClient, tmp_path: Path, limit: dict[str, int], what: str
+) -> None:
     client = make_client(keyed_settings(tmp_path, **limit))
     for response in (
         client.put(f"/journeys/{JID}", json=fixture_document(), headers=EDITOR),
@@ -91,8 +100,10 @@ def test_graph_over_the_limits_is_422(make_client: MakeClient, tmp_path: Path, l
 
 def test_at_the_limits_is_accepted(make_client: MakeClient, tmp_path: Path) -> None:
     document = fixture_document()
-    limits = {"max_nodes": 1 + len(document["touchpoints"]) + len(document["outcomes"]),
-              "max_edges": len(document["transitions"])}
+    limits = {
+        "max_nodes": 1 + len(document["touchpoints"]) + len(document["outcomes"]),
+        "max_edges": len(document["transitions"]),
+    }
     client = make_client(keyed_settings(tmp_path, **limits))
     assert client.put(f"/journeys/{JID}", json=document, headers=EDITOR).status_code == 201
 

@@ -78,7 +78,9 @@ def test_put_with_a_different_id_in_body_is_422(client: TestClient) -> None:
     assert client.get("/journeys/other", headers=VIEWER).status_code == 404
 
 
-def test_replace_without_if_match_is_428_and_changes_nothing(client: TestClient, stored: dict[str, Any]) -> None:
+def test_replace_without_if_match_is_428_and_changes_nothing(
+    client: TestClient, stored: dict[str, Any]
+) -> None:
     changed = copy.deepcopy(stored)
     changed["name"] = "Changed"
     body = assert_problem(client.put(f"/journeys/{JID}", json=changed, headers=EDITOR), 428)
@@ -107,14 +109,18 @@ def test_if_match_forms_that_name_the_current_version(
 @pytest.mark.parametrize("tag", ['"2"', '"0"', "junk", '"3", "4"'])
 def test_if_match_that_does_not_match_is_412(client: TestClient, stored: dict[str, Any], tag: str) -> None:
     changed = {**stored, "name": "Changed"}
-    body = assert_problem(client.put(f"/journeys/{JID}", json=changed, headers={**EDITOR, "If-Match": tag}), 412)
+    body = assert_problem(
+        client.put(f"/journeys/{JID}", json=changed, headers={**EDITOR, "If-Match": tag}), 412
+    )
     assert body["current_version"] == 1
     assert client.get(f"/journeys/{JID}", headers=VIEWER).json()["name"] == stored["name"]
 
 
 def test_if_match_on_a_missing_journey_is_412(client: TestClient) -> None:
     for tag in ('"1"', "*"):
-        response = client.put(f"/journeys/{JID}", json=fixture_document(), headers={**EDITOR, "If-Match": tag})
+        response = client.put(
+            f"/journeys/{JID}", json=fixture_document(), headers={**EDITOR, "If-Match": tag}
+        )
         assert_problem(response, 412)
     assert client.get(f"/journeys/{JID}", headers=VIEWER).status_code == 404
 
@@ -122,7 +128,9 @@ def test_if_match_on_a_missing_journey_is_412(client: TestClient) -> None:
 def test_if_none_match_star_creates_only(client: TestClient, stored: dict[str, Any]) -> None:
     response = client.put(f"/journeys/{JID}", json=stored, headers={**EDITOR, "If-None-Match": "*"})
     assert_problem(response, 412)
-    response = client.put("/journeys/fresh", json={**stored, "id": "fresh"}, headers={**EDITOR, "If-None-Match": "*"})
+    response = client.put(
+        "/journeys/fresh", json={**stored, "id": "fresh"}, headers={**EDITOR, "If-None-Match": "*"}
+    )
     assert response.status_code == 201
 
 
@@ -136,9 +144,13 @@ def test_two_clients_editing_one_journey_the_stale_one_gets_412(
     assert seen_by_alice.headers["etag"] == seen_by_bob.headers["etag"] == '"1"'
     alice_doc = {**seen_by_alice.json(), "name": "Alice's edit"}
     bob_doc = {**seen_by_bob.json(), "name": "Bob's edit"}
-    first = alice.put(f"/journeys/{JID}", json=alice_doc, headers={**EDITOR, "If-Match": seen_by_alice.headers["etag"]})
+    first = alice.put(
+        f"/journeys/{JID}", json=alice_doc, headers={**EDITOR, "If-Match": seen_by_alice.headers["etag"]}
+    )
     assert first.status_code == 200 and first.headers["etag"] == '"2"'
-    second = bob.put(f"/journeys/{JID}", json=bob_doc, headers={**EDITOR, "If-Match": seen_by_bob.headers["etag"]})
+    second = bob.put(
+        f"/journeys/{JID}", json=bob_doc, headers={**EDITOR, "If-Match": seen_by_bob.headers["etag"]}
+    )
     assert_problem(second, 412)
     after = bob.get(f"/journeys/{JID}", headers=EDITOR)
     assert after.headers["etag"] == '"2"'
@@ -149,7 +161,9 @@ def test_two_clients_editing_one_journey_the_stale_one_gets_412(
         headers={**EDITOR, "If-Match": seen_by_bob.headers["etag"]},
     )
     assert_problem(patch, 412)
-    assert [v["version"] for v in bob.get(f"/journeys/{JID}/versions", headers=EDITOR).json()["versions"]] == [1, 2]
+    assert [
+        v["version"] for v in bob.get(f"/journeys/{JID}/versions", headers=EDITOR).json()["versions"]
+    ] == [1, 2]
 
 
 INVALID = sorted(p for p in (ROOT / "fixtures" / "invalid").glob("*.yaml") if p.stem != "syntax")
@@ -169,7 +183,9 @@ def test_invalid_journeys_are_422_with_every_problem_and_nothing_is_stored(
     if isinstance(document, dict) and "id" in document and raw_id != jid:
         expected = [{"loc": "id", "rule": "id-mismatch", "message": ANY_TEXT}, *expected]
     assert body["problems"] == expected
-    assert re.search(r"^# expect-rule: (\S+)", path.read_text("utf-8"), re.M)[1] in {p["rule"] for p in expected}  # type: ignore[index]
+    assert re.search(r"^# expect-rule: (\S+)", path.read_text("utf-8"), re.M)[1] in {
+        p["rule"] for p in expected
+    }  # type: ignore[index]
     assert client.get("/journeys", headers=VIEWER).json()["total"] == 0
 
 
@@ -182,7 +198,9 @@ def test_malformed_json_is_422_syntax(client: TestClient) -> None:
 
 
 def test_a_body_that_is_not_json_is_415(client: TestClient) -> None:
-    response = client.put(f"/journeys/{JID}", content=b"id: x", headers={**EDITOR, "Content-Type": "text/yaml"})
+    response = client.put(
+        f"/journeys/{JID}", content=b"id: x", headers={**EDITOR, "Content-Type": "text/yaml"}
+    )
     assert_problem(response, 415)
 
 
