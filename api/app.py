@@ -17,6 +17,7 @@ from api.runtime import Runtime
 from api.settings import Settings
 from journeymap import __version__
 from journeymap.store import JourneyStore, open_store
+from journeymap.store.sqlite import SqliteStore
 
 log = logging.getLogger("journeymap.api")
 
@@ -40,7 +41,12 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
     The app owns the store it opens and closes it on shutdown.
     """
     store = store if store is not None else open_store(settings.store_url)
-    runtime = Runtime(settings=settings, store=store, cache=ResultCache(settings.cache_entries))
+    runtime = Runtime(
+        settings=settings,
+        store=store,
+        cache=ResultCache(settings.cache_entries),
+        inline_reads=isinstance(store, SqliteStore),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.cache import ResultCache
@@ -19,16 +20,31 @@ from journeymap.model import ID_PATTERN, Journey
 from journeymap.store import JourneyStore
 
 JSON = "application/json"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Runtime:
+    """The app's settings, store and cache.
+
+    ``inline_reads``: the store answers small reads in microseconds without waiting on
+    writers (SQLite in WAL mode), so cached routes ask it on the event loop instead of
+    paying a thread hand-off; a networked store is always called from the thread pool.
+    """
+
     settings: Settings
     store: JourneyStore
     cache: ResultCache
+    inline_reads: bool = False
+
+    async def read(self, call: Callable[..., T], *args: Any) -> T:
+        """Run a quick store read inline or in the thread pool (see ``inline_reads``)."""
+        if self.inline_reads:
+            return call(*args)
+        return await run_in_threadpool(call, *args)
 
 
-def _runtime(request: Request) -> Runtime:
+async def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -92,7 +108,7 @@ def resolve_version(store: JourneyStore, journey_id: str, version: int | None) -
     return version
 
 
-def cached_result(
+async def cached_result(
     runtime: Runtime,
     journey_id: str,
     version: int | None,
@@ -100,12 +116,19 @@ def cached_result(
     params: tuple[Hashable, ...],
     compute: Callable[[Journey], Any],
 ) -> Response:
-    """A computed document for one journey version, from the cache when it is there."""
-    version = resolve_version(runtime.store, journey_id, version)
+    """A computed document for one journey version, from the cache when it is there.
+
+    Asking the store for the journey's versions on every request keeps answers right
+    when another process (a second worker, the CLI) has written since.
+    """
+    version = await runtime.read(resolve_version, runtime.store, journey_id, version)
     key = (journey_id, version, kind, params)
     body = runtime.cache.get(key)
     if body is None:
-        journey = runtime.store.get(journey_id, version).journey
-        body = dumps(compute(journey))
+        body = await run_in_threadpool(_compute, runtime.store, journey_id, version, compute)
         runtime.cache.put(key, body)
     return json_response(body, version=version)
+
+
+def _compute(store: JourneyStore, journey_id: str, version: int, compute: Callable[[Journey], Any]) -> bytes:
+    return dumps(compute(store.get(journey_id, version).journey))

@@ -37,10 +37,10 @@ OK: dict[int | str, dict[str, Any]] = {200: {"headers": JOURNEY_HEADERS}}
     summary="Flow, reach, pain, carried experience and removal effects (DESIGN.md §3-4)",
     responses={**OK, **ERRORS},
 )
-def analysis(
+async def analysis(
     runtime: State, _: Reader, journey_id: JourneyId, alpha: Alpha = 0.5, version: VersionParam = None
 ) -> Response:
-    return cached_result(
+    return await cached_result(
         runtime, journey_id, version, "analysis", (alpha,), lambda j: engine.analyze(j, alpha=alpha)
     )
 
@@ -51,7 +51,7 @@ def analysis(
     summary="The k critical paths from entry to an outcome, ranked exactly",
     responses={**OK, **ERRORS},
 )
-def paths(
+async def paths(
     runtime: State,
     _: Reader,
     journey_id: JourneyId,
@@ -67,7 +67,7 @@ def paths(
     ] = None,
     version: VersionParam = None,
 ) -> Response:
-    return cached_result(
+    return await cached_result(
         runtime,
         journey_id,
         version,
@@ -83,8 +83,8 @@ def paths(
     summary="Touchpoints by priority (reach x pain), with removal effects",
     responses={**OK, **ERRORS},
 )
-def impact(runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None) -> Response:
-    return cached_result(runtime, journey_id, version, "impact", (), engine.impact)
+async def impact(runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None) -> Response:
+    return await cached_result(runtime, journey_id, version, "impact", (), engine.impact)
 
 
 @router.post(

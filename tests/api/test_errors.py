@@ -112,6 +112,9 @@ def test_at_the_limits_is_accepted(make_client: MakeClient, tmp_path: Path) -> N
 def broken_store(make_client: MakeClient, tmp_path: Path) -> TestClient:
     """An app whose SQLite file has been overwritten with garbage after start."""
     client = make_client(raise_server_exceptions=False)
+    client.app.state.runtime.store.close()  # type: ignore[attr-defined]  # lets go of the file
+    for leftover in tmp_path.glob("api.db-*"):
+        leftover.unlink()
     (tmp_path / "api.db").write_bytes(b"this is not a database" * 500)
     return client
 
