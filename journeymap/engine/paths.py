@@ -116,9 +116,7 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pain: li
     log_m: list[float] = []
     if rank == "pain":
         _, log_m = pain_bounds(chain, pain, is_target, best_log)
-    P = chain.P
-    indptr, indices, probs = P.indptr.tolist(), P.indices.tolist(), P.data.tolist()
-    log_probs = np.log(P.data).tolist()
+    indptr, indices, probs, log_probs = chain.adjacency
     ids = chain.ids
 
     def bound(node: int, log_p: float, c: float) -> tuple[float, ...]:
