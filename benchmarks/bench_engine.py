@@ -10,7 +10,13 @@ then times in the same run, on the same journey:
 * ``analyze`` (flow, removal effects of every touchpoint, carried experience) and
   ``top_paths`` by pain mass.
 
-Run: ``.venv/bin/python benchmarks/bench_engine.py`` (``--sizes 2000:10000`` to choose).
+"Compiled journey" / "built graph" times the query alone, on our compiled chain and on
+networkx's DiGraph (each built outside the timer); "from the Journey" includes building
+them from the validated ``Journey``. The targets are for one core, so run it with BLAS on one thread:
+
+    make bench      # = OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_engine.py
+
+(``--sizes 2000:10000`` to choose sizes, ``--repeat``/``--nx-repeat`` for the repetitions).
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from itertools import islice
@@ -28,6 +33,7 @@ import networkx as nx
 import numpy as np
 
 from journeymap.engine import analyze, top_paths
+from journeymap.engine.compiled import compile_journey, paths_of
 from journeymap.model import Journey
 
 OUTCOMES = [("purchase", "success"), ("repeat", "success"), ("abandon", "failure"), ("complain", "failure")]
@@ -95,13 +101,8 @@ def generate(touchpoints: int, transitions: int, seed: int = 7) -> Journey:
     return Journey.model_validate(doc)
 
 
-def networkx_top(journey: Journey, k: int) -> list[list[str]]:
-    """Top-k paths by probability with networkx (graph built outside the timing)."""
-    g = _nx_graph(journey)
-    return [p[:-1] for p in islice(nx.shortest_simple_paths(g, "entry", "__end__", weight="weight"), k)]
-
-
-def _nx_graph(journey: Journey) -> nx.DiGraph:
+def nx_graph(journey: Journey) -> nx.DiGraph:
+    """The journey for networkx: ``−log p`` weights and a virtual ``__end__`` after the outcomes."""
     totals: dict[str, float] = {}
     for t in journey.transitions:
         totals[t.source] = totals.get(t.source, 0.0) + t.weight
@@ -114,45 +115,49 @@ def _nx_graph(journey: Journey) -> nx.DiGraph:
     return g
 
 
-def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+def nx_top(g: nx.DiGraph, k: int) -> list[list[str]]:
+    return [p[:-1] for p in islice(nx.shortest_simple_paths(g, "entry", "__end__", weight="weight"), k)]
+
+
+def median_ms(
+    fn: Callable[[Any], Any], repeat: int, setup: Callable[[], Any] = lambda: None
+) -> tuple[float, Any]:
+    """Median wall time of ``fn(setup())`` in ms (``setup`` is not timed) and the last result."""
     times, result = [], None
     for _ in range(repeat):
+        arg = setup()
         start = time.perf_counter()
-        result = fn()
+        result = fn(arg)
         times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+    return statistics.median(times) * 1e3, result
 
 
 def run(touchpoints: int, transitions: int, repeat: int, nx_repeat: int) -> None:
     journey = generate(touchpoints, transitions)
-    n_edges = len(journey.transitions)
-    print(f"\n== {touchpoints} touchpoints, {n_edges} transitions ==")
-    g = _nx_graph(journey)
-
-    def nx_run() -> list[list[str]]:
-        return [p[:-1] for p in islice(nx.shortest_simple_paths(g, "entry", "__end__", weight="weight"), 10)]
-
-    t_ours, ours = median_time(lambda: top_paths(journey, k=10, rank="probability"), repeat)
-    ours_nodes = [p["nodes"] for p in ours["paths"]]
-    if nx_repeat:
-        t_nx, theirs = median_time(nx_run, nx_repeat)
-        same = _same_paths(ours, theirs, g)
-        print(
-            f"top-10 by probability  networkx {t_nx * 1e3:9.1f} ms   ours {t_ours * 1e3:8.2f} ms   "
-            f"ratio {t_nx / t_ours:7.0f}x   identical paths: {same}"
-        )
-        if not same:
-            print("  ours:    ", ours_nodes[:3], file=sys.stderr)
-            print("  networkx:", theirs[:3], file=sys.stderr)
-    else:
-        print(f"top-10 by probability  ours {t_ours * 1e3:8.2f} ms   (networkx skipped)")
-    t_an, doc = median_time(lambda: analyze(journey), repeat)
-    print(
-        f"analyze (flow + removal effects + carried)   {t_an * 1e3:8.1f} ms   "
-        f"success {doc['success_probability']:.4f}"
+    print(f"\n== {touchpoints} touchpoints, {len(journey.transitions)} transitions ==")
+    row = "{:<46} {:>10.2f} ms"
+    ours_q, ours = median_ms(
+        lambda chain: paths_of(chain, 10, "probability"), repeat, lambda: compile_journey(journey)
     )
-    t_pain, _ = median_time(lambda: top_paths(journey, k=10, rank="pain"), repeat)
-    print(f"top-10 by pain mass                          {t_pain * 1e3:8.1f} ms")
+    ours_cold, _ = median_ms(lambda _: top_paths(journey, k=10, rank="probability"), repeat)
+    print(row.format("top-10 by probability, ours, compiled journey", ours_q))
+    print(row.format("top-10 by probability, ours, from the Journey", ours_cold))
+    if nx_repeat:
+        g = nx_graph(journey)
+        nx_q, theirs = median_ms(lambda _: nx_top(g, 10), nx_repeat)
+        nx_cold, _ = median_ms(lambda _: nx_top(nx_graph(journey), 10), nx_repeat)
+        print(row.format("top-10 by probability, networkx, built graph", nx_q))
+        print(row.format("top-10 by probability, networkx, from the Journey", nx_cold))
+        same = _same_paths(ours, theirs, g)
+        print(f"ratio networkx/ours: {nx_q / ours_q:.0f}x on built graphs, ", end="")
+        print(f"{nx_cold / ours_cold:.0f}x from the Journey; identical paths: {same}")
+    t_an, doc = median_ms(lambda _: analyze(journey), repeat)
+    print(
+        row.format("analyze (flow, removal effects, carried)", t_an)
+        + f"   success {doc['success_probability']:.4f}"
+    )
+    t_pain, _ = median_ms(lambda _: top_paths(journey, k=10, rank="pain"), repeat)
+    print(row.format("top-10 by pain mass, from the Journey", t_pain))
 
 
 def _same_paths(ours: dict[str, Any], theirs: list[list[str]], g: nx.DiGraph) -> bool:
@@ -168,8 +173,8 @@ def _same_paths(ours: dict[str, Any], theirs: list[list[str]], g: nx.DiGraph) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", default=["2000:10000", "20000:100000"])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--nx-repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--nx-repeat", type=int, default=5)
     args = parser.parse_args()
     for size in args.sizes:
         n, m = (int(x) for x in size.split(":"))
