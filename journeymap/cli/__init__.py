@@ -53,9 +53,10 @@ def exit_code(error: JourneymapError) -> int:
 
 
 def _register() -> None:
-    from journeymap.cli import journeys
+    from journeymap.cli import analysis, journeys
 
     journeys.register(app)
+    analysis.register(app)
 
 
 def main() -> None:
