@@ -12,7 +12,8 @@ from rich.table import Table
 from journeymap.cli.common import console, print_json, resolve_journey
 from journeymap.engine import analyze as analyze_journey
 from journeymap.engine import impact as impact_of
-from journeymap.engine import top_paths, whatif as whatif_of
+from journeymap.engine import top_paths
+from journeymap.engine import whatif as whatif_of
 from journeymap.errors import InvalidInput
 from journeymap.files import read_document
 from journeymap.model import Journey
@@ -56,8 +57,9 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
         return
     print_summary(doc)
     for sid in doc["stages"]:
-        table = _table(f"Stage {sid}", "touchpoint", "reach", "sat", "w.sat", "gap", "pain", "carried",
-                       "prio", "removal")  # fmt: skip
+        table = _table(
+            f"Stage {sid}", "touchpoint", "reach", "sat", "w.sat", "gap", "pain", "carried", "prio", "removal"
+        )
         for tid, row in doc["touchpoints"].items():
             if row["stage"] == sid:
                 table.add_row(tid, *(_num(row[f], 3) for f in NUMERIC), _pct(row["removal_effect"]))
@@ -123,8 +125,15 @@ def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
 def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
     table = _table(title, "touchpoint", "stage", "reach", "pain", "priority", "removal", "weighted")
     for r in rows:
-        table.add_row(r["touchpoint"], r["stage"], _num(r["reach"], 3), _num(r["pain"], 3),
-                      _num(r["priority"], 3), _pct(r["removal_effect"]), _num(r["weighted_satisfaction"], 3))  # fmt: skip
+        table.add_row(
+            r["touchpoint"],
+            r["stage"],
+            _num(r["reach"], 3),
+            _num(r["pain"], 3),
+            _num(r["priority"], 3),
+            _pct(r["removal_effect"]),
+            _num(r["weighted_satisfaction"], 3),
+        )
     return table
 
 
@@ -141,20 +150,34 @@ def whatif(
         return
     before, after, diff = doc["before"], doc["after"], doc["diff"]
     table = _table(f"What if: {patch.name}", "", "before", "after", "change")
-    table.add_row("success probability", _pct(before["success_probability"]),
-                  _pct(after["success_probability"]), _signed(diff["success_probability"], pct=True))  # fmt: skip
-    table.add_row("expected pain", _num(before["expected_pain"]), _num(after["expected_pain"]),
-                  _signed(diff["expected_pain"]))  # fmt: skip
+    table.add_row(
+        "success probability",
+        _pct(before["success_probability"]),
+        _pct(after["success_probability"]),
+        _signed(diff["success_probability"], pct=True),
+    )
+    table.add_row(
+        "expected pain",
+        _num(before["expected_pain"]),
+        _num(after["expected_pain"]),
+        _signed(diff["expected_pain"]),
+    )
     for o, change in diff["outcomes"].items():
-        table.add_row(f"outcome {o}", _pct(before["outcomes"][o]), _pct(after["outcomes"][o]),
-                      _signed(change, pct=True))  # fmt: skip
+        table.add_row(
+            f"outcome {o}", _pct(before["outcomes"][o]), _pct(after["outcomes"][o]), _signed(change, pct=True)
+        )
     console.print(table)
     changed = _table("Touchpoints that changed", "touchpoint", "priority", "change", "carried", "change")
     for tid, d in diff["touchpoints"].items():
         if any(abs(v) > 1e-12 for v in d.values() if v is not None):
             row = after["touchpoints"][tid]
-            changed.add_row(tid, _num(row["priority"]), _signed(d["priority"]), _num(row["carried"]),
-                            _signed(d["carried"]))  # fmt: skip
+            changed.add_row(
+                tid,
+                _num(row["priority"]),
+                _signed(d["priority"]),
+                _num(row["carried"]),
+                _signed(d["carried"]),
+            )
     for tid in diff["removed"]:
         changed.add_row(tid, "removed", "", "", "")
     console.print(changed)
