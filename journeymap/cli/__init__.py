@@ -53,9 +53,10 @@ def exit_code(error: JourneymapError) -> int:
 
 
 def _register() -> None:
-    from journeymap.cli import journeys
+    from journeymap.cli import ingest, journeys
 
     journeys.register(app)
+    ingest.register(app)
 
 
 def main() -> None:

@@ -76,7 +76,9 @@ def assemble(
     ]
     raw_of = {tid: raw for raw, tid in kept.items()}
     touchpoints += [
-        touchpoint_document(tid, None, mapping.unmapped_stage.id, scores.get(tid), mapping.scale, surveys.get(tid))
+        touchpoint_document(
+            tid, None, mapping.unmapped_stage.id, scores.get(tid), mapping.scale, surveys.get(tid)
+        )
         | {"name": raw_of[tid]}
         for tid in sorted(kept_ids & used)
     ]

@@ -22,7 +22,6 @@ from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
 from journeymap.ingest.source import (
     column_types,
-    ident,
     literal,
     rejected_lines,
     require_columns,
@@ -75,7 +74,9 @@ def aggregate_events(
     agg = EventAggregate()
     _count_problems(con, agg, strict and mapping.unmapped == "drop")
     _unmapped(con, agg, mapping)
-    node_of = [mapping.touchpoints[n].id if n in mapping.touchpoints else mapping.outcomes[n].id for n in raw_names]
+    node_of = [
+        mapping.touchpoints[n].id if n in mapping.touchpoints else mapping.outcomes[n].id for n in raw_names
+    ]
     nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
     codes = {node: i + 1 for i, node in enumerate(nodes)}
@@ -88,7 +89,11 @@ def aggregate_events(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, raw_names: list[str], progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    raw_names: list[str],
+    progress: Progress | None,
 ) -> None:
     scan = scan_sql(path)
     types = column_types(con, scan, str(path))
@@ -243,7 +248,10 @@ def _pairs(
             FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY t, rn)
         ) GROUP BY ALL"""
     rows = run(con, sql, "following customers", progress).fetchall()
-    return [(bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n)) for f, node, nxt, d, n in rows]
+    return [
+        (bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n))
+        for f, node, nxt, d, n in rows
+    ]
 
 
 def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:

@@ -30,6 +30,7 @@ from journeymap.errors import InvalidInput, InvalidJourney, Problem
 from journeymap.files import read_document
 from journeymap.model import ENTRY, Phase, Scale, Slug, Stage
 
+DOMAIN_LABELS = {"还可以": 40.0, "满意": 60.0, "非常满意": 100.0}  # OK / satisfied / very satisfied
 TimeFormat = Literal["iso", "epoch_s", "epoch_ms", "auto"]
 
 
@@ -80,7 +81,7 @@ class SurveySpec(_Spec):
 
     columns: SurveyColumns = SurveyColumns()
     scale: Literal["0-10", "1-5", "labels"] | Scale = "0-10"
-    labels: dict[str, float] = Field(default_factory=lambda: {"还可以": 40, "满意": 60, "非常满意": 100})
+    labels: dict[str, float] = Field(default_factory=lambda: dict(DOMAIN_LABELS))
     label_scale: Scale = Scale(min=0, max=100)
 
 
@@ -154,7 +155,9 @@ def mapping_problems(mapping: Mapping) -> list[Problem]:
         kinds[outcome.id] = outcome.kind
         problems += _clash(loc, outcome.id, owners, "outcome")
     for raw in set(mapping.touchpoints) & set(mapping.outcomes):
-        problems.append(Problem(f"outcomes.{raw}", "double-mapping", f"'{raw}' is both touchpoint and outcome"))
+        problems.append(
+            Problem(f"outcomes.{raw}", "double-mapping", f"'{raw}' is both touchpoint and outcome")
+        )
     return problems
 
 

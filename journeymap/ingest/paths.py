@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+import itertools
+from collections import defaultdict
 from pathlib import Path
 
 from journeymap.errors import InvalidInput
@@ -33,7 +34,9 @@ def read_path_table(text: str, source: str = "path table") -> list[tuple[list[st
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InvalidInput(f"{source}: line 1: missing column(s) {', '.join(missing)} (need {';'.join(COLUMNS)})")
+        raise InvalidInput(
+            f"{source}: line 1: missing column(s) {', '.join(missing)} (need {';'.join(COLUMNS)})"
+        )
     where = {c: header.index(c) for c in COLUMNS}
     rows = []
     for line_no, cells in enumerate(reader, start=2):
@@ -59,13 +62,13 @@ def journey_from_path_table(
     rows = read_path_table(text, source)
     order = list(dict.fromkeys(n for names, _, _ in rows for n in names))
     ids = slug_ids(order, {ENTRY, SUCCESS, FAILURE, STAGE})
-    counts: Counter[tuple[str, str]] = Counter()
+    counts: dict[tuple[str, str], float] = defaultdict(float)
     for names, conversions, nulls in rows:
         walkers = conversions + nulls
         if walkers == 0:
             continue
         steps = [ENTRY, *(ids[n] for n in names)]
-        for a, b in zip(steps, steps[1:], strict=False):
+        for a, b in itertools.pairwise(steps):
             counts[(a, b)] += walkers
         for outcome, n in ((SUCCESS, conversions), (FAILURE, nulls)):
             if n:
@@ -80,7 +83,9 @@ def journey_from_path_table(
         "scale": scale.model_dump(),
         "stages": [{"id": STAGE, "name": "Paths", "phase": "sale"}],
         "touchpoints": [
-            touchpoint_document(ids[n], None, STAGE, None, scale) | {"name": n} for n in order if ids[n] in used
+            touchpoint_document(ids[n], None, STAGE, None, scale) | {"name": n}
+            for n in order
+            if ids[n] in used
         ],
         "outcomes": [
             {"id": oid, "name": oid, "kind": kind}

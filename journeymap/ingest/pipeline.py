@@ -94,20 +94,36 @@ def _describe(example: dict[str, Any]) -> str:
     return f"{where} {example['problem'].replace('_', ' ')}" + (f" ({extra})" if extra else "")
 
 
-def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
-    """The ingest summary document (also the CLI's ``--json`` output)."""
+def journey_summary(journey: Journey) -> dict[str, Any]:
+    """Customers, sizes and outcome shares of a built journey."""
     customers = sum(t.weight for t in journey.transitions if t.source == ENTRY)
     kinds = journey.outcome_kinds()
     ends = {o: sum(t.weight for t in journey.transitions if t.target == o) for o in kinds}
-    top = dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED])
-    summary: dict[str, Any] = {
+    success = sum(n for o, n in ends.items() if kinds[o] == "success")
+    return {
         "journey": journey.id,
         "customers": int(customers),
-        "events": agg.events,
         "touchpoints": len(journey.touchpoints),
         "transitions": len(journey.transitions),
+        "outcomes": {
+            o: {"kind": kinds[o], "customers": int(n), "share": round(n / customers, 6)}
+            for o, n in ends.items()
+        },
+        "success_share": round(success / customers, 6),
+    }
+
+
+def summarize_paths(journey: Journey) -> dict[str, Any]:
+    """The summary of a journey read from a path table (no rows can be bad there)."""
+    return journey_summary(journey) | {"bad_rows": 0, "problems": {}, "examples": []}
+
+
+def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
+    """The ingest summary document (also the CLI's ``--json`` output)."""
+    summary = journey_summary(journey) | {
+        "events": agg.events,
         "unmapped_events": agg.unmapped_events,
-        "unmapped_top": top,
+        "unmapped_top": dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED]),
         "unmapped_kept": len(agg.kept_names),
         "bad_rows": agg.bad_rows,
         "problems": agg.problems,
@@ -115,9 +131,6 @@ def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | N
         "examples": agg.examples,
         "repeats_collapsed": agg.repeats_collapsed,
         "events_after_outcome": agg.after_outcome,
-        "outcomes": {o: {"kind": kinds[o], "customers": int(n), "share": round(n / customers, 6)}
-                     for o, n in ends.items()},
-        "success_share": round(sum(n for o, n in ends.items() if kinds[o] == "success") / customers, 6),
     }
     if survey is not None:
         summary["surveys"] = {

@@ -110,7 +110,9 @@ def time_micros(column: str, sql_type: str, fmt: str) -> str:
     col = ident(column)
     if sql_type.startswith("TIMESTAMP") or sql_type == "DATE":
         return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
-    number = f"try_cast({col} AS DOUBLE)" if not sql_type.startswith(NUMERIC_TYPES) else f"CAST({col} AS DOUBLE)"
+    number = (
+        f"try_cast({col} AS DOUBLE)" if not sql_type.startswith(NUMERIC_TYPES) else f"CAST({col} AS DOUBLE)"
+    )
     seconds = f"CAST(round({number} * 1e6) AS BIGINT)"
     millis = f"CAST(round({number} * 1e3) AS BIGINT)"
     iso = f"epoch_us(try_cast({text(column)} AS TIMESTAMPTZ))"
@@ -120,7 +122,9 @@ def time_micros(column: str, sql_type: str, fmt: str) -> str:
         return millis
     if fmt == "iso":
         return iso
-    return f"CASE WHEN {number} IS NULL THEN {iso} WHEN abs({number}) >= 1e11 THEN {millis} ELSE {seconds} END"
+    return (
+        f"CASE WHEN {number} IS NULL THEN {iso} WHEN abs({number}) >= 1e11 THEN {millis} ELSE {seconds} END"
+    )
 
 
 def rejected_lines(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[int, list[dict[str, Any]]]:

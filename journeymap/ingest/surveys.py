@@ -95,7 +95,9 @@ def aggregate_surveys(
     return result
 
 
-def _fields(score: ScoreStats, expected: float | None, important: float | None, scale: Scale) -> dict[str, Any]:
+def _fields(
+    score: ScoreStats, expected: float | None, important: float | None, scale: Scale
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"experience": round(score.mean, 4), "responses": score.n}
     if expected is not None:
         doc["expectation"] = round(float(expected), 4)
@@ -131,4 +133,3 @@ def _problems(con: duckdb.DuckDBPyConnection, result: SurveyAggregate) -> None:
         if x_raw is not None:
             example["experience"] = x_raw
         result.examples.append(example)
-
