@@ -26,12 +26,15 @@ def slugify(name: str) -> str:
 def slug_ids(names: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
     """A unique id for each raw name, avoiding ``taken`` (suffixes ``-2``, ``-3`` ... on clashes).
 
+    Names that already are valid ids keep them; the others follow in sorted order.
+
     >>> slug_ids(["A b", "a-b", "a_b"], {"entry"})
-    {'A b': 'a_b', 'a-b': 'a-b', 'a_b': 'a_b-2'}
+    {'a-b': 'a-b', 'a_b': 'a_b', 'A b': 'a_b-2'}
     """
     used = set(taken)
     result = {}
-    for name in names:
+    ordered = sorted(names, key=lambda n: (slugify(n) != n, n))
+    for name in ordered:
         base = slugify(name)
         candidate, n = base, 1
         while candidate in used:
