@@ -72,7 +72,7 @@ def aggregate_events(
     raw_names = list(mapping.touchpoints) + list(mapping.outcomes)
     _load(con, path, mapping, raw_names, progress)
     agg = EventAggregate()
-    _count_problems(con, agg, strict and mapping.unmapped == "drop")
+    _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
     _unmapped(con, agg, mapping)
     node_of = [
         mapping.touchpoints[n].id if n in mapping.touchpoints else mapping.outcomes[n].id for n in raw_names
@@ -103,7 +103,7 @@ def _load(
         {"customer": cols.customer, "touchpoint": cols.touchpoint, "time": cols.time, "score": cols.score},
         str(path),
     )
-    names = "[" + ", ".join(literal(n) for n in raw_names) + "]::VARCHAR[]"
+    names = _names_sql(raw_names)
     event = text(cols.touchpoint)
     time = time_micros(cols.time, types[cols.time], mapping.time_format)
     score, score_bad = "NULL::DOUBLE", "false"
@@ -131,7 +131,11 @@ def _load(
         raise InvalidInput(f"{path}: cannot read ({str(exc).strip().splitlines()[0]})") from None
 
 
-def _count_problems(con: duckdb.DuckDBPyConnection, agg: EventAggregate, strict: bool) -> None:
+def _names_sql(raw_names: list[str]) -> str:
+    return "[" + ", ".join(literal(n) for n in raw_names) + "]::VARCHAR[]"
+
+
+def _count_problems(con: duckdb.DuckDBPyConnection, agg: EventAggregate, strict: bool, names: str) -> None:
     problems = dict(PROBLEMS)
     if strict:
         problems["unknown_touchpoint"] = "r IS NULL AND raw IS NOT NULL"
@@ -150,17 +154,17 @@ def _count_problems(con: duckdb.DuckDBPyConnection, agg: EventAggregate, strict:
         agg.bad_rows += rejected
         agg.examples += lines
     if agg.bad_rows > rejected:
-        agg.examples += _examples(con, problems)
+        agg.examples += _examples(con, problems, names)
     if agg.bad_scores:
         rows = con.execute(f"SELECT rowid + 1 FROM ev WHERE sb ORDER BY rowid LIMIT {EXAMPLES}").fetchall()
         agg.examples += [{"row": int(r[0]), "problem": "bad_score"} for r in rows]
 
 
-def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str]) -> list[dict[str, Any]]:
+def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str], names: str) -> list[dict[str, Any]]:
     case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in problems.items())
     any_bad = " OR ".join(f"({cond})" for cond in problems.values())
     rows = con.execute(
-        f"SELECT rowid + 1, CASE {case} END, c, raw, bad_time FROM ev WHERE {any_bad} "
+        f"SELECT rowid + 1, CASE {case} END, c, coalesce(raw, ({names})[r]), bad_time FROM ev WHERE {any_bad} "
         f"ORDER BY rowid LIMIT {EXAMPLES}"
     ).fetchall()
     examples = []

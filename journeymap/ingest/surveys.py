@@ -78,7 +78,7 @@ def aggregate_surveys(
     importance = f"try_cast({text(cols.importance)} AS DOUBLE)" if cols.importance else "NULL::DOUBLE"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE answers AS
-        SELECT rowid + 1 AS row_no, {text(cols.touchpoint)} AS raw,
+        SELECT row_number() OVER () AS row_no, {text(cols.touchpoint)} AS raw,
                {score_sql(cols.experience, spec, target)} AS x, {text(cols.experience)} AS x_raw,
                {expectation} AS e, {importance} AS i
         FROM {scan}"""

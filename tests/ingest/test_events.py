@@ -28,7 +28,12 @@ DEFAULT = "no_purchase"
 def mapping(unmapped: str = "drop", time_format: str = "auto", score: bool = False) -> Mapping:
     return parse_mapping(
         {
-            "columns": {"customer": "cust", "touchpoint": "event", "time": "ts", **({"score": "rating"} if score else {})},
+            "columns": {
+                "customer": "cust",
+                "touchpoint": "event",
+                "time": "ts",
+                **({"score": "rating"} if score else {}),
+            },
             "time_format": time_format,
             "stages": [{"id": "shop", "name": "Shop", "phase": "pre_sale"}],
             "touchpoints": {raw: {"id": tid, "stage": "shop"} for raw, tid in TOUCHPOINTS.items()},
@@ -126,7 +131,9 @@ def test_events_after_outcome_and_repeats(tmp_path: Path) -> None:
     path.write_text("cust,event,ts\na,view,1\na,view,2\na,help,3\na,chat,4\na,buy,5\na,cart,6\na,cancel,7\n")
     result = ingest_events(path, mapping())
     counts = Counter({(t.source, t.target): t.weight for t in result.journey.transitions})
-    assert counts == Counter({("entry", "product_page"): 1, ("product_page", "support"): 1, ("support", "purchase"): 1})
+    assert counts == Counter(
+        {("entry", "product_page"): 1, ("product_page", "support"): 1, ("support", "purchase"): 1}
+    )
     assert result.summary["repeats_collapsed"] == 2  # view->view, help->chat (both support)
     assert result.summary["events_after_outcome"] == 2
 
@@ -166,7 +173,9 @@ def test_unmapped_reported_and_kept(tmp_path: Path) -> None:
     kept = ingest_events(path, mapping("keep"))
     ids = {"Promo Banner!": "promo_banner-2", "promo_banner": "promo_banner", "newsletter": "newsletter"}
     journey = kept.journey
-    assert {tp.id: tp.name for tp in journey.touchpoints if tp.stage == "unmapped"} == {v: k for k, v in ids.items()}
+    assert {tp.id: tp.name for tp in journey.touchpoints if tp.stage == "unmapped"} == {
+        v: k for k, v in ids.items()
+    }
     assert Counter({(t.source, t.target): int(t.weight) for t in journey.transitions}) == oracle(df, ids)
 
 
@@ -208,7 +217,9 @@ def test_strict_refuses_unknown_touchpoint(tmp_path: Path) -> None:
     path.write_text("cust,event,ts\na,view,1\na,teleport,2\n")
     with pytest.raises(InvalidInput, match=r"1 unknown touchpoint.*row 2 unknown touchpoint"):
         ingest_events(path, mapping(), strict=True)
-    assert ingest_events(path, mapping("keep"), strict=True).journey.touchpoint("teleport").stage == "unmapped"
+    assert (
+        ingest_events(path, mapping("keep"), strict=True).journey.touchpoint("teleport").stage == "unmapped"
+    )
 
 
 def test_output_is_a_valid_journey_document(tmp_path: Path) -> None:
