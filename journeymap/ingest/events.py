@@ -164,8 +164,8 @@ def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str], names: s
     case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in problems.items())
     any_bad = " OR ".join(f"({cond})" for cond in problems.values())
     rows = con.execute(
-        f"SELECT rowid + 1, CASE {case} END, c, coalesce(raw, ({names})[r]), bad_time FROM ev WHERE {any_bad} "
-        f"ORDER BY rowid LIMIT {EXAMPLES}"
+        f"SELECT rowid + 1, CASE {case} END, c, coalesce(raw, ({names})[r]), bad_time "
+        f"FROM ev WHERE {any_bad} ORDER BY rowid LIMIT {EXAMPLES}"
     ).fetchall()
     examples = []
     for row_no, problem, customer, raw, bad_time in rows:
