@@ -205,7 +205,13 @@ def test_bad_rows_counted_with_examples(tmp_path: Path) -> None:
     assert s["bad_rows"] == 3
     assert s["problems"] == {"missing_customer": 1, "missing_touchpoint": 1, "bad_time": 1}
     assert [e["row"] for e in s["examples"]] == [2, 3, 4]
-    assert s["examples"][1] == {"row": 3, "problem": "bad_time", "customer": "b", "time": "yesterday"}
+    assert s["examples"][1] == {
+        "row": 3,
+        "problem": "bad_time",
+        "customer": "b",
+        "touchpoint": "view",
+        "time": "yesterday",
+    }
     assert s["unmapped_events"] == 1
     assert s["customers"] == 2
     with pytest.raises(InvalidInput, match=r"row 2 missing customer.*row 3 bad time.*row 4"):
