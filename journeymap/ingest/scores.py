@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 from journeymap.model import Scale
 
 CONFIDENCE = 0.95
@@ -33,6 +31,8 @@ class ScoreStats:
         """
         if self.n < 2 or self.sd is None:
             return None
+        from scipy import stats  # imported here: scipy.stats is slow to import
+
         half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, self.n - 1)) * self.sd / math.sqrt(self.n)
         low = max(scale.min, self.mean - half)
         high = min(scale.max, self.mean + half)
