@@ -130,9 +130,10 @@ def time_micros(column: str, sql_type: str, fmt: str) -> str:
 def rejected_lines(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[int, list[dict[str, Any]]]:
     """Malformed CSV lines DuckDB skipped: their count and the first few."""
     try:
-        total = con.execute("SELECT count(*) FROM reject_errors").fetchone()
+        total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()
         rows = con.execute(
-            f"SELECT line, error_type, csv_line FROM reject_errors ORDER BY line LIMIT {int(limit)}"
+            "SELECT line, min(error_type), min(csv_line) FROM reject_errors "
+            f"GROUP BY line ORDER BY line LIMIT {int(limit)}"
         ).fetchall()
     except duckdb.Error:
         return 0, []

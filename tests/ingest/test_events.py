@@ -246,3 +246,14 @@ def test_missing_column_and_file(tmp_path: Path) -> None:
         ingest_events(path, mapping())
     with pytest.raises(InvalidInput, match="no such file"):
         ingest_events(tmp_path / "nope.csv", mapping())
+
+
+def test_malformed_lines_are_reported_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text("cust,event,ts\na,view,1\nb,view,2,extra,cols\nc,cart,3\n")
+    summary = ingest_events(path, mapping()).summary
+    assert summary["problems"] == {"malformed_line": 1}
+    assert summary["examples"] == [{"line": 3, "problem": "too many columns", "text": "b,view,2,extra,cols"}]
+    assert summary["customers"] == 2
+    with pytest.raises(InvalidInput, match="line 3 too many columns"):
+        ingest_events(path, mapping(), strict=True)
