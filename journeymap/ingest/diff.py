@@ -111,7 +111,7 @@ def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str
 
 def engine_diff(planned: Journey, actual: Journey, k: int = 5) -> dict[str, Any]:
     """Success probability and the top ``k`` pain paths of each journey (needs the engine)."""
-    from journeymap.engine import analyze, top_paths  # type: ignore[import-not-found,unused-ignore]
+    from journeymap.engine import analyze, top_paths
 
     before, after = analyze(planned), analyze(actual)
     paths_before = top_paths(planned, k=k, rank="pain")["paths"]
