@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from journeymap.engine import analyze, top_paths
 from journeymap.model import Journey
 
 TOP = 10
@@ -111,8 +112,6 @@ def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str
 
 def engine_diff(planned: Journey, actual: Journey, k: int = 5) -> dict[str, Any]:
     """Success probability and the top ``k`` pain paths of each journey (needs the engine)."""
-    from journeymap.engine import analyze, top_paths
-
     before, after = analyze(planned), analyze(actual)
     paths_before = top_paths(planned, k=k, rank="pain")["paths"]
     paths_after = top_paths(actual, k=k, rank="pain")["paths"]
