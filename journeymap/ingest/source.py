@@ -34,6 +34,7 @@ def connection(memory_limit: str = MEMORY_LIMIT) -> Iterator[duckdb.DuckDBPyConn
             con.execute(f"SET temp_directory = '{_quote(spill)}'")
             con.execute("SET preserve_insertion_order = true")
             con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar_print = false")  # never DuckDB's own bar on stdout
             yield con
         finally:
             con.close()
