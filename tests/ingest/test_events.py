@@ -257,3 +257,33 @@ def test_malformed_lines_are_reported_by_line(tmp_path: Path) -> None:
     assert summary["customers"] == 2
     with pytest.raises(InvalidInput, match="line 3 too many columns"):
         ingest_events(path, mapping(), strict=True)
+
+
+def test_iso_offsets_are_compared_in_utc(tmp_path: Path) -> None:
+    path = tmp_path / "tz.csv"
+    # 10:00+08:00 is 02:00Z, so the cart event (03:00Z) comes after the view event.
+    path.write_text("cust,event,ts\na,cart,2024-01-01T03:00:00Z\na,view,2024-01-01T10:00:00+08:00\n")
+    assert counts_of(path, mapping("drop", "iso"))[("product_page", "cart")] == 1
+    with pytest.raises(InvalidInput, match=r"no usable events \(2 rows, 2 bad\)"):
+        ingest_events(path, mapping("drop", "epoch_s"))
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.steps: list[str] = []
+        self.last = 0.0
+
+    def step(self, label: str) -> None:
+        self.steps.append(label)
+
+    def update(self, percent: float) -> None:
+        self.last = percent
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    generated_log(5, 10, 100).to_csv(path, index=False)
+    recorder = Recorder()
+    ingest_events(path, mapping(), progress=recorder)
+    assert recorder.steps[:2] == ["reading events", "following customers"]
+    assert recorder.last == 100.0
