@@ -189,27 +189,32 @@ def _print_diff(doc: dict[str, Any]) -> None:
                 f"transitions {side.replace('_', ' ')}: "
                 + ", ".join(f"{e['from']}->{e['to']} ({e['share']:.1%})" for e in edges)
             )
-    if doc["share_changes"]:
-        table = Table("from", "to", "planned", "actual", "delta", title="shares that differ most")
-        for r in doc["share_changes"]:
-            table.add_row(
-                r["from"], r["to"], f"{r['planned']:.1%}", f"{r['actual']:.1%}", f"{r['delta']:+.1%}"
-            )
-        console.print(table)
-    if doc["score_changes"]:
-        table = Table("touchpoint", "field", "planned", "actual", "delta", title="scores that differ most")
-        for r in doc["score_changes"]:
-            table.add_row(
-                r["touchpoint"], r["field"], f"{r['planned']:g}", f"{r['actual']:g}", f"{r['delta']:+g}"
-            )
-        console.print(table)
-    sp = doc.get("success_probability")
-    if sp:
-        console.print(f"success probability: {sp['planned']:.4f} -> {sp['actual']:.4f}")
-        for side in ("planned", "actual"):
-            console.print(f"top pain paths ({side}):")
-            for p in doc["top_pain_paths"][side]:
-                console.print(f"  {p['rank']}. {' > '.join(p['nodes'])}  pain mass {p['pain_mass']:.3g}")
+    _changes_table(doc["share_changes"], ("from", "to"), "{:.1%}", "{:+.1%}", "shares that differ most")
+    _changes_table(doc["score_changes"], ("touchpoint", "field"), "{:g}", "{:+g}", "scores that differ most")
+    sp, pain = doc["success_probability"], doc["expected_pain"]
+    console.print(f"success probability: {sp['planned']:.4f} -> {sp['actual']:.4f}")
+    console.print(f"expected pain per entrant: {pain['planned']:.4g} -> {pain['actual']:.4g}")
+    for side in ("planned", "actual"):
+        console.print(f"top pain paths ({side}):")
+        for p in doc["top_pain_paths"][side]:
+            console.print(f"  {p['rank']}. {' > '.join(p['nodes'])}  pain mass {p['pain_mass']:.3g}")
+
+
+def _changes_table(
+    rows: list[dict[str, Any]], keys: tuple[str, str], value: str, delta: str, title: str
+) -> None:
+    if not rows:
+        return
+    table = Table(*keys, "planned", "actual", "delta", title=title)
+    for r in rows:
+        table.add_row(
+            r[keys[0]],
+            r[keys[1]],
+            value.format(r["planned"]),
+            value.format(r["actual"]),
+            delta.format(r["delta"]),
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
