@@ -134,11 +134,12 @@ def run_pm4py(csv: Path, out: Path, timeout: float) -> dict[str, float] | None:
             [str(pm4py_python()), str(HERE / "pm4py_dfg.py"), str(csv), str(out)],
             capture_output=True,
             text=True,
-            check=True,
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return None
+    if done.returncode != 0:
+        raise SystemExit(f"pm4py side failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
