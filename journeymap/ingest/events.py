@@ -20,15 +20,7 @@ import duckdb
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import (
-    column_types,
-    literal,
-    rejected_lines,
-    require_columns,
-    scan_sql,
-    text,
-    time_micros,
-)
+from journeymap.ingest.source import literal, open_scan, rejected_lines, text, time_micros
 
 EXAMPLES = 5
 PROBLEMS = {
@@ -95,14 +87,8 @@ def _load(
     raw_names: list[str],
     progress: Progress | None,
 ) -> None:
-    scan = scan_sql(path)
-    types = column_types(con, scan, str(path))
     cols = mapping.columns
-    require_columns(
-        types,
-        {"customer": cols.customer, "touchpoint": cols.touchpoint, "time": cols.time, "score": cols.score},
-        str(path),
-    )
+    scan, types = open_scan(con, path, cols.model_dump())
     names = _names_sql(raw_names)
     event = text(cols.touchpoint)
     time = time_micros(cols.time, types[cols.time], mapping.time_format)

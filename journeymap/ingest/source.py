@@ -68,6 +68,24 @@ def scan_sql(path: Path) -> str:
     return f"read_csv('{name}', header = true, all_varchar = true, store_rejects = true)"
 
 
+def open_scan(
+    con: duckdb.DuckDBPyConnection, path: Path, wanted: dict[str, str | None]
+) -> tuple[str, dict[str, str]]:
+    """The scan of ``path`` and its column types, refusing files without the ``wanted`` columns.
+
+    NDJSON is read back with the wanted columns as text: DuckDB types JSON
+    fields from a sample, and a later value of another type would stop the scan.
+    """
+    scan = scan_sql(path)
+    types = column_types(con, scan, str(path))
+    require_columns(types, wanted, str(path))
+    if file_format(path) == "json":
+        fields = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in dict.fromkeys(c for c in wanted.values() if c))
+        scan = f"read_json({literal(path)}, format = 'newline_delimited', columns = {{{fields}}})"
+        types = {c: "VARCHAR" for c in wanted.values() if c}
+    return scan, types
+
+
 def column_types(con: duckdb.DuckDBPyConnection, scan: str, source: str) -> dict[str, str]:
     """Column name -> DuckDB type of a scan; unreadable files become ``InvalidInput``."""
     try:

@@ -17,7 +17,7 @@ import duckdb
 
 from journeymap.ingest.mapping import Mapping, SurveySpec
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import column_types, literal, require_columns, scan_sql, text
+from journeymap.ingest.source import literal, open_scan, text
 from journeymap.model import Scale
 
 EXAMPLES = 5
@@ -67,9 +67,7 @@ def aggregate_surveys(
     """
     spec = mapping.surveys
     cols = spec.columns
-    scan = scan_sql(path)
-    types = column_types(con, scan, str(path))
-    require_columns(types, cols.model_dump(), str(path))
+    scan, _ = open_scan(con, path, cols.model_dump())
     con.execute("CREATE OR REPLACE TEMP TABLE names (raw VARCHAR, tid VARCHAR)")
     if resolve:
         con.executemany("INSERT INTO names VALUES (?, ?)", list(resolve.items()))

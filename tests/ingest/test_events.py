@@ -287,3 +287,20 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     ingest_events(path, mapping(), progress=recorder)
     assert recorder.steps[:2] == ["reading events", "following customers"]
     assert recorder.last == 100.0
+
+
+def test_ndjson_with_types_changing_after_the_sample(tmp_path: Path) -> None:
+    rows = [
+        {"cust": f"c{i % 50}", "event": "view", "ts": f"2024-01-01T10:00:{i % 60:02d}Z"}
+        for i in range(25_000)
+    ]
+    rows += [
+        {"cust": "z", "event": "cart", "ts": "not a time"},
+        {"cust": 7, "event": "cart", "ts": 1_700_000_000},
+    ]
+    path = tmp_path / "late.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    summary = ingest_events(path, mapping()).summary
+    assert summary["problems"] == {"bad_time": 1}
+    assert summary["examples"][0]["row"] == 25_001
+    assert summary["customers"] == 51
