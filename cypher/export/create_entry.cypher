@@ -1,0 +1,3 @@
+MATCH (j:Journey {id: $journey})
+CREATE (j)-[:STARTS_AT]->(e:Entry)
+SET e = $entry, e.journey = $journey

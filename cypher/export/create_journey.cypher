@@ -1,0 +1,2 @@
+CREATE (j:Journey)
+SET j = $properties
