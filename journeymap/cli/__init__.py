@@ -53,9 +53,10 @@ def exit_code(error: JourneymapError) -> int:
 
 
 def _register() -> None:
-    from journeymap.cli import journeys
+    from journeymap.cli import export, journeys
 
     journeys.register(app)
+    export.register(app)
 
 
 def main() -> None:
