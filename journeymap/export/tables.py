@@ -2,7 +2,7 @@
 
 Every value is a plain scalar (str, int, float or bool); a field the journey
 leaves unset is absent, never ``None``, so writers that cannot store nulls
-(GraphML, GEXF) need no special cases.
+(GraphML, GEXF) need no special cases. Line breaks in text are ``\n``.
 
 Nodes (``entry``, then touchpoints, then outcomes, in file order) carry ``id``,
 ``label`` (the name), ``type`` (entry | touchpoint | outcome) and, for
@@ -129,7 +129,12 @@ def _analyze(journey: Journey, alpha: float) -> dict[str, Any]:
 
 
 def _clean(row: dict[str, Any]) -> Row:
-    return {k: v for k, v in row.items() if v is not None}
+    """Drop unset fields; line breaks become ``\\n`` (XML would fold ``\\r\\n`` anyway)."""
+    return {k: normalise_newlines(v) if isinstance(v, str) else v for k, v in row.items() if v is not None}
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _graph_row(journey: Journey, analysis: dict[str, Any] | None) -> Row:
