@@ -18,7 +18,6 @@ from journeymap.export import map_html  # noqa: E402
 from journeymap.files import load_journey  # noqa: E402
 from tests.export.browser import chromium  # noqa: E402
 
-
 # The page's natural size: the map and the side panel side by side, nothing scrolled away.
 SIZE = """
 const map = document.querySelector('svg.map'), curve = document.querySelector('svg.curve');
@@ -48,8 +47,12 @@ def main() -> None:
             page.write_text(map_html(journey), encoding="utf-8")
             driver.get(page.as_uri())  # type: ignore[attr-defined]
             width, height = driver.execute_script(SIZE)  # type: ignore[attr-defined]
-            metrics = {"width": min(int(width), 3600), "height": min(int(height), 3000),
-                       "deviceScaleFactor": 1, "mobile": False}
+            metrics = {
+                "width": min(int(width), 3600),
+                "height": min(int(height), 3000),
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            }
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
             first = driver.find_elements("css selector", "[data-path-rank='1']")  # type: ignore[attr-defined]
             if first:

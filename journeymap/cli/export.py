@@ -16,9 +16,12 @@ from journeymap.export import BINARY_FORMATS, FORMATS, export_journey, map_html
 def export(
     file_or_id: Annotated[str, typer.Argument(metavar="FILE_OR_ID", help="A journey file or a stored id.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
     with_analysis: Annotated[
-        bool, typer.Option("--with-analysis", help="Add reach, pain, priority, carried, removal effect, flows.")
+        bool,
+        typer.Option("--with-analysis", help="Add reach, pain, priority, carried, removal effect, flows."),
     ] = False,
 ) -> None:
     """Export a journey for Gephi, yEd, Cytoscape, D3, Graphviz, Mermaid, neo4j-admin or Cypher."""
@@ -37,7 +40,9 @@ def export(
 
 def map_(
     file_or_id: Annotated[str, typer.Argument(metavar="FILE_OR_ID", help="A journey file or a stored id.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "map.html"
+    ),
     alpha: Annotated[float, typer.Option("--alpha", help="Memory of carried experience, in (0, 1].")] = 0.5,
 ) -> None:
     """Write the journey map: one self-contained HTML page (no network needed)."""

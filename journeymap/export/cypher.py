@@ -22,8 +22,13 @@ from journeymap.export.tables import Tables
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "cypher" / "export"
 ORDER = (
-    "delete_journey", "create_journey", "create_stages", "create_entry",
-    "create_touchpoints", "create_outcomes", "create_transitions",
+    "delete_journey",
+    "create_journey",
+    "create_stages",
+    "create_entry",
+    "create_touchpoints",
+    "create_outcomes",
+    "create_transitions",
 )
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -65,6 +70,7 @@ def literal(value: Value) -> str:
 
 def inline(template: str, parameters: Mapping[str, Value]) -> str:
     """``template`` with every ``$parameter`` replaced by its literal."""
+
     def substitute(match: re.Match[str]) -> str:
         value = parameters[match.group(1)]
         if isinstance(value, list) and value:  # one item a line, for people reading the script
@@ -100,7 +106,11 @@ def _parameters(tables: Tables) -> dict[str, Value]:
         "touchpoints": by_type["touchpoint"],
         "outcomes": by_type["outcome"],
         "transitions": [
-            {"source": r["source"], "target": r["target"], "properties": properties(r, drop=("source", "target"))}
+            {
+                "source": r["source"],
+                "target": r["target"],
+                "properties": properties(r, drop=("source", "target")),
+            }
             for r in tables.edges
         ],
     }

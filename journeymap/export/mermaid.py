@@ -28,6 +28,7 @@ def escape(text: object) -> str:
     >>> escape('a "b" <c> #1; d\\ne')
     'a #quot;b#quot; #lt;c#gt; #35;1#59; d<br>e'
     """
+
     def code(match: re.Match[str]) -> str:
         ch = match.group(0)
         return f"#{_ENTITY_NAMES.get(ch, str(ord(ch)))};"
@@ -50,7 +51,9 @@ def flowchart(tables: Tables) -> bytes:
         lines.append("  end")
     top = max([edge_amount(r) for r in tables.edges] + [1e-12])
     for row in tables.edges:
-        lines.append(f'  {ids[str(row["source"])]} -->|"{escape(weight_label(row))}"| {ids[str(row["target"])]}')
+        lines.append(
+            f'  {ids[str(row["source"])]} -->|"{escape(weight_label(row))}"| {ids[str(row["target"])]}'
+        )
     for row in tables.nodes:
         fill = _fill(row, half)
         lines.append(f"  style {ids[str(row['id'])]} fill:{fill},color:{palette.text_colour(fill)}")
@@ -75,8 +78,11 @@ def journey_diagram(tables: Tables, path: list[str], scale_span: float) -> bytes
     left_out = sum(1 for r in tables.nodes if r["type"] == "touchpoint") - len(on_path)
     if left_out:
         steps = " -> ".join(path)
-        lines.insert(0, f"%% Non-linear journey: drawn along its main path (the way most customers go) {steps}; "
-                        f"{left_out} touchpoint(s) off that path are not shown.")
+        lines.insert(
+            0,
+            f"%% Non-linear journey: drawn along its main path (the way most customers go) {steps}; "
+            f"{left_out} touchpoint(s) off that path are not shown.",
+        )
     section = None
     for row in on_path:
         if row["stage"] != section:

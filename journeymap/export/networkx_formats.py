@@ -34,7 +34,9 @@ def tables_graph(tables: Tables, *, stages_as_nodes: bool = False) -> nx.DiGraph
     for row in tables.nodes:
         g.add_node(row["id"], **{k: v for k, v in row.items() if k != "id"})
     for row in tables.edges:
-        g.add_edge(row["source"], row["target"], **{k: v for k, v in row.items() if k not in ("source", "target")})
+        g.add_edge(
+            row["source"], row["target"], **{k: v for k, v in row.items() if k not in ("source", "target")}
+        )
     return g
 
 
@@ -54,7 +56,7 @@ def gexf(tables: Tables) -> bytes:
 def cytoscape(tables: Tables) -> bytes:
     """Cytoscape.js elements JSON; stages are compound parent nodes."""
     g = tables_graph(tables, stages_as_nodes=True)
-    for node, data in g.nodes(data=True):
+    for _node, data in g.nodes(data=True):
         if data.get("type") == "touchpoint":
             data["parent"] = data["stage"]
     document: dict[str, Any] = nx.cytoscape_data(g, name="label")
@@ -91,8 +93,12 @@ class _YedGraphMLWriter(GraphMLWriter):  # type: ignore[misc]
 
     def add_graph_element(self, G: nx.DiGraph) -> None:
         super().add_graph_element(G)
-        self.xml.insert(0, Element("key", {"for": "node", "id": NODE_GRAPHICS_KEY, "yfiles.type": "nodegraphics"}))
-        self.xml.insert(1, Element("key", {"for": "edge", "id": EDGE_GRAPHICS_KEY, "yfiles.type": "edgegraphics"}))
+        self.xml.insert(
+            0, Element("key", {"for": "node", "id": NODE_GRAPHICS_KEY, "yfiles.type": "nodegraphics"})
+        )
+        self.xml.insert(
+            1, Element("key", {"for": "edge", "id": EDGE_GRAPHICS_KEY, "yfiles.type": "edgegraphics"})
+        )
         graph = self.xml.find("graph")
         assert graph is not None
         nodes = {row["id"]: row for row in self.tables.nodes}
@@ -115,12 +121,25 @@ def _add_node_graphics(element: Element, row: Row, position: tuple[float, float]
     else:
         fill, shape = "#ffffff", "ellipse"
     shape_node = SubElement(SubElement(element, "data", key=NODE_GRAPHICS_KEY), "y:ShapeNode")
-    SubElement(shape_node, "y:Geometry", x=f"{position[0]:g}", y=f"{position[1]:g}",
-               width=f"{CARD_WIDTH:g}", height=f"{CARD_HEIGHT:g}")
+    SubElement(
+        shape_node,
+        "y:Geometry",
+        x=f"{position[0]:g}",
+        y=f"{position[1]:g}",
+        width=f"{CARD_WIDTH:g}",
+        height=f"{CARD_HEIGHT:g}",
+    )
     SubElement(shape_node, "y:Fill", color=fill, transparent="false")
     SubElement(shape_node, "y:BorderStyle", color="#333333", type="line", width="1.0")
-    label = SubElement(shape_node, "y:NodeLabel", textColor=palette.text_colour(fill),
-                       alignment="center", autoSizePolicy="content", modelName="internal", modelPosition="c")
+    label = SubElement(
+        shape_node,
+        "y:NodeLabel",
+        textColor=palette.text_colour(fill),
+        alignment="center",
+        autoSizePolicy="content",
+        modelName="internal",
+        modelPosition="c",
+    )
     label.text = str(row["label"])
     SubElement(shape_node, "y:Shape", type=shape)
 
@@ -146,7 +165,13 @@ def _grid_positions(tables: Tables) -> dict[str, tuple[float, float]]:
     rows_used: dict[int, int] = {}
     positions = {}
     for row in tables.nodes:
-        col = 0 if row["type"] == "entry" else outcome_column if row["type"] == "outcome" else column[str(row["stage"])]
+        col = (
+            0
+            if row["type"] == "entry"
+            else outcome_column
+            if row["type"] == "outcome"
+            else column[str(row["stage"])]
+        )
         slot = rows_used.get(col, 0)
         rows_used[col] = slot + 1
         positions[str(row["id"])] = (col * (CARD_WIDTH + COLUMN_GAP), slot * (CARD_HEIGHT + ROW_GAP))

@@ -31,9 +31,24 @@ from journeymap.model import ENTRY, Journey
 Scalar = str | int | float | bool
 Row = dict[str, Scalar]
 
-TOUCHPOINT_ANALYSIS = ("reach", "pain", "priority", "carried", "removal_effect", "weighted_satisfaction", "gap")
+TOUCHPOINT_ANALYSIS = (
+    "reach",
+    "pain",
+    "priority",
+    "carried",
+    "removal_effect",
+    "weighted_satisfaction",
+    "gap",
+)
 TOUCHPOINT_FIELDS = (
-    "channel", "owner", "description", "experience", "expectation", "importance", "ideal", "responses",
+    "channel",
+    "owner",
+    "description",
+    "experience",
+    "expectation",
+    "importance",
+    "ideal",
+    "responses",
 )
 
 
@@ -57,8 +72,10 @@ def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float =
         graph=_graph_row(journey, analysis),
         nodes=nodes,
         edges=_edge_rows(journey, analysis),
-        stages=[_clean({"id": s.id, "label": s.name, "phase": s.phase, "position": i})
-                for i, s in enumerate(journey.stages)],
+        stages=[
+            _clean({"id": s.id, "label": s.name, "phase": s.phase, "position": i})
+            for i, s in enumerate(journey.stages)
+        ],
         analysis=analysis,
     )
 
@@ -68,8 +85,10 @@ def transition_probabilities(journey: Journey) -> dict[tuple[str, str], float]:
     totals: dict[str, float] = defaultdict(float)
     for t in journey.transitions:
         totals[t.source] += t.weight
-    return {(t.source, t.target): t.weight / totals[t.source] if totals[t.source] else 0.0
-            for t in journey.transitions}
+    return {
+        (t.source, t.target): t.weight / totals[t.source] if totals[t.source] else 0.0
+        for t in journey.transitions
+    }
 
 
 def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
@@ -166,8 +185,12 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
     for tp in journey.touchpoints:
         stage = stages[tp.stage]
         row: dict[str, Any] = {
-            "id": tp.id, "label": tp.name, "type": "touchpoint",
-            "stage": stage.id, "stage_name": stage.name, "phase": stage.phase,
+            "id": tp.id,
+            "label": tp.name,
+            "type": "touchpoint",
+            "stage": stage.id,
+            "stage_name": stage.name,
+            "phase": stage.phase,
         }
         row.update({name: getattr(tp, name) for name in TOUCHPOINT_FIELDS})
         row["satisfaction"] = tp.experience - tp.expected
@@ -181,8 +204,13 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
 def _outcome_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
     rows = []
     for o in journey.outcomes:
-        row: dict[str, Any] = {"id": o.id, "label": o.name, "type": "outcome", "kind": o.kind,
-                               "description": o.description}
+        row: dict[str, Any] = {
+            "id": o.id,
+            "label": o.name,
+            "type": "outcome",
+            "kind": o.kind,
+            "description": o.description,
+        }
         if analysis is not None:
             share = analysis["outcomes"][o.id]
             row["probability"] = share
@@ -197,8 +225,13 @@ def _edge_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
     rows = []
     for t in journey.transitions:
         pair = (t.source, t.target)
-        row: dict[str, Any] = {"id": f"{t.source}->{t.target}", "source": t.source, "target": t.target,
-                               "customers": t.customers, "share": t.share}
+        row: dict[str, Any] = {
+            "id": f"{t.source}->{t.target}",
+            "source": t.source,
+            "target": t.target,
+            "customers": t.customers,
+            "share": t.share,
+        }
         if analysis is not None:
             row["probability"] = probabilities[pair]
             row["expected_customers"] = flows[pair]

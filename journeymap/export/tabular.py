@@ -26,13 +26,23 @@ def csv_zip(tables: Tables) -> bytes:
     """The zip archive holding ``nodes.csv`` and ``edges.csv``."""
     journey = str(tables.graph["id"])
     nodes = [
-        {"id:ID": r["id"], ":LABEL": NODE_LABELS[str(r["type"])], "journey": journey, "name": r["label"],
-         **{k: v for k, v in r.items() if k not in ("id", "label")}}
+        {
+            "id:ID": r["id"],
+            ":LABEL": NODE_LABELS[str(r["type"])],
+            "journey": journey,
+            "name": r["label"],
+            **{k: v for k, v in r.items() if k not in ("id", "label")},
+        }
         for r in tables.nodes
     ]
     edges = [
-        {":START_ID": r["source"], ":END_ID": r["target"], ":TYPE": RELATIONSHIP, "journey": journey,
-         **{k: v for k, v in r.items() if k not in ("source", "target")}}
+        {
+            ":START_ID": r["source"],
+            ":END_ID": r["target"],
+            ":TYPE": RELATIONSHIP,
+            "journey": journey,
+            **{k: v for k, v in r.items() if k not in ("source", "target")},
+        }
         for r in tables.edges
     ]
     buffer = io.BytesIO()

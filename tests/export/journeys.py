@@ -13,7 +13,7 @@ FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures").glob("*.yam
 # Mermaid/DOT/Cypher syntax, a script end tag and a template slot.
 ODD_NAMES = {
     "stage": 'Stage "one" <b>&amp;</b>\nsecond line',
-    "end": 'Quote " and \' apostrophe; semi: colon # hash',
+    "end": "Quote \" and ' apostrophe; semi: colon # hash",
     "o": "<script>alert(1)</script> & [brackets] (parens) {braces} |pipe|",
     "x-1": "line one\nline two\r\nline three \\ backslash \\n not a break",
     "a_b": "`tick` %% not a comment --> not an arrow </script><!-- {{MAP}}",
@@ -35,9 +35,16 @@ def odd_document() -> dict[str, Any]:
             {"id": "later", "name": "Later [stage] ; end", "phase": "after_sale"},
         ],
         "touchpoints": [
-            {"id": tid, "name": ODD_NAMES[tid], "stage": "stage" if i < 3 else "later",
-             "experience": exp, "expectation": ex, "importance": 1 + i, "channel": 'web "app"',
-             "owner": "<team>"}
+            {
+                "id": tid,
+                "name": ODD_NAMES[tid],
+                "stage": "stage" if i < 3 else "later",
+                "experience": exp,
+                "expectation": ex,
+                "importance": 1 + i,
+                "channel": 'web "app"',
+                "owner": "<team>",
+            }
             for i, (tid, exp, ex) in enumerate(tp)
         ],
         "outcomes": [
@@ -75,21 +82,34 @@ def big_journey(stages: int = 8, per_stage: int = 25) -> Journey:
     """
     phases = ["pre_sale", "sale", "after_sale"]
     doc: dict[str, Any] = {
-        "id": "big", "name": "大型旅程 Big journey", "entrants": 10000,
-        "stages": [{"id": f"s{i}", "name": f"階段 {i} Stage number {i}", "phase": phases[i * 3 // stages]}
-                   for i in range(stages)],
-        "touchpoints": [], "outcomes": [{"id": "won", "name": "Won", "kind": "success"},
-                                        {"id": "gone", "name": "Gone", "kind": "failure"}],
+        "id": "big",
+        "name": "大型旅程 Big journey",
+        "entrants": 10000,
+        "stages": [
+            {"id": f"s{i}", "name": f"階段 {i} Stage number {i}", "phase": phases[i * 3 // stages]}
+            for i in range(stages)
+        ],
+        "touchpoints": [],
+        "outcomes": [
+            {"id": "won", "name": "Won", "kind": "success"},
+            {"id": "gone", "name": "Gone", "kind": "failure"},
+        ],
         "transitions": [],
     }
     ids = [[f"t{i}_{j}" for j in range(per_stage)] for i in range(stages)]
     for i in range(stages):
         for j, tid in enumerate(ids[i]):
             long = " with a much longer description of the step" if j % 3 == 0 else ""
-            doc["touchpoints"].append({
-                "id": tid, "name": f"觸點 {i}-{j} Touchpoint {j}{long}", "stage": f"s{i}",
-                "experience": 3 + (i * 7 + j * 3) % 7, "expectation": 6, "importance": 1 + j % 5,
-            })
+            doc["touchpoints"].append(
+                {
+                    "id": tid,
+                    "name": f"觸點 {i}-{j} Touchpoint {j}{long}",
+                    "stage": f"s{i}",
+                    "experience": 3 + (i * 7 + j * 3) % 7,
+                    "expectation": 6,
+                    "importance": 1 + j % 5,
+                }
+            )
             nxt = ids[i][j + 1] if j + 1 < per_stage else (ids[i + 1][0] if i + 1 < stages else "won")
             doc["transitions"].append({"from": tid, "to": nxt, "share": 0.9})
             doc["transitions"].append({"from": tid, "to": "gone", "share": 0.1})

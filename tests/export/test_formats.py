@@ -22,7 +22,11 @@ GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 def node_names(journey: Journey) -> dict[str, str]:
     """Node id -> name, with line breaks as ``\n`` (the exports normalise ``\r\n``)."""
-    names = {ENTRY: "Entry", **{t.id: t.name for t in journey.touchpoints}, **{o.id: o.name for o in journey.outcomes}}
+    names = {
+        ENTRY: "Entry",
+        **{t.id: t.name for t in journey.touchpoints},
+        **{o.id: o.name for o in journey.outcomes},
+    }
     return {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in names.items()}
 
 
@@ -34,8 +38,17 @@ def probabilities(journey: Journey) -> dict[tuple[str, str], float]:
 
 
 def test_every_format_is_listed_and_named(journey: Journey) -> None:
-    assert set(FORMATS) == {"graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "mermaid-journey", "csv",
-                            "cypher"}
+    assert set(FORMATS) == {
+        "graphml",
+        "gexf",
+        "cytoscape",
+        "d3",
+        "dot",
+        "mermaid",
+        "mermaid-journey",
+        "csv",
+        "cypher",
+    }
     for fmt in FORMATS:
         result = export_journey(journey, fmt)
         assert result.content and result.filename.startswith(journey.id + ".")
@@ -43,7 +56,7 @@ def test_every_format_is_listed_and_named(journey: Journey) -> None:
 
 
 def test_unknown_format_is_refused_with_the_choices(journey: Journey) -> None:
-    with pytest.raises(InvalidInput, match="graphml.*cypher"):
+    with pytest.raises(InvalidInput, match=r"graphml.*cypher"):
         export_journey(journey, "pdf")
 
 
@@ -161,7 +174,9 @@ def test_csv_zip_has_neo4j_admin_headers(journey: Journey, with_analysis: bool) 
     assert labels[ENTRY] == "Entry"
     assert all(labels[t.id] == "Touchpoint" for t in journey.touchpoints)
     assert all(labels[o.id] == "Outcome" for o in journey.outcomes)
-    assert [(r[":START_ID"], r[":END_ID"]) for r in edges] == [(t.source, t.target) for t in journey.transitions]
+    assert [(r[":START_ID"], r[":END_ID"]) for r in edges] == [
+        (t.source, t.target) for t in journey.transitions
+    ]
     assert {r[":TYPE"] for r in edges} == {"NEXT"}
     by_id = {r["id:ID"]: r for r in nodes}
     for tp in journey.touchpoints:

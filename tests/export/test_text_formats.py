@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -118,8 +119,9 @@ def test_mermaid_flowchart_structure_and_escaping(journey: Journey) -> None:
     assert sorted(names.values()) == decoded
     assert len(edges) == len(journey.transitions)
     node_of = {names[k]: v for k, v in ((k, by_label[names[k].split("\n")[0]]) for k in names)}
-    assert {(e[0], e[1]) for e in edges} == {(node_of[names[t.source]], node_of[names[t.target]])
-                                             for t in journey.transitions}
+    assert {(e[0], e[1]) for e in edges} == {
+        (node_of[names[t.source]], node_of[names[t.target]]) for t in journey.transitions
+    }
     assert list(subgraphs) == [s.name.replace("\r\n", "\n") for s in journey.stages]
     for stage in journey.stages:
         members = {node_of[names[t.id]] for t in journey.touchpoints if t.stage == stage.id}
@@ -143,14 +145,14 @@ def parse_journey_diagram(text: str) -> tuple[str, list[tuple[str, list[tuple[st
     sections: list[tuple[str, list[tuple[str, int]]]] = []
     for line in lines[2:]:
         if line.startswith("section "):
-            sections.append((line[len("section "):], []))
+            sections.append((line[len("section ") :], []))
             continue
         m = re.fullmatch(r"(.+?): ([1-5]): Customer", line)
         assert m, f"not a task line: {line!r}"
         task = re.sub(r"#\w+;", "", m[1])  # entity codes are decoded by Mermaid before parsing
         assert not re.search(r"[:#;]", task), line
         sections[-1][1].append((unescape(m[1]), int(m[2])))
-    return lines[1][len("title "):], sections
+    return lines[1][len("title ") :], sections
 
 
 def test_mermaid_journey_follows_the_main_path(journey: Journey) -> None:
@@ -163,7 +165,7 @@ def test_mermaid_journey_follows_the_main_path(journey: Journey) -> None:
     assert tasks == expected
     off_path = len(journey.touchpoints) - len(expected)
     assert ("Non-linear journey" in text) == (off_path > 0)
-    for name, items in sections:
+    for name, _items in sections:
         if name == "Outcome":
             assert route[-1] not in touchpoints and route[-1] != ENTRY
     faces = [face for _, items in sections for _, face in items]
@@ -175,8 +177,10 @@ def test_main_path_takes_the_most_probable_step_each_time(journey: Journey) -> N
     assert route[0] == ENTRY and route[-1] in {o.id for o in journey.outcomes}
     assert len(route) == len(set(route))
     weights = {(t.source, t.target): t.weight for t in journey.transitions}
-    for here, there in zip(route, route[1:], strict=False):
-        options = {v: w for (u, v), w in weights.items() if u == here and v not in route[: route.index(here) + 1]}
+    for here, there in itertools.pairwise(route):
+        options = {
+            v: w for (u, v), w in weights.items() if u == here and v not in route[: route.index(here) + 1]
+        }
         assert weights[(here, there)] == max(options.values())
 
 

@@ -32,12 +32,18 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
     analysis = analyze(journey, alpha=alpha)
     paths = top_paths(journey, k=PAIN_PATHS, rank="pain")["paths"]
     placed = geometry.compute(journey)
-    names = {ENTRY: "Entry", **{tp.id: tp.name for tp in journey.touchpoints},
-             **{o.id: o.name for o in journey.outcomes}}
+    names = {
+        ENTRY: "Entry",
+        **{tp.id: tp.name for tp in journey.touchpoints},
+        **{o.id: o.name for o in journey.outcomes},
+    }
     map_svg = _map_svg(journey, placed, analysis, names)
     route = main_path(journey)
-    steps = [(n, names[n], analysis["touchpoints"][n]["satisfaction"], analysis["touchpoints"][n]["carried"])
-             for n in route if n in analysis["touchpoints"]]
+    steps = [
+        (n, names[n], analysis["touchpoints"][n]["satisfaction"], analysis["touchpoints"][n]["carried"])
+        for n in route
+        if n in analysis["touchpoints"]
+    ]
     end = names[route[-1]] if route[-1] != ENTRY and route[-1] not in analysis["touchpoints"] else None
     curve = svg.emotion_curve(steps, end)
     data = _page_data(journey, analysis, paths, names, route)
@@ -58,13 +64,14 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
 
 
 def script_json(data: Any) -> str:
-    """JSON safe inside a ``<script>`` element: no ``</`` and no ``<!--`` can end or hide it.
+    """JSON safe inside a ``<script>`` element (as Django's ``json_script``): ``<``, ``>`` and
+    ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--`` can end or hide it.
 
-    >>> script_json({"name": "</script><!--"})
-    '{"name": "<\\\\/script>\\\\u003c!--"}'
+    >>> script_json({"name": "</script><!--&"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _asset(name: str) -> str:
@@ -75,7 +82,9 @@ def _satisfaction_extent(journey: Journey) -> float:
     return palette.extent(tp.experience - tp.expected for tp in journey.touchpoints)
 
 
-def _map_svg(journey: Journey, placed: geometry.Layout, analysis: dict[str, Any], names: dict[str, str]) -> str:
+def _map_svg(
+    journey: Journey, placed: geometry.Layout, analysis: dict[str, Any], names: dict[str, str]
+) -> str:
     half = _satisfaction_extent(journey)
     figures = analysis["touchpoints"]
     top_reach = max([1e-12, *(f["reach"] for f in figures.values())])
@@ -88,10 +97,13 @@ def _map_svg(journey: Journey, placed: geometry.Layout, analysis: dict[str, Any]
         svg.phase_bands(placed),
         svg.stage_headers(placed, analysis.get("stages", {})),
         '<g class="flows">',
-        svg.flows(journey, placed, edge_customers(journey, analysis), transition_probabilities(journey), names),
+        svg.flows(
+            journey, placed, edge_customers(journey, analysis), transition_probabilities(journey), names
+        ),
         "</g>",
-        svg.card(placed.cards[ENTRY], "#ffffff", f"{entrants:,.0f} entrants", 1.0, f'data-node="{ENTRY}"',
-                 "Entry"),
+        svg.card(
+            placed.cards[ENTRY], "#ffffff", f"{entrants:,.0f} entrants", 1.0, f'data-node="{ENTRY}"', "Entry"
+        ),
     ]
     for tp in journey.touchpoints:
         f = figures[tp.id]
@@ -99,14 +111,30 @@ def _map_svg(journey: Journey, placed: geometry.Layout, analysis: dict[str, Any]
         meta = f"reach {svg.percent(f['reach'])} · s {svg.number(s)}"
         if f["pain"]:
             meta += f" · pain {svg.number(f['pain'])}"
-        parts.append(svg.card(placed.cards[tp.id], palette.diverging(s, half), meta, f["reach"] / top_reach,
-                              f'data-touchpoint="{escape(tp.id, quote=True)}" data-stage="{tp.stage}"', tp.name))
+        parts.append(
+            svg.card(
+                placed.cards[tp.id],
+                palette.diverging(s, half),
+                meta,
+                f["reach"] / top_reach,
+                f'data-touchpoint="{escape(tp.id, quote=True)}" data-stage="{tp.stage}"',
+                tp.name,
+            )
+        )
     for o in journey.outcomes:
         share = analysis["outcomes"][o.id]
         fill = palette.SUCCESS if o.kind == "success" else palette.FAILURE
         meta = f"{svg.percent(share)} · {share * entrants:,.0f} customers"
-        parts.append(svg.card(placed.cards[o.id], fill, meta, share,
-                              f'data-outcome="{escape(o.id, quote=True)}" data-kind="{o.kind}"', o.name))
+        parts.append(
+            svg.card(
+                placed.cards[o.id],
+                fill,
+                meta,
+                share,
+                f'data-outcome="{escape(o.id, quote=True)}" data-kind="{o.kind}"',
+                o.name,
+            )
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -129,12 +157,15 @@ def _legend(journey: Journey) -> str:
         '<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="290" height="46" viewBox="0 0 290 46">'
         '<rect x="10" y="4" width="270" height="14" rx="3" fill="url(#legend-gradient)"/>'
         '<defs><linearGradient id="legend-gradient">'
-        + "".join(f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
-                  for i, c in enumerate(palette.RDBU))
+        + "".join(
+            f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
+            for i, c in enumerate(palette.RDBU)
+        )
         + "</linearGradient></defs>"
         f'<text x="10" y="32">{svg.number(-half)}</text><text x="145" y="32" text-anchor="middle">0</text>'
         f'<text x="280" y="32" text-anchor="end">+{svg.number(half)}</text>'
-        '<text x="145" y="44" text-anchor="middle" class="caption">below expectation · as expected · above</text>'
+        '<text x="145" y="44" text-anchor="middle" class="caption">'
+        "below expectation · as expected · above</text>"
         "</svg>"
     )
 
@@ -148,25 +179,48 @@ def _path_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
         items.append(
             f'<li data-path-rank="{p["rank"]}" tabindex="0" role="button" aria-pressed="false">'
             f'<span class="rank">#{p["rank"]}</span> <span class="figures">{p["customers"]:,.0f} customers · '
-            f'pain {svg.number(p["pain"])} · pain mass {svg.number(p["pain_mass"])}</span>'
+            f"pain {svg.number(p['pain'])} · pain mass {svg.number(p['pain_mass'])}</span>"
             f'<span class="route">{escape(route)}</span></li>'
         )
     return '<ol class="paths">' + "".join(items) + "</ol>"
 
 
-def _page_data(journey: Journey, analysis: dict[str, Any], paths: list[dict[str, Any]],
-               names: dict[str, str], route: list[str]) -> dict[str, Any]:
+def _page_data(
+    journey: Journey,
+    analysis: dict[str, Any],
+    paths: list[dict[str, Any]],
+    names: dict[str, str],
+    route: list[str],
+) -> dict[str, Any]:
     stages = {s.id: s for s in journey.stages}
     touchpoints = {}
     for tp in journey.touchpoints:
         f = analysis["touchpoints"][tp.id]
         touchpoints[tp.id] = {
-            "name": tp.name, "stage": stages[tp.stage].name, "phase": svg.PHASE_NAMES[stages[tp.stage].phase],
-            "channel": tp.channel, "owner": tp.owner, "description": tp.description,
-            "experience": tp.experience, "expectation": tp.expected, "importance": tp.weight, "ideal": tp.ideal,
+            "name": tp.name,
+            "stage": stages[tp.stage].name,
+            "phase": svg.PHASE_NAMES[stages[tp.stage].phase],
+            "channel": tp.channel,
+            "owner": tp.owner,
+            "description": tp.description,
+            "experience": tp.experience,
+            "expectation": tp.expected,
+            "importance": tp.weight,
+            "ideal": tp.ideal,
             "responses": tp.responses,
-            **{k: f.get(k) for k in ("satisfaction", "weighted_satisfaction", "gap", "reach", "pain",
-                                       "priority", "carried", "removal_effect")},
+            **{
+                k: f.get(k)
+                for k in (
+                    "satisfaction",
+                    "weighted_satisfaction",
+                    "gap",
+                    "reach",
+                    "pain",
+                    "priority",
+                    "carried",
+                    "removal_effect",
+                )
+            },
         }
     return {
         "journey": journey.id,

@@ -87,7 +87,9 @@ def text_width(text: str, size: float) -> float:
     return sum(char_width(ch, size) for ch in text)
 
 
-def wrap(text: str, width: float, size: float = NAME_FONT, max_lines: int = MAX_NAME_LINES) -> tuple[str, ...]:
+def wrap(
+    text: str, width: float, size: float = NAME_FONT, max_lines: int = MAX_NAME_LINES
+) -> tuple[str, ...]:
     """Greedy line breaking: at spaces for Latin words, anywhere between CJK characters.
 
     >>> wrap("便利 Street & shop access", 100)

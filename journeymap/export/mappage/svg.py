@@ -54,11 +54,13 @@ def text_lines(lines: tuple[str, ...], x: float, y: float, line: float, cls: str
 
 def defs() -> str:
     stops = "".join(
-        f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>' for i, c in enumerate(palette.RDBU)
+        f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
+        for i, c in enumerate(palette.RDBU)
     )
     markers = "".join(
         f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" '
-        f'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{fill}"/>'
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{fill}"/>'
         "</marker>"
         for name, fill in (("arrow", EDGE_COLOUR), ("arrow-hot", "#d7301f"))
     )
@@ -75,7 +77,8 @@ def phase_bands(layout: Layout) -> str:
         parts.append(
             f'<g class="phase" data-phase="{phase}"><rect x="{x0:.1f}" y="0" width="{x1 - x0:.1f}" '
             f'height="{layout.height:.1f}" rx="8" fill="{PHASE_TINTS[phase]}"/>'
-            f'<text class="phase-name" x="{x0 + 10:.1f}" y="{PHASE_BAND - 8:.1f}">{PHASE_NAMES[phase]}</text></g>'
+            f'<text class="phase-name" x="{x0 + 10:.1f}" y="{PHASE_BAND - 8:.1f}">'
+            f"{PHASE_NAMES[phase]}</text></g>"
         )
     return "".join(parts)
 
@@ -115,19 +118,27 @@ def flow_path(a: Box, b: Box, col_a: int, col_b: int, floor: float) -> str:
     return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{floor:.1f} {x2:.1f},{floor:.1f} {x2:.1f},{y2:.1f}"
 
 
-def flows(journey: Journey, layout: Layout, customers: dict[tuple[str, str], float],
-          probabilities: dict[tuple[str, str], float], names: dict[str, str]) -> str:
+def flows(
+    journey: Journey,
+    layout: Layout,
+    customers: dict[tuple[str, str], float],
+    probabilities: dict[tuple[str, str], float],
+    names: dict[str, str],
+) -> str:
     top = max([*customers.values(), 1e-12])
     parts = []
     for (source, target), amount in customers.items():
         a, b = layout.cards[source], layout.cards[target]
         d = flow_path(a, b, layout.column_of[source], layout.column_of[target], layout.height - 24)
         width = 1.5 + 12.5 * amount / top
-        title = (f"{names[source]} → {names[target]}: {amount:,.0f} customers "
-                 f"({percent(probabilities[(source, target)])} of those at {names[source]})")
+        title = (
+            f"{names[source]} → {names[target]}: {amount:,.0f} customers "
+            f"({percent(probabilities[(source, target)])} of those at {names[source]})"
+        )
         back = " back" if layout.column_of[target] < layout.column_of[source] else ""
         parts.append(
-            f'<path class="flow{back}" data-edge="{_attr(source + "->" + target)}" data-source="{_attr(source)}" '
+            f'<path class="flow{back}" data-edge="{_attr(source + "->" + target)}" '
+            f'data-source="{_attr(source)}" '
             f'data-target="{_attr(target)}" d="{d}" stroke-width="{width:.2f}" marker-end="url(#arrow)">'
             f"<title>{escape(title)}</title></path>"
         )
@@ -142,12 +153,16 @@ def card(box: Box, fill: str, meta: str, bar: float, hook: str, title: str) -> s
     inner = CARD_WIDTH - 2 * CARD_PADDING
     return (
         f'<g class="card" {hook} tabindex="0"><title>{escape(title)}</title>'
-        f'<rect class="body" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
+        f'<rect class="body" x="{box.x:.1f}" y="{box.y:.1f}" '
+        f'width="{box.width:.1f}" height="{box.height:.1f}" '
         f'rx="6" fill="{fill}"/>'
         + text_lines(box.lines, box.x + CARD_PADDING, name_top, NAME_LINE, "name").replace(
-            "<text ", f'<text fill="{ink}" ', 1)
-        + f'<text class="meta" fill="{ink}" x="{box.x + CARD_PADDING:.1f}" y="{meta_y:.1f}">{escape(meta)}</text>'
-        f'<rect class="bar-track" x="{box.x + CARD_PADDING:.1f}" y="{bar_y:.1f}" width="{inner:.1f}" height="4" '
+            "<text ", f'<text fill="{ink}" ', 1
+        )
+        + f'<text class="meta" fill="{ink}" x="{box.x + CARD_PADDING:.1f}" y="{meta_y:.1f}">'
+        + f"{escape(meta)}</text>"
+        f'<rect class="bar-track" x="{box.x + CARD_PADDING:.1f}" y="{bar_y:.1f}" '
+        f'width="{inner:.1f}" height="4" '
         f'rx="2"/><rect class="bar" fill="{ink}" x="{box.x + CARD_PADDING:.1f}" y="{bar_y:.1f}" '
         f'width="{inner * max(0.0, min(1.0, bar)):.1f}" height="4" rx="2"/></g>'
     )
@@ -178,7 +193,7 @@ def emotion_curve(steps: list[tuple[str, str, float, float]], end: str | None) -
     for x, (tid, name, s, carried) in zip(xs, steps, strict=True):
         parts.append(
             f'<g class="curve-point" data-curve-touchpoint="{_attr(tid)}">'
-            f'<title>{escape(name)}: satisfaction {number(s)}, carried {number(carried)}</title>'
+            f"<title>{escape(name)}: satisfaction {number(s)}, carried {number(carried)}</title>"
             f'<circle class="satisfaction" cx="{x:.1f}" cy="{y(s):.1f}" r="5"/>'
             f'<rect class="carried" x="{x - 4:.1f}" y="{y(carried) - 4:.1f}" width="8" height="8"/>'
             + text_lines(wrap(name, spacing - 10, 11.0, 3), x, plot_top + plot_height + 22, 13.0, "step")
