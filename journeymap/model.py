@@ -159,18 +159,31 @@ def parse_journey(data: Any, source: str | None = None) -> Journey:
     return journey
 
 
+_RULES = {
+    "string_pattern_mismatch": "id-syntax",
+    "extra_forbidden": "unknown-field",
+    "missing": "required",
+    "greater_than_equal": "range",
+    "greater_than": "range",
+    "less_than_equal": "range",
+    "finite_number": "range",
+    "too_short": "required",
+    "literal_error": "choice",
+}
+
+
 def _shape_problems(exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
-        rule = "id-syntax" if err["type"] == "string_pattern_mismatch" else err["type"]
+        rule = _RULES.get(err["type"], "type" if err["type"].endswith(("_type", "_parsing")) else err["type"])
         message = err["msg"]
         if rule == "id-syntax":
             message = f"{err['input']!r} is not an id (lowercase letters, digits, '_' or '-')"
-        elif rule == "extra_forbidden":
-            rule, message = "unknown-field", "unknown field"
-        elif rule == "missing":
-            rule, message = "required", "field required"
+        elif rule == "unknown-field":
+            message = "unknown field"
+        elif err["type"] == "missing":
+            message = "field required"
         problems.append(Problem(loc, rule, message))
     return problems
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, store
-from journeymap.errors import InvalidJourney, JourneymapError
+from journeymap.errors import JourneymapError
 from journeymap.files import dump_journey, load_journey
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -24,13 +25,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Journey files (YA
             journey = load_journey(path)
         except JourneymapError as error:
             failed += 1
-            err_console.print(
-                f"[red]✗[/red] {error.detail}"
-                if not isinstance(error, InvalidJourney)
-                else f"[red]✗[/red] {error}",
-                markup=True,
-                soft_wrap=True,
-            )
+            err_console.print(f"[red]✗[/red] {escape(str(error))}", soft_wrap=True)
             continue
         console.print(f"✓ {path}: {journey.id} ({len(journey.touchpoints)} touchpoints)")
     if failed:

@@ -1,0 +1,104 @@
+"""The CLI as a user runs it: a real subprocess, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+MEI_SU = FIXTURES / "mei-su-electronics.yaml"
+
+
+def run(*args: str, store: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JOURNEYMAP_STORE": f"sqlite:///{store}", "COLUMNS": "200"}
+    env.pop("JOURNEYMAP_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-c", "from journeymap.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+def test_validate_accepts_all_fixtures(db: Path) -> None:
+    result = run("validate", *map(str, sorted(FIXTURES.glob("*.yaml"))), store=db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("✓") == len(list(FIXTURES.glob("*.yaml")))
+
+
+def test_validate_rejects_invalid_files_with_exit_2(db: Path) -> None:
+    bad = sorted((FIXTURES / "invalid").glob("*.yaml"))
+    result = run("validate", str(MEI_SU), *map(str, bad), store=db)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "transitions[3].to: unknown id 'pikcup' [unknown-node]" in result.stderr
+    assert result.stderr.count("✗") == len(bad)
+
+
+def test_import_list_show_delete(db: Path, tmp_path: Path) -> None:
+    imported = run("import", str(MEI_SU), str(FIXTURES / "zylom-dinner.yaml"), store=db)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split() == ["mei-su-electronics@1", "zylom-dinner@1"]
+    again = run("import", str(MEI_SU), "--expect-version", "1", store=db)
+    assert again.stdout.strip() == "mei-su-electronics@2"
+
+    listed = json.loads(run("list", "--json", store=db).stdout)
+    assert [(r["id"], r["version"]) for r in listed] == [("mei-su-electronics", 2), ("zylom-dinner", 1)]
+
+    shown = run("show", "zylom-dinner", "--format", "json", store=db)
+    assert json.loads(shown.stdout) == yaml.safe_load((FIXTURES / "zylom-dinner.yaml").read_text("utf-8"))
+    old = run("show", "mei-su-electronics", "--version", "1", store=db)
+    assert yaml.safe_load(old.stdout)["id"] == "mei-su-electronics"
+
+    stale = run("import", str(MEI_SU), "--expect-version", "1", store=db)
+    assert stale.returncode == 5
+    assert "is at version 2" in stale.stderr and "Traceback" not in stale.stderr
+
+    assert run("delete", "zylom-dinner", store=db).returncode == 0
+    missing = run("show", "zylom-dinner", store=db)
+    assert missing.returncode == 4
+    assert "no journey 'zylom-dinner'" in missing.stderr
+
+
+def test_import_is_all_or_nothing(db: Path) -> None:
+    bad = FIXTURES / "invalid" / "unknown-node.yaml"
+    result = run("import", str(MEI_SU), str(bad), store=db)
+    assert result.returncode == 2
+    assert json.loads(run("list", "--json", store=db).stdout) == []
+
+
+def test_bad_arguments_are_clear(db: Path, tmp_path: Path) -> None:
+    assert run("show", "x", "--format", "xml", store=db).returncode == 2
+    no_file = run("validate", str(tmp_path / "nope.yaml"), store=db)
+    assert no_file.returncode == 2 and "no such file" in no_file.stderr
+    weird = run("show", "Not An Id!", store=db)
+    assert weird.returncode in (2, 4) and "Traceback" not in weird.stderr
+    bad_store = subprocess.run(
+        [sys.executable, "-c", "from journeymap.cli import main; main()", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JOURNEYMAP_STORE": "mongodb://x"},
+        timeout=60,
+    )
+    assert bad_store.returncode == 2 and "unknown store" in bad_store.stderr
+
+
+def test_demo_loads_every_fixture(db: Path) -> None:
+    result = run("demo", store=db)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(run("list", "--json", store=db).stdout)
+    assert len(listed) == len(list(FIXTURES.glob("*.yaml")))
