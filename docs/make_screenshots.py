@@ -45,20 +45,20 @@ def main() -> None:
             journey = load_journey(fixture)
             page = Path(tmp) / f"{journey.id}.html"
             page.write_text(map_html(journey), encoding="utf-8")
-            driver.get(page.as_uri())  # type: ignore[attr-defined]
-            width, height = driver.execute_script(SIZE)  # type: ignore[attr-defined]
+            driver.get(page.as_uri())
+            first = driver.find_elements("css selector", "[data-path-rank='1']")
+            if first:
+                first[0].click()
+            driver.execute_script(SHOW_WORST)
+            width, height = driver.execute_script(SIZE)
             metrics = {
                 "width": min(int(width), 3600),
                 "height": min(int(height), 3000),
                 "deviceScaleFactor": 1,
                 "mobile": False,
             }
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
-            first = driver.find_elements("css selector", "[data-path-rank='1']")  # type: ignore[attr-defined]
-            if first:
-                first[0].click()
-            driver.execute_script(SHOW_WORST)  # type: ignore[attr-defined]
-            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})  # type: ignore[attr-defined]
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
             out = ROOT / "docs" / f"map-{journey.id}.png"
             out.write_bytes(base64.b64decode(shot["data"]))
             print(f"wrote {out.relative_to(ROOT)}")

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -32,7 +33,7 @@ def find_browser() -> tuple[str, str] | None:
 
 
 @contextmanager
-def chromium(width: int = 1600, height: int = 1000) -> Iterator[object]:
+def chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
     """A selenium Chrome driver on a fresh profile; quits and removes the profile afterwards."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

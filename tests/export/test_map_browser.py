@@ -77,7 +77,7 @@ def test_selecting_a_pain_path_highlights_exactly_its_nodes_and_edges(
 def test_clicking_a_card_shows_its_details(browser: Any, journey: Journey, tmp_path: Path) -> None:
     open_map(browser, journey, tmp_path)
     tp = journey.touchpoints[-1]
-    card = browser.find_element("css selector", f"svg.map [data-touchpoint='{tp.id}'] rect.body")
+    card = browser.find_element("css selector", f"svg.map [data-touchpoint='{tp.id}']")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", card)
     card.click()
     details = browser.find_element("id", "details")

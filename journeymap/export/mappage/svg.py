@@ -30,10 +30,14 @@ EDGE_COLOUR = "#8a8f98"
 
 
 def number(value: float, digits: int = 3) -> str:
-    """A short human number: ``0.94``, ``16.9``, ``-2``, with a true minus sign."""
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        text = f"{value:.2f}"
+    """A short human number with a true minus sign.
+
+    >>> number(0.9400001), number(-2.0), number(1100.0), number(16.92)
+    ('0.94', '−2', '1,100', '16.9')
+    """
+    text = f"{value:,.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"
+    if "e" in text:  # a tiny value
+        text = f"{value:.2g}" if value else "0"
     return text.replace("-", "−")
 
 
