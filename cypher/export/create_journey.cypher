@@ -1,2 +1,2 @@
-CREATE (j:Journey)
-SET j = $properties
+CREATE (j:Journey:JourneymapExport)
+SET j = $properties, j.journey = $journey

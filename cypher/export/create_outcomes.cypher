@@ -1,3 +1,3 @@
 UNWIND $outcomes AS outcome
-CREATE (o:Outcome)
+CREATE (o:Outcome:JourneymapExport)
 SET o = outcome, o.journey = $journey

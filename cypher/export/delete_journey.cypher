@@ -1,4 +1,4 @@
-// Remove an earlier copy of the journey so the script can be run again.
-MATCH (n)
-WHERE n.journey = $journey OR (n:Journey AND n.id = $journey)
+// Remove an earlier export of the journey so the script can be run again. Only nodes
+// this script made (label :JourneymapExport) are touched, never a journeymap store's own.
+MATCH (n:JourneymapExport {journey: $journey})
 DETACH DELETE n

@@ -7,8 +7,10 @@ Neo4j Browser or any Bolt client. Running it again replaces the journey.
 
 Graph shape: ``(:Journey)-[:HAS_STAGE]->(:Stage)``, ``(:Journey)-[:STARTS_AT]->(:Entry)``,
 ``(:Touchpoint)-[:IN_STAGE]->(:Stage)``, ``(:Outcome)``, and ``[:NEXT]`` between
-entry, touchpoints and outcomes; every node carries ``journey`` (the journey id)
-and ``id``, plus the flat attributes of ``journeymap.export.tables``.
+entry, touchpoints and outcomes; every node carries ``journey`` (the journey id),
+``id`` and the flat attributes of ``journeymap.export.tables``, and the extra
+label ``:JourneymapExport``: a re-run deletes only nodes with that label, so it
+never touches a journeymap graph store's own nodes in the same database.
 """
 
 from __future__ import annotations

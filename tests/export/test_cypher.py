@@ -118,12 +118,19 @@ def test_script_recreates_the_journey(bolt: Any, source: str) -> None:
 
     journey = odd_journey() if source == "odd" else load_journey(FIXTURES[0])
     text = export_journey(journey, "cypher", with_analysis=True).content.decode()
+    with bolt.session() as s:  # a node of the same journey that the script did not make
+        s.run("CREATE (:Touchpoint {journey: $j, id: 'kept', name: 'not exported'})", j=journey.id).consume()
     run_script(bolt, text)
     run_script(bolt, text)  # running it again replaces the journey instead of doubling it
     with bolt.session() as s:
         rows = s.run(
-            "MATCH (n {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels", j=journey.id
+            "MATCH (n:JourneymapExport {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels",
+            j=journey.id,
         ).data()
+        kept = s.run(
+            "MATCH (n:Touchpoint {journey: $j, id: 'kept'}) DETACH DELETE n RETURN count(*) AS n",
+            j=journey.id,
+        ).single()
         edges = s.run(
             "MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
             "r.share AS s, r.probability AS p",
@@ -138,9 +145,11 @@ def test_script_recreates_the_journey(bolt: Any, source: str) -> None:
             j=journey.id,
         ).data()
     names = node_names(journey)
-    nodes = {r["id"]: r for r in rows if "Stage" not in r["labels"]}
+    assert kept is not None and kept["n"] == 1  # the re-run left nodes it did not make alone
+    nodes = {r["id"]: r for r in rows if not {"Stage", "Journey"} & set(r["labels"])}
     assert {k: v["name"] for k, v in nodes.items()} == names
-    assert nodes[ENTRY]["labels"] == ["Entry"]
+    assert sorted(nodes[ENTRY]["labels"]) == ["Entry", "JourneymapExport"]
+    assert [r["name"] for r in rows if "Journey" in r["labels"]] == [journey.name.replace("\r\n", "\n")]
     assert {r["id"]: r["name"] for r in stages} == {
         s.id: s.name.replace("\r\n", "\n") for s in journey.stages
     }
