@@ -117,9 +117,10 @@ def main_path(journey: Journey) -> list[str]:
     """The journey's main path: the way most customers go at each step.
 
     From ``entry``, follow the most probable transition to a node not yet on the
-    path (ties broken by id) until an outcome is reached. Where every way on
-    leads back onto the path (a loop), the engine's most probable whole path
-    is used instead.
+    path (ties broken by id) until an outcome is reached; the first step goes to
+    a touchpoint when there is one (customers who leave at once have no journey
+    to draw). Where every way on leads back onto the path (a loop), the engine's
+    most probable whole path is used instead.
     """
     probabilities = transition_probabilities(journey)
     leaving: dict[str, list[tuple[float, str]]] = defaultdict(list)
@@ -129,6 +130,8 @@ def main_path(journey: Journey) -> list[str]:
     path = [ENTRY]
     while path[-1] not in outcomes:
         options = [(-p, target) for p, target in leaving[path[-1]] if target not in path]
+        if path[-1] == ENTRY and any(target not in outcomes for _, target in options):
+            options = [(p, target) for p, target in options if target not in outcomes]
         if not options:
             return _most_probable_path(journey)
         path.append(min(options)[1])
