@@ -49,7 +49,7 @@ def test_every_format_exports_and_parses_back(journey: Journey) -> None:
 def test_map_page_renders_any_journey(journey: Journey) -> None:
     from journeymap.export import map_html
 
-    page = map_html(journey)
-    assert page.count("data-touchpoint=") == len(journey.touchpoints)
-    assert page.count("data-outcome=") == len(journey.outcomes)
-    assert page.count("data-edge=") == len(journey.transitions)
+    board = map_html(journey).split('<svg class="map"')[1].split("</svg>")[0]
+    assert board.count(" data-touchpoint=") == len(journey.touchpoints)
+    assert board.count(" data-outcome=") == len(journey.outcomes)
+    assert board.count(" data-edge=") == len(journey.transitions)
