@@ -114,13 +114,14 @@ def weight_label(row: Row) -> str:
 
 
 def main_path(journey: Journey) -> list[str]:
-    """The journey's main path: the way most customers go at each step.
+    """The journey's main path: the way the customers who carry on go.
 
-    From ``entry``, follow the most probable transition to a node not yet on the
-    path (ties broken by id) until an outcome is reached; the first step goes to
-    a touchpoint when there is one (customers who leave at once have no journey
-    to draw). Where every way on leads back onto the path (a loop), the engine's
-    most probable whole path is used instead.
+    From ``entry``, take at each step the most probable transition to a
+    touchpoint not yet on the path (ties broken by id); where no customer goes
+    on to such a touchpoint, take the most probable transition to an outcome,
+    and stop there. So the path runs through the busiest touchpoints of the
+    journey and ends where those customers end. Where every way on leads back
+    onto the path (a loop), the engine's most probable whole path is used.
     """
     probabilities = transition_probabilities(journey)
     leaving: dict[str, list[tuple[float, str]]] = defaultdict(list)
@@ -129,12 +130,11 @@ def main_path(journey: Journey) -> list[str]:
     outcomes = {o.id for o in journey.outcomes}
     path = [ENTRY]
     while path[-1] not in outcomes:
-        options = [(-p, target) for p, target in leaving[path[-1]] if target not in path]
-        if path[-1] == ENTRY and any(target not in outcomes for _, target in options):
-            options = [(p, target) for p, target in options if target not in outcomes]
-        if not options:
+        onward = [(-p, t) for p, t in leaving[path[-1]] if p > 0 and t not in path and t not in outcomes]
+        ending = [(-p, t) for p, t in leaving[path[-1]] if t in outcomes]
+        if not onward and not ending:
             return _most_probable_path(journey)
-        path.append(min(options)[1])
+        path.append(min(onward or ending)[1])
     return path
 
 

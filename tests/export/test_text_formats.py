@@ -172,21 +172,41 @@ def test_mermaid_journey_follows_the_main_path(journey: Journey) -> None:
     assert all(1 <= f <= 5 for f in faces)
 
 
-def test_main_path_takes_the_most_probable_step_each_time(journey: Journey) -> None:
+def test_main_path_goes_the_busiest_way_onward(journey: Journey) -> None:
     route = main_path(journey)
-    assert route[0] == ENTRY and route[-1] in {o.id for o in journey.outcomes}
-    assert len(route) == len(set(route))
-    weights = {(t.source, t.target): t.weight for t in journey.transitions}
     outcomes = {o.id for o in journey.outcomes}
-    if journey.touchpoints:
-        assert route[1] not in outcomes  # the first step goes to a touchpoint
-    for here, there in itertools.pairwise(route):
-        options = {
-            v: w
-            for (u, v), w in weights.items()
-            if u == here and v not in route[: route.index(here) + 1] and not (u == ENTRY and v in outcomes)
-        }
-        assert weights[(here, there)] == max(options.values())
+    assert route[0] == ENTRY and route[-1] in outcomes
+    assert len(route) == len(set(route)) and not outcomes & set(route[:-1])
+    weights = {(t.source, t.target): t.weight for t in journey.transitions}
+    for step, (here, there) in enumerate(itertools.pairwise(route)):
+        seen = set(route[: step + 1])
+        onward = {v: w for (u, v), w in weights.items() if u == here and w > 0 and v not in seen | outcomes}
+        if onward:  # a touchpoint comes next, the one most customers go on to
+            assert weights[(here, there)] == max(onward.values())
+        else:  # nobody goes on: the outcome most of them reach
+            assert there in outcomes
+            assert weights[(here, there)] == max(
+                w for (u, v), w in weights.items() if u == here and v in outcomes
+            )
+
+
+def test_main_path_of_mei_su_runs_through_every_stage() -> None:
+    from journeymap.files import load_journey
+    from tests.export.journeys import FIXTURES
+
+    mei_su = load_journey(next(p for p in FIXTURES if p.stem == "mei-su-electronics"))
+    # brand image (600 of 1000) -> convenience -> product range (680) -> prices (500)
+    # -> staff (560) -> relationship (180, the only touchpoint on) -> comes back (110)
+    assert main_path(mei_su) == [
+        "entry",
+        "brand_image",
+        "convenience",
+        "product_range",
+        "price_tag",
+        "staff_service",
+        "relationship",
+        "repeat_customer",
+    ]
 
 
 def test_phases_cover_every_stage(journey: Journey) -> None:
