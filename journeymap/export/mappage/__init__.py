@@ -170,17 +170,32 @@ def _legend(journey: Journey) -> str:
     )
 
 
+def short_route(steps: list[str], keep: int = 3) -> str:
+    """A route for the side panel: long ones keep their first and last ``keep`` steps.
+
+    >>> short_route(["a", "b", "c"])
+    'a → b → c'
+    >>> short_route([str(i) for i in range(10)], keep=2)
+    '0 → 1 → … 6 more … → 8 → 9'
+    """
+    if len(steps) <= 2 * keep + 1:
+        return " → ".join(steps)
+    hidden = len(steps) - 2 * keep
+    return " → ".join([*steps[:keep], f"… {hidden} more …", *steps[-keep:]])
+
+
 def _path_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
     if not paths:
         return '<p class="empty">No path from entry to an outcome.</p>'
     items = []
     for p in paths:
-        route = " → ".join(names[n] for n in p["nodes"][1:])
+        steps = [names[n] for n in p["nodes"][1:]]
         items.append(
-            f'<li data-path-rank="{p["rank"]}" tabindex="0" role="button" aria-pressed="false">'
+            f'<li data-path-rank="{p["rank"]}" tabindex="0" role="button" aria-pressed="false" '
+            f'title="{escape(" → ".join(steps), quote=True)}">'
             f'<span class="rank">#{p["rank"]}</span> <span class="figures">{p["customers"]:,.0f} customers · '
             f"pain {svg.number(p['pain'])} · pain mass {svg.number(p['pain_mass'])}</span>"
-            f'<span class="route">{escape(route)}</span></li>'
+            f'<span class="route">{escape(short_route(steps))}</span></li>'
         )
     return '<ol class="paths">' + "".join(items) + "</ol>"
 
