@@ -46,8 +46,6 @@ def map_(
     alpha: Annotated[float, typer.Option("--alpha", help="Memory of carried experience, in (0, 1].")] = 0.5,
 ) -> None:
     """Write the journey map: one self-contained HTML page (no network needed)."""
-    if not 0 < alpha <= 1:
-        raise InvalidInput(f"--alpha: {alpha} is not in (0, 1]")
     page = map_html(resolve_journey(file_or_id), alpha=alpha)
     _write(output, page.encode("utf-8"))
     err_console.print(f"wrote {output}")
