@@ -52,7 +52,7 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "ingest")
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export")
 
 
 def _register() -> None:
