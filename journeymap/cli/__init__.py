@@ -52,7 +52,7 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "ingest", "export")
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve")
 
 
 def _register() -> None:
