@@ -12,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 from api import openapi, problems
 from api.cache import ResultCache
 from api.limits import BodySizeLimit
-from api.routes import analysis, journeys, meta
+from api.routes import analysis, export, journeys, meta
 from api.runtime import Runtime
 from api.settings import Settings
 from journeymap import __version__
@@ -63,12 +63,13 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
         openapi_tags=[
             {"name": "journeys", "description": "stored journeys and their versions"},
             {"name": "analysis", "description": "numbers computed from a stored journey (cached)"},
+            {"name": "export", "description": "the journey for other tools, and its visual map"},
             {"name": "service", "description": "validation and health"},
         ],
     )
     app.state.runtime = runtime
     app.state.settings = settings
-    for router in (journeys.router, analysis.router, meta.router):
+    for router in (journeys.router, analysis.router, export.router, meta.router):
         app.include_router(router)
     problems.install(app)
     openapi.install(app)

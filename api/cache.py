@@ -12,16 +12,26 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 CacheKey = tuple[str, int, str, tuple[Hashable, ...]]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A response body ready to send, with its media type and any extra headers."""
+
+    body: bytes
+    media_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
 class ResultCache:
-    """Thread-safe LRU of response bodies; ``max_entries=0`` keeps nothing.
+    """Thread-safe LRU of rendered responses; ``max_entries=0`` keeps nothing.
 
     >>> cache = ResultCache(max_entries=1)
-    >>> cache.put(("j", 1, "paths", (5,)), b"{}")
-    >>> cache.get(("j", 1, "paths", (5,)))
+    >>> cache.put(("j", 1, "paths", (5,)), Rendered(b"{}"))
+    >>> cache.get(("j", 1, "paths", (5,))).body
     b'{}'
     >>> cache.invalidate("j"); cache.get(("j", 1, "paths", (5,))) is None
     True
@@ -29,12 +39,12 @@ class ResultCache:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[CacheKey, bytes] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, Rendered] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: CacheKey) -> bytes | None:
+    def get(self, key: CacheKey) -> Rendered | None:
         with self._lock:
             body = self._entries.get(key)
             if body is None:
@@ -44,11 +54,11 @@ class ResultCache:
             self.hits += 1
             return body
 
-    def put(self, key: CacheKey, body: bytes) -> None:
+    def put(self, key: CacheKey, rendered: Rendered) -> None:
         if self.max_entries <= 0:
             return
         with self._lock:
-            self._entries[key] = body
+            self._entries[key] = rendered
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)

@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.cache import ResultCache
+from api.cache import Rendered, ResultCache
 from api.conditional import etag
 from api.problems import UnsupportedMediaType
 from api.settings import Settings
@@ -53,6 +53,10 @@ State = Annotated[Runtime, Depends(_runtime)]
 JourneyId = Annotated[
     str,
     Path(pattern=ID_PATTERN, description="journey id (a slug)", examples=["mei-su-electronics"]),
+]
+Alpha = Annotated[
+    float,
+    Query(gt=0, le=1, description="memory of carried experience, in (0, 1]", allow_inf_nan=False),
 ]
 VersionParam = Annotated[int | None, Query(ge=1, description="a given version (default: the current one)")]
 
@@ -108,27 +112,35 @@ def resolve_version(store: JourneyStore, journey_id: str, version: int | None) -
     return version
 
 
+def as_json(document: Any) -> Rendered:
+    """A JSON document, rendered."""
+    return Rendered(dumps(document))
+
+
 async def cached_result(
     runtime: Runtime,
     journey_id: str,
     version: int | None,
     kind: str,
     params: tuple[Hashable, ...],
-    compute: Callable[[Journey], Any],
+    render: Callable[[Journey], Rendered],
 ) -> Response:
-    """A computed document for one journey version, from the cache when it is there.
+    """A rendered result for one journey version, from the cache when it is there.
 
     Asking the store for the journey's versions on every request keeps answers right
     when another process (a second worker, the CLI) has written since.
     """
     version = await runtime.read(resolve_version, runtime.store, journey_id, version)
     key = (journey_id, version, kind, params)
-    body = runtime.cache.get(key)
-    if body is None:
-        body = await run_in_threadpool(_compute, runtime.store, journey_id, version, compute)
-        runtime.cache.put(key, body)
-    return json_response(body, version=version)
+    rendered = runtime.cache.get(key)
+    if rendered is None:
+        rendered = await run_in_threadpool(_render, runtime.store, journey_id, version, render)
+        runtime.cache.put(key, rendered)
+    headers = {**dict(rendered.headers), "ETag": etag(version)}
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
-def _compute(store: JourneyStore, journey_id: str, version: int, compute: Callable[[Journey], Any]) -> bytes:
-    return dumps(compute(store.get(journey_id, version).journey))
+def _render(
+    store: JourneyStore, journey_id: str, version: int, render: Callable[[Journey], Rendered]
+) -> Rendered:
+    return render(store.get(journey_id, version).journey)

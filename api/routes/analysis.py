@@ -16,17 +16,22 @@ from api.auth import Reader
 from api.limits import check_count
 from api.problems import problem_responses
 from api.routes.journeys import JOURNEY_HEADERS
-from api.runtime import JourneyId, State, VersionParam, cached_result, json_response, resolve_version
+from api.runtime import (
+    Alpha,
+    JourneyId,
+    State,
+    VersionParam,
+    as_json,
+    cached_result,
+    json_response,
+    resolve_version,
+)
 from api.schemas import Analysis, Impact, Paths, WhatIf, WhatIfPatch
 from journeymap import engine
 from journeymap.model import ID_PATTERN
 
 router = APIRouter(tags=["analysis"])
 
-Alpha = Annotated[
-    float,
-    Query(gt=0, le=1, description="memory of carried experience, in (0, 1]", allow_inf_nan=False),
-]
 ERRORS = problem_responses(401, 403, 404, 422, 503)
 OK: dict[int | str, dict[str, Any]] = {200: {"headers": JOURNEY_HEADERS}}
 
@@ -41,7 +46,7 @@ async def analysis(
     runtime: State, _: Reader, journey_id: JourneyId, alpha: Alpha = 0.5, version: VersionParam = None
 ) -> Response:
     return await cached_result(
-        runtime, journey_id, version, "analysis", (alpha,), lambda j: engine.analyze(j, alpha=alpha)
+        runtime, journey_id, version, "analysis", (alpha,), lambda j: as_json(engine.analyze(j, alpha=alpha))
     )
 
 
@@ -73,7 +78,7 @@ async def paths(
         version,
         "paths",
         (k, rank, to, kind),
-        lambda j: engine.top_paths(j, k=k, rank=rank, to=to, kind=kind),
+        lambda j: as_json(engine.top_paths(j, k=k, rank=rank, to=to, kind=kind)),
     )
 
 
@@ -84,7 +89,9 @@ async def paths(
     responses={**OK, **ERRORS},
 )
 async def impact(runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None) -> Response:
-    return await cached_result(runtime, journey_id, version, "impact", (), engine.impact)
+    return await cached_result(
+        runtime, journey_id, version, "impact", (), lambda j: as_json(engine.impact(j))
+    )
 
 
 @router.post(

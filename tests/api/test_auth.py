@@ -23,6 +23,8 @@ READS = [
     ("GET", f"/journeys/{JID}/analysis"),
     ("GET", f"/journeys/{JID}/paths"),
     ("GET", f"/journeys/{JID}/impact"),
+    ("GET", f"/journeys/{JID}/export?format=graphml"),
+    ("GET", f"/journeys/{JID}/map"),
 ]
 WRITES = [
     ("PUT", f"/journeys/{JID}"),

@@ -26,6 +26,8 @@ ROUTES = {
     ("GET", "/journeys/{journey_id}/paths"),
     ("GET", "/journeys/{journey_id}/impact"),
     ("POST", "/journeys/{journey_id}/whatif"),
+    ("GET", "/journeys/{journey_id}/export"),
+    ("GET", "/journeys/{journey_id}/map"),
     ("POST", "/validate"),
     ("GET", "/health"),
 }
