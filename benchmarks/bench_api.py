@@ -1,7 +1,7 @@
 """HTTP API benchmark: ``GET /journeys/{id}/paths`` on a 200-touchpoint journey, cached and uncached.
 
-Starts ``journeymap serve`` on loopback (uvicorn with httptools/uvloop, ``--workers``
-processes, API keys on, access log off) over a fresh SQLite store, loads the seeded
+Starts ``journeymap serve`` on loopback (uvicorn with httptools/uvloop, 1 and 2 worker
+processes by default, API keys on, access log off) over a fresh SQLite store, loads the seeded
 200-touchpoint journey of ``bench_engine.generate`` with ``PUT``, then drives
 ``GET /journeys/bench-200/paths`` (top 5 by pain mass, exact) with Debian's load
 generators:
@@ -147,11 +147,13 @@ def run_hey(url: str, connections: int, duration: int, per_worker_rate: int = 0)
     return result
 
 
-def scenario(base: str, args: argparse.Namespace, cached: bool) -> list[tuple[str, str, dict[str, float]]]:
+def scenario(
+    base: str, args: argparse.Namespace, cached: bool, workers: int
+) -> list[tuple[str, str, dict[str, float]]]:
     url = f"{base}/journeys/bench-200/paths"
     status, body = request("GET", url)
     assert status == 200 and json.loads(body)["paths"], body[:200]
-    label = "cached" if cached else "uncached"
+    label = f"{'cached' if cached else 'uncached'} | {workers}"
     rate = args.rate if cached else args.uncached_rate
     per_worker = max(1, rate // args.rate_workers)
     conns, seconds, paced = args.connections, args.duration, args.rate_workers
@@ -180,7 +182,9 @@ def medians(rows: list[tuple[str, str, dict[str, float]]]) -> list[tuple[str, st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker processes (each count is run)"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per run")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rate", type=int, default=500, help="fixed offered load, cached (requests/s)")
@@ -197,23 +201,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         for _ in range(args.repeat):
-            for cached in (True, False):
-                with server(args.workers, 1024 if cached else 0, db) as base:
+            for workers, cached in [(w, c) for w in args.workers for c in (True, False)]:
+                with server(workers, 1024 if cached else 0, db) as base:
                     status, _ = request("PUT", f"{base}/journeys/bench-200", document)
                     assert status in (201, 428), status  # 428: loaded by an earlier run
-                    rows += scenario(base, args, cached)
+                    rows += scenario(base, args, cached, workers)
     size = f"{args.touchpoints} touchpoints, {len(journey.transitions)} transitions"
-    print(
-        f"\nGET /journeys/bench-200/paths ({size}); {args.workers} uvicorn workers, {os.cpu_count()} cores;"
-    )
+    print(f"\nGET /journeys/bench-200/paths ({size}); {os.cpu_count()} cores;")
     print(f"median of {args.repeat} run(s); load average at the end {os.getloadavg()[0]:.1f}\n")
-    print("| cache | load generator | req/s | p50 ms | p99 ms | non-200 |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| cache | workers | load generator | req/s | p50 ms | p99 ms | non-200 |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     for label, tool, r in medians(rows):
         figures = f"{r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f}"
         print(f"| {label} | `{tool}` | {figures} |")
     if args.json:
-        args.json.write_text(json.dumps([{"cache": c, "tool": t, **r} for c, t, r in rows], indent=2))
+        records = [{"cache_workers": c, "tool": t, **r} for c, t, r in medians(rows)]
+        args.json.write_text(json.dumps(records, indent=2))
 
 
 if __name__ == "__main__":
