@@ -9,6 +9,7 @@ import typer
 
 from journeymap.cli.common import err_console
 from journeymap.errors import InvalidInput
+from journeymap.store import open_store
 
 
 def _redacted(url: str) -> str:
@@ -29,6 +30,7 @@ def serve(
     from api.settings import Settings
 
     settings = Settings.from_env()  # fail early, with a clear message, on bad settings
+    open_store(settings.store_url).close()  # ... and on a store that cannot be opened
     if settings.open_access:
         if not is_loopback(host):
             raise InvalidInput(

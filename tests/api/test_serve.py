@@ -49,6 +49,12 @@ def test_serve_refuses_bad_key_settings(tmp_path: Path) -> None:
     assert result.returncode == 2 and "role 'root'" in result.stderr
 
 
+def test_serve_refuses_a_store_it_cannot_open(tmp_path: Path) -> None:
+    env = {**_env(tmp_path), "JOURNEYMAP_STORE": "mysql://nowhere/db"}
+    result = subprocess.run([*SERVE], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and "unknown store" in result.stderr and "Traceback" not in result.stderr
+
+
 def _wait_for(url: str, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
