@@ -55,7 +55,7 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
             log.warning(OPEN_ACCESS_NOTICE)
         gc.freeze()  # start-up objects leave the collector's generations: shorter GC pauses
         yield
-        store.close()
+        runtime.close()
 
     app = FastAPIOffline(
         title="journeymap",

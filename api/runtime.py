@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import os
+import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
@@ -20,22 +25,45 @@ from journeymap.model import ID_PATTERN, Journey
 from journeymap.store import JourneyStore
 
 JSON = "application/json"
+ENGINE_THREADS = min(4, os.cpu_count() or 1)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Runtime:
-    """The app's settings, store and cache.
+    """The app's settings, store, cache and engine threads.
 
     ``inline_reads``: the store answers small reads in microseconds without waiting on
     writers (SQLite in WAL mode), so cached routes ask it on the event loop instead of
     paying a thread hand-off; a networked store is always called from the thread pool.
+
+    The engine and the exports run on a few threads of their own (started on first
+    use), so CPU-heavy work never takes all of the I/O thread pool, and the threads
+    are joined at shutdown (and at interpreter exit) rather than left running.
     """
 
     settings: Settings
     store: JourneyStore
     cache: ResultCache
     inline_reads: bool = False
+    _engine: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    async def compute(self, call: Callable[..., T], *args: Any) -> T:
+        """Run CPU-heavy work (the engine, exports) on the engine threads."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = ThreadPoolExecutor(ENGINE_THREADS, thread_name_prefix="journeymap-engine")
+            engine = self._engine
+        return await asyncio.get_running_loop().run_in_executor(engine, functools.partial(call, *args))
+
+    def close(self) -> None:
+        """Stop the engine threads and release the store (both start again if used)."""
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.shutdown(wait=True, cancel_futures=True)
+        self.store.close()
 
     async def read(self, call: Callable[..., T], *args: Any) -> T:
         """Run a quick store read inline or in the thread pool (see ``inline_reads``)."""
@@ -134,7 +162,7 @@ async def cached_result(
     key = (journey_id, version, kind, params)
     rendered = runtime.cache.get(key)
     if rendered is None:
-        rendered = await run_in_threadpool(_render, runtime.store, journey_id, version, render)
+        rendered = await runtime.compute(_render, runtime.store, journey_id, version, render)
         runtime.cache.put(key, rendered)
     headers = {**dict(rendered.headers), "ETag": etag(version)}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)

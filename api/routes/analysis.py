@@ -100,7 +100,7 @@ async def impact(runtime: State, _: Reader, journey_id: JourneyId, version: Vers
     summary="Analysis before and after a patch of scores, transitions or removals (nothing is stored)",
     responses={**OK, **problem_responses(401, 403, 404, 413, 422, 503)},
 )
-def whatif(
+async def whatif(
     runtime: State,
     _: Reader,
     journey_id: JourneyId,
@@ -112,7 +112,8 @@ def whatif(
     check_count(
         "transitions in the patch", len(patch.transitions), settings.max_edges, "JOURNEYMAP_MAX_EDGES"
     )
-    version = resolve_version(runtime.store, journey_id, version)
-    journey = runtime.store.get(journey_id, version).journey
+    version = await runtime.read(resolve_version, runtime.store, journey_id, version)
+    stored = await runtime.read(runtime.store.get, journey_id, version)
     document = patch.model_dump(by_alias=True, exclude_unset=True)
-    return json_response(engine.whatif(journey, document, alpha=alpha), version=version)
+    result = await runtime.compute(engine.whatif, stored.journey, document, alpha)
+    return json_response(result, version=version)

@@ -54,7 +54,7 @@ def make_client(tmp_path: Path) -> Iterator[MakeClient]:
     yield make
     for c in clients:
         c.close()
-        c.app.state.runtime.store.close()  # type: ignore[attr-defined]
+        c.app.state.runtime.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -85,14 +86,16 @@ SEEDED = ["mei-su-electronics", "auto-repair"]  # the first is the id's document
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The API's own schema, bound to an app whose store holds two fixture journeys."""
     app = create_app(keyed_settings(tmp_path_factory.mktemp("schemathesis")))
-    with TestClient(app, client=LOOPBACK) as seed:
-        for name in SEEDED:
-            document = fixture_document(name)
-            seed.put(f"/journeys/{document['id']}", json=document, headers=EDITOR)
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    seed = TestClient(app, client=LOOPBACK)
+    for name in SEEDED:
+        document = fixture_document(name)
+        seed.put(f"/journeys/{document['id']}", json=document, headers=EDITOR)
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    seed.close()
+    app.state.runtime.close()
 
 
 def _known_ids() -> dict[str, list[str]]:
