@@ -11,6 +11,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api.runtime import Runtime
+from api.schemas import Analysis, Impact, Paths, WhatIf
 from journeymap import engine
 from journeymap.model import parse_journey
 from tests.api.conftest import EDITOR, FIXTURES, VIEWER, MakeClient, fixture_document, keyed_settings
@@ -40,7 +41,12 @@ def test_analysis_paths_impact_equal_the_engine_on_every_fixture(client: TestCli
     assert analysis.json() == same(engine.analyze(journey, alpha=0.3))
     paths = client.get(f"/journeys/{jid}/paths?k=3&rank=probability&kind=failure", headers=VIEWER)
     assert paths.json() == same(engine.top_paths(journey, k=3, rank="probability", kind="failure"))
-    assert client.get(f"/journeys/{jid}/impact", headers=VIEWER).json() == same(engine.impact(journey))
+    impact = client.get(f"/journeys/{jid}/impact", headers=VIEWER).json()
+    assert impact == same(engine.impact(journey))
+    # the documents fit the response schemas the OpenAPI document publishes
+    Analysis.model_validate(analysis.json())
+    Paths.model_validate(paths.json())
+    Impact.model_validate(impact)
 
 
 def test_repeated_reads_come_from_the_cache(client: TestClient, stored: dict[str, Any]) -> None:
@@ -150,6 +156,7 @@ def test_whatif_equals_the_engine_and_stores_nothing(client: TestClient, stored:
     assert response.status_code == 200, response.text
     assert response.headers["etag"] == '"1"'
     assert response.json() == same(engine.whatif(parse_journey(stored), WHATIF, alpha=0.7))
+    WhatIf.model_validate(response.json())
     assert client.get(f"/journeys/{JID}/versions", headers=VIEWER).json()["current"] == 1
 
 
