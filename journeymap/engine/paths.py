@@ -52,7 +52,7 @@ from journeymap.engine.chain import Chain
 from journeymap.errors import LimitExceeded
 
 SLACK = 1e-9
-MAX_STEPS = 3_000_000
+MAX_STEPS = 1_000_000
 Link = tuple[int, Any] | None  # (node, parent link): a prefix as a persistent list
 
 
