@@ -127,7 +127,7 @@ def compiled(journey: Journey) -> Chain:
     """Our counterpart of networkx's weighted DiGraph: the compiled chain with its adjacency
     lists, probabilities and ``−log p`` weights (no query work: bounds are computed per query)."""
     chain = compile_journey(journey)
-    _ = (chain.adjacency, chain.reverse_costs, chain.node_pain)
+    _ = (chain.adjacency, chain.reverse_costs, chain.node_pain, chain.entrants)
     return chain
 
 

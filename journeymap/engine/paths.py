@@ -34,6 +34,13 @@ enumeration sorted the same way. Bounds are computed in log space (products of
 relative, far above floating-point error, so ties at the k-th place are always
 explored and broken by the documented rule. Reported numbers are the real
 products and sums along the path, as a brute force would compute them.
+
+The work depends on how tight the bounds are, not on the number of paths: on
+acyclic journeys the probability bound is exact, so the search walks almost
+straight to each answer (one Dijkstra plus about k × path length expansions).
+Exact ties must all be explored to apply the tie-break; a search that would need
+more than ``MAX_STEPS`` expansions (e.g. millions of equally likely paths) raises
+``LimitExceeded`` instead of running unbounded.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
-from journeymap.engine.metrics import gap
+from journeymap.engine.metrics import gap, pain, satisfaction
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
 
@@ -147,12 +147,10 @@ def paths_document(
     journey = chain.journey
     entrants = chain.entrants
     t = chain.n_transient
-    touchpoints = journey.touchpoints
-    score = chain.scores
     rows = []
     for position, path in enumerate(found, start=1):
-        steps = [i for i in path.nodes if 0 < i < t]
-        sats = [float(score.satisfaction[i - 1]) for i in steps]
+        steps = [journey.touchpoints[i - 1] for i in path.nodes if 0 < i < t]
+        sats = [satisfaction(tp) for tp in steps]
         outcome = journey.outcomes[path.nodes[-1] - t]
         rows.append(
             {
@@ -166,12 +164,8 @@ def paths_document(
                 "pain_mass": number(path.pain_mass),
                 "peak_end": optional(peak_end(sats)),
                 "contributions": [
-                    {
-                        "touchpoint": touchpoints[i - 1].id,
-                        "pain": number(score.pain[i - 1]),
-                        "satisfaction": number(score.satisfaction[i - 1]),
-                    }
-                    for i in steps
+                    {"touchpoint": tp.id, "pain": number(pain(tp)), "satisfaction": number(sat)}
+                    for tp, sat in zip(steps, sats, strict=True)
                 ],
             }
         )
