@@ -14,6 +14,8 @@ from journeymap.engine.metrics import gap, pain, satisfaction
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
 
+Vector = NDArray[np.float64]
+
 
 def number(value: float) -> float:
     """A JSON-safe float: no ``-0.0``; NaN and infinities are refused loudly."""
@@ -81,25 +83,27 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
         "outcome_carried": {o.id: optional(carried_outcomes[i]) for i, o in enumerate(journey.outcomes)},
         "expected_pain": number(priority.sum()),
         "touchpoints": touchpoints,
-        "stages": stage_aggregates(chain, touchpoints),
+        "stages": stage_aggregates(chain, reach, priority),
     }
 
 
-def stage_aggregates(chain: Chain, touchpoints: dict[str, Any]) -> dict[str, Any]:
+def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
     """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached)."""
-    sums = {s.id: [0.0, 0.0, 0.0] for s in chain.journey.stages}
-    for row in touchpoints.values():
-        acc = sums.setdefault(row["stage"], [0.0, 0.0, 0.0])
-        acc[0] += row["reach"]
-        acc[1] += row["priority"]
-        acc[2] += row["reach"] * row["satisfaction"]
+    journey = chain.journey
+    stage_ids = list(dict.fromkeys([s.id for s in journey.stages] + [tp.stage for tp in journey.touchpoints]))
+    position = {sid: i for i, sid in enumerate(stage_ids)}
+    of = np.array([position[tp.stage] for tp in journey.touchpoints], dtype=np.int64)
+    size = len(stage_ids)
+    reach_sum = np.bincount(of, weights=reach, minlength=size)
+    pain_sum = np.bincount(of, weights=priority, minlength=size)
+    weighted = np.bincount(of, weights=reach * chain.scores.satisfaction, minlength=size)
     return {
         sid: {
-            "reach": number(r),
-            "pain": number(p),
-            "satisfaction": number(s / r) if r > 0 else None,
+            "reach": number(reach_sum[i]),
+            "pain": number(pain_sum[i]),
+            "satisfaction": number(weighted[i] / reach_sum[i]) if reach_sum[i] > 0 else None,
         }
-        for sid, (r, p, s) in sums.items()
+        for i, sid in enumerate(stage_ids)
     }
 
 
