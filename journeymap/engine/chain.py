@@ -185,6 +185,9 @@ def build_chain(journey: Journey) -> Chain:
     if (rows >= n_transient).any() or (cols == 0).any() or (rows == cols).any():
         raise InvalidJourney(graph_problems(journey), journey.id)
     totals = np.bincount(rows, weights=weights, minlength=len(ids))
+    if not np.isfinite(totals).all():
+        names = ", ".join(f"'{ids[i]}'" for i in np.flatnonzero(~np.isfinite(totals)))
+        raise AnalysisError(f"journey '{journey.id}': the weights leaving {names} overflow a float")
     _refuse_dead_ends(journey, ids, totals[:n_transient].astype(np.float64))
     keep = weights > 0
     probs = weights[keep] / totals[rows[keep]]

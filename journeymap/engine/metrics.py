@@ -75,6 +75,7 @@ def scores(journey: Journey) -> Scores:
     table = np.array(
         [(tp.experience, tp.expected, tp.weight) for tp in journey.touchpoints], dtype=np.float64
     ).reshape(-1, 3)
-    sat = table[:, 0] - table[:, 1]
-    weight = table[:, 2]
-    return Scores(satisfaction=sat, weighted=weight * sat, pain=weight * np.maximum(0.0, -sat))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the documents
+        sat = table[:, 0] - table[:, 1]
+        weight = table[:, 2]
+        return Scores(satisfaction=sat, weighted=weight * sat, pain=weight * np.maximum(0.0, -sat))

@@ -13,15 +13,19 @@ from journeymap.engine.chain import Chain
 from journeymap.engine.metrics import gap, pain, satisfaction
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
+from journeymap.errors import AnalysisError
 
 Vector = NDArray[np.float64]
 
 
+TOO_LARGE = "a number overflowed (scores or importances too large to multiply)"
+
+
 def number(value: float) -> float:
-    """A JSON-safe float: no ``-0.0``; NaN and infinities are refused loudly."""
+    """A JSON-safe float: no ``-0.0``; an overflow is an ``AnalysisError``."""
     result = float(value) + 0.0
-    if not math.isfinite(result):  # pragma: no cover - guarded by the engine's checks
-        raise ValueError(f"non-finite number {value!r} in an analysis document")
+    if not math.isfinite(result):
+        raise AnalysisError(TOO_LARGE)
     return result
 
 
@@ -31,8 +35,8 @@ def optional(value: float | None) -> float | None:
 
 def numbers(values: NDArray[np.float64]) -> list[float]:
     """``number`` over an array, vectorised."""
-    if not np.isfinite(values).all():  # pragma: no cover - guarded by the engine's checks
-        raise ValueError("non-finite number in an analysis document")
+    if not np.isfinite(values).all():
+        raise AnalysisError(TOO_LARGE)
     result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
     return result
 

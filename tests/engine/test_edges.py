@@ -171,3 +171,18 @@ def test_a_search_too_large_is_refused_clearly(monkeypatch):
     monkeypatch.setattr("journeymap.engine.paths.MAX_STEPS", 200)
     with pytest.raises(LimitExceeded, match=r"^paths: more than 200 search steps"):
         top_paths(_ladder(12), k=3)
+
+
+def test_overflowing_numbers_are_an_analysis_error():
+    huge = make_journey(
+        [("entry", "a", 1), ("a", "ok", 1)], {"a": {"experience": -1e308, "expectation": 1e308}}, OUT
+    )
+    with pytest.raises(AnalysisError, match="overflowed"):
+        analyze(huge)
+    crowded = make_journey(
+        [("entry", "a", 1e308), ("entry", "b", 1e308), ("a", "ok", 1), ("b", "ok", 1)],
+        {"a": {"experience": 1}, "b": {"experience": 1}},
+        OUT,
+    )
+    with pytest.raises(AnalysisError, match="'entry'"):
+        analyze(crowded)
