@@ -179,6 +179,8 @@ def test_overflowing_numbers_are_an_analysis_error():
     )
     with pytest.raises(AnalysisError, match="overflowed"):
         analyze(huge)
+    with pytest.raises(AnalysisError, match="overflowed"):
+        top_paths(huge)
     crowded = make_journey(
         [("entry", "a", 1e308), ("entry", "b", 1e308), ("a", "ok", 1), ("b", "ok", 1)],
         {"a": {"experience": 1}, "b": {"experience": 1}},
