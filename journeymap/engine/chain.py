@@ -151,7 +151,9 @@ class Chain:
     def node_pain(self) -> list[float]:
         """Pain of every node (0 for entry and outcomes), by node index."""
         if not np.isfinite(self.scores.pain).all():
-            raise AnalysisError(f"journey '{self.journey.id}': a pain overflowed (scores or importances too large)")
+            raise AnalysisError(
+                f"journey '{self.journey.id}': a pain overflowed (scores or importances too big)"
+            )
         pains = self.scores.pain.tolist()
         return [0.0, *pains, *([0.0] * (self.n_nodes - self.n_transient))]
 
