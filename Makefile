@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export JOURNEYMAP_STORE ?= sqlite:///journeymap.db
 
-.PHONY: demo test lint unit install clean
+.PHONY: demo test lint unit install clean bench system-deps screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "journeymap needs Python 3.11+"'
@@ -26,7 +26,31 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest
 
-test: lint unit
+# Debian packages the tests drive: graphviz (dot -Tsvg) and headless Chromium for the map page.
+SYSTEM_DEPS := graphviz chromium chromium-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	{ command -v chromedriver >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromedriver ]; } || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Screenshots of every fixture's map for docs/ (a CJK font makes the Chinese names legible).
+screenshots: $(STAMP) system-deps
+	@fc-list :lang=zh | grep -q . || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei; }
+	$(PY) docs/make_screenshots.py
+
+test: system-deps lint unit
+
+# speed comparisons (never part of `make test`); one BLAS thread: the targets are for one core
+bench: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/bench_engine.py
 
 clean:
 	rm -rf $(VENV) journeymap.db journeymap.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -52,10 +52,16 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-def _register() -> None:
-    from journeymap.cli import journeys
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve")
 
-    journeys.register(app)
+
+def _register() -> None:
+    """Add every command module's commands (each module has ``register(app)``)."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"journeymap.cli.{name}")
+        module.register(app)
 
 
 def main() -> None:

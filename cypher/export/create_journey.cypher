@@ -1,0 +1,2 @@
+CREATE (j:Journey:JourneymapExport)
+SET j = $properties, j.journey = $journey

@@ -1,0 +1,68 @@
+"""Write docs/map-<journey>.png: a screenshot of each fixture's journey map.
+
+Run from the repository root: ``make screenshots`` (needs chromium, chromium-driver
+and a CJK font such as fonts-wqy-zenhei or fonts-noto-cjk for the Chinese names).
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from journeymap.export import map_html  # noqa: E402
+from journeymap.files import load_journey  # noqa: E402
+from tests.export.browser import chromium  # noqa: E402
+
+# The page's natural size: the map and the side panel side by side, nothing scrolled away.
+SIZE = """
+const map = document.querySelector('svg.map'), curve = document.querySelector('svg.curve');
+const aside = document.querySelector('aside');
+const width = Math.max(map.getBoundingClientRect().width, curve.getBoundingClientRect().width) + 60
+  + aside.getBoundingClientRect().width;
+const height = document.querySelector('header').getBoundingClientRect().height
+  + map.getBoundingClientRect().height + curve.getBoundingClientRect().height + 120;
+return [Math.max(width, 1200), Math.max(height, aside.scrollHeight + 100)];
+"""
+
+# Open the details of the touchpoint with the highest priority (pain delivered per entrant).
+SHOW_WORST = """
+const data = JSON.parse(document.getElementById('journey-data').textContent);
+const ids = Object.keys(data.touchpoints);
+ids.sort((a, b) => (data.touchpoints[b].priority || 0) - (data.touchpoints[a].priority || 0));
+if (ids.length) { document.querySelector(`[data-touchpoint="${CSS.escape(ids[0])}"]`)
+  .dispatchEvent(new MouseEvent('click', {bubbles: true})); }
+"""
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp, chromium(width=1600, height=900) as driver:
+        for fixture in sorted((ROOT / "fixtures").glob("*.yaml")):
+            journey = load_journey(fixture)
+            page = Path(tmp) / f"{journey.id}.html"
+            page.write_text(map_html(journey), encoding="utf-8")
+            driver.get(page.as_uri())
+            first = driver.find_elements("css selector", "[data-path-rank='1']")
+            if first:
+                first[0].click()
+            driver.execute_script(SHOW_WORST)
+            width, height = driver.execute_script(SIZE)
+            metrics = {
+                "width": min(int(width), 3600),
+                "height": min(int(height), 3000),
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            }
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+            out = ROOT / "docs" / f"map-{journey.id}.png"
+            out.write_bytes(base64.b64decode(shot["data"]))
+            print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

