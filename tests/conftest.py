@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from journeymap.store.bolt import make_driver
+from journeymap.store.bolt import BoltStore, make_driver
 from journeymap.store.bolt_schema import init_schema
 from tests.bolt_servers import BoltServer, FalkorServer, wait_for_bolt
 
@@ -56,3 +56,12 @@ def neo4j_server() -> Iterator[BoltServer]:
         yield server
     finally:
         driver.close()
+
+
+@pytest.fixture
+def bolt_store(falkordb: BoltServer) -> Iterator[BoltStore]:
+    """An empty store on the session's FalkorDB server."""
+    falkordb.wipe()
+    store = falkordb.store()
+    yield store
+    store.close()

@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
-
+from journeymap.engine.compiled import compile_journey
+from journeymap.errors import AnalysisError
 from journeymap.model import ENTRY, Journey, Outcome, Stage, Touchpoint
 
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
@@ -42,35 +42,23 @@ def transition_probabilities(journey: Journey) -> list[float]:
     return [t.weight / totals[t.source] if totals[t.source] > 0 else 0.0 for t in journey.transitions]
 
 
-def expected_visits(journey: Journey, probabilities: list[float]) -> dict[str, float] | None:
-    """Reach of entry, touchpoints and outcomes per entrant; ``None`` if I − Q is singular."""
-    transient = [ENTRY, *(tp.id for tp in journey.touchpoints)]
-    position = {node: i for i, node in enumerate(transient)}
-    q = np.zeros((len(transient), len(transient)))
-    for t, p in zip(journey.transitions, probabilities, strict=True):
-        if t.target in position:
-            q[position[t.source], position[t.target]] += p
-    start = np.zeros(len(transient))
-    start[0] = 1.0
+def expected_visits(journey: Journey) -> dict[str, float] | None:
+    """Reach of entry, touchpoints and outcomes per entrant (the engine's absorbing chain);
+    ``None`` when customers could be caught in a loop with no way out."""
     try:
-        visits = np.linalg.solve((np.eye(len(transient)) - q).T, start)
-    except np.linalg.LinAlgError:
+        chain = compile_journey(journey)
+    except AnalysisError:
         return None
-    if not np.all(np.isfinite(visits)):
-        return None
-    reach = {node: float(visits[i]) for node, i in position.items()}
-    for o in journey.outcomes:
-        reach[o.id] = 0.0
-    for t, p in zip(journey.transitions, probabilities, strict=True):
-        if t.target not in position:
-            reach[t.target] += reach[t.source] * p
+    solver = chain.solver
+    reach = dict(zip(chain.ids[: chain.n_transient], solver.reach.tolist(), strict=True))
+    reach.update(zip(chain.ids[chain.n_transient :], solver.outcomes.tolist(), strict=True))
     return reach
 
 
 def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The nodes (each with ``type``) and the NEXT steps (``from``, ``to``, ``properties``) to write."""
     probabilities = transition_probabilities(journey)
-    reach = expected_visits(journey, probabilities) or {}
+    reach = expected_visits(journey) or {}
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
     head = journey.model_dump(include={"id", "name", "description", "entrants"})

@@ -6,13 +6,15 @@ e.g. ``store/put_journey`` or ``analytics/worst_touchpoints``. Statements take
 passed are exactly the ones the text uses, so a renamed or forgotten parameter
 fails loudly instead of silently reading ``null``.
 
-Comments are stripped before a statement is sent. The folder is found beside the source tree (a checkout or an editable install),
+A comment line ``// default $name = JSON`` gives a parameter's default for
+callers that want one (the ``journeymap cypher`` command). Comments are stripped before a statement is sent. The folder is found beside the source tree (a checkout or an editable install),
 else in ``<prefix>/share/journeymap/cypher`` (a wheel install), or wherever
 ``JOURNEYMAP_CYPHER_DIR`` points.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -26,6 +28,7 @@ from journeymap.errors import InvalidInput
 
 SUFFIX = ".cypher"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_DEFAULT = re.compile(r"^//\s*default\s+\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$", re.M)
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -37,6 +40,7 @@ class Statement:
     text: str
     summary: str
     parameters: frozenset[str]
+    defaults: Mapping[str, Any]
 
 
 def cypher_dir() -> Path:
@@ -93,7 +97,10 @@ def _load(folder: Path, name: str) -> Statement:
         raise InvalidInput(f"no Cypher statement '{name}' (no file {path})")
     source = path.read_text(encoding="utf-8")
     text = strip_comments(source)
-    return Statement(name=name, text=text, summary=_summary(source), parameters=parameters_of(text))
+    defaults = {key: json.loads(value) for key, value in _DEFAULT.findall(source)}
+    return Statement(
+        name=name, text=text, summary=_summary(source), parameters=parameters_of(text), defaults=defaults
+    )
 
 
 def statement(name: str) -> Statement:

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from journeymap.store.base import JourneyStore
-from journeymap.store.bolt import BoltStore
 from journeymap.store.sqlite import SqliteStore
 from tests.bolt_servers import BoltServer
 
@@ -53,12 +52,3 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ca
 @pytest.fixture
 def store(store_factory: Callable[[], JourneyStore]) -> JourneyStore:
     return store_factory()
-
-
-@pytest.fixture
-def bolt_store(falkordb: BoltServer) -> Iterator[BoltStore]:
-    """An empty store on the session's FalkorDB server."""
-    falkordb.wipe()
-    store = falkordb.store()
-    yield store
-    store.close()
