@@ -59,7 +59,7 @@ def _now() -> str:
 
 
 def _has_text(value: Any) -> bool:
-    if isinstance(value, str):
+    if isinstance(value, str | float):
         return True
     if isinstance(value, Mapping):
         return any(_has_text(v) for v in value.values())
@@ -78,6 +78,11 @@ def falkordb_escaped(value: Any) -> Any:
     """
     if isinstance(value, str):
         return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, float) and float(f"{value:f}") != value:
+        raise InvalidInput(
+            f"float parameter {value!r} would arrive rounded to six decimals (FalkorDB's Bolt "
+            "endpoint); the store sends floats as exact [m, e] pairs"
+        )
     if isinstance(value, Mapping):
         return {k: falkordb_escaped(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -231,7 +236,7 @@ class BoltStore:
             size = len(json.dumps(item, ensure_ascii=False).encode())
             if size > room:
                 raise InvalidInput(
-                    f"{key} '{item.get('id', item.get('from'))}' is {size} bytes: too large for "
+                    f"{key} '{item['props'].get('id', item.get('from'))}' is {size} bytes: too large for "
                     f"FalkorDB's Bolt endpoint (requests over ~4 KB crash it); shorten its texts"
                 )
             if batch and used + size > room:

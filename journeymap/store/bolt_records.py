@@ -20,6 +20,7 @@ journey and are ignored when reading it back:
 from __future__ import annotations
 
 from collections import defaultdict
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,11 +28,11 @@ from journeymap.engine.compiled import compile_journey
 from journeymap.errors import AnalysisError
 from journeymap.model import ENTRY, Journey, Outcome, Stage, Touchpoint
 
+FLOAT_FIELDS = frozenset(
+    {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
+     "customers", "share", "p", "flow"}
+)  # fmt: skip
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
-
-
-def _present(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def transition_probabilities(journey: Journey) -> list[float]:
@@ -55,16 +56,37 @@ def expected_visits(journey: Journey) -> dict[str, float] | None:
     return reach
 
 
+def exact(value: float) -> list[int]:
+    """``[m, e]`` with ``value == m * 2.0 ** e`` exactly: how floats travel to the server.
+
+    FalkorDB's Bolt endpoint keeps only six decimals of a float parameter (``1e-10``
+    arrives as ``0.0``) and its ``toFloat`` parses strings to single precision, while
+    integers arrive whole; the statements rebuild each float as ``m * 2.0 ^ e``.
+
+    >>> exact(0.375), exact(7.0)
+    ([6755399441055744, -54], [7881299347898368, -50])
+    """
+    mantissa, exponent = math.frexp(value)
+    return [int(mantissa * 2**53), exponent - 53]
+
+
+def _split(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``props`` (texts and integers, written as they are) and ``num`` (floats, as ``exact`` pairs)."""
+    props = {k: v for k, v in values.items() if v is not None and k not in FLOAT_FIELDS}
+    num = {k: exact(float(v)) for k, v in values.items() if v is not None and k in FLOAT_FIELDS}
+    return {"props": props, "num": num}
+
+
 def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The nodes (each with ``type``) and the NEXT steps (``from``, ``to``, ``properties``) to write."""
+    """The nodes and the NEXT steps to write, each as ``props`` + ``num`` (see ``_split``)."""
     probabilities = transition_probabilities(journey)
     reach = expected_visits(journey) or {}
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
     head = journey.model_dump(include={"id", "name", "description", "entrants"})
     nodes = [
-        _present({**head, **scale, "type": "journey"}),
-        _present({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
+        _split({**head, **scale, "type": "journey"}),
+        _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
     ]
     groups: list[tuple[str, list[Stage] | list[Touchpoint] | list[Outcome]]] = [
         ("stage", journey.stages),
@@ -73,13 +95,12 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     ]
     for kind, items in groups:
         for i, item in enumerate(items):
-            nodes.append(_present({**item.model_dump(), "type": kind, "index": i, "reach": reach.get(item.id)}))
+            nodes.append(_split({**item.model_dump(), "type": kind, "index": i, "reach": reach.get(item.id)}))
     steps = []
     for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
         flow = entrants * reach[t.source] * p if t.source in reach else None
         weight = {"customers": t.customers, "share": t.share}
-        properties = _present({**weight, "index": i, "p": p, "flow": flow})
-        steps.append({"from": t.source, "to": t.target, "properties": properties})
+        steps.append({"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})})
     return nodes, steps
 
 
