@@ -18,7 +18,10 @@ from journeymap.store.bolt import BoltStore, make_driver
 from journeymap.store.bolt_schema import init_schema
 from tests.bolt_servers import BoltServer, FalkorServer, wait_for_bolt
 
-NEO4J_SKIP = "NEO4J_URI not set: the contract suite runs against Neo4j only when NEO4J_URI (+ NEO4J_USER, NEO4J_PASSWORD) is set"
+NEO4J_SKIP = (
+    "NEO4J_URI not set: the contract suite runs against Neo4j only when NEO4J_URI"
+    " (+ NEO4J_USER, NEO4J_PASSWORD) is set"
+)
 
 
 @pytest.fixture(scope="session")

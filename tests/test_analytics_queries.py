@@ -78,7 +78,9 @@ def test_failure_paths_match_the_engines_exact_paths(loaded: BoltStore, journey:
 def test_failure_paths_respect_the_step_bound(loaded: BoltStore) -> None:
     j = load_journey(FIXTURES / "auto-repair.yaml")
     rows = loaded.read("analytics/failure_paths", journey=j.id, max_steps=4, k=1000)
-    engine = [p for p in top_paths(j, k=1000, rank="probability", kind="failure")["paths"] if len(p["nodes"]) <= 5]
+    engine = [
+        p for p in top_paths(j, k=1000, rank="probability", kind="failure")["paths"] if len(p["nodes"]) <= 5
+    ]
     assert sorted(map(tuple, (r["nodes"] for r in rows))) == sorted(tuple(p["nodes"]) for p in engine)
 
 
@@ -129,7 +131,8 @@ def small(journey_id: str, tp_name: str, channel: str, owner: str, experience: f
             {"id": "other", "name": f"Only in {journey_id}", "stage": "s", "experience": 5},
         ],
         "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
-        "transitions": [{"from": "entry", "to": "desk", "share": 1}, {"from": "desk", "to": "other", "share": 1},
+        "transitions": [{"from": "entry", "to": "desk", "share": 1},
+                        {"from": "desk", "to": "other", "share": 1},
                         {"from": "other", "to": "ok", "share": 1}],
     })  # fmt: skip
 
@@ -141,7 +144,12 @@ def test_shared_touchpoints_group_same_channel_owner_and_name(bolt_store: BoltSt
     rows = bolt_store.read("analytics/shared_touchpoints", min_journeys=2)
     assert len(rows) == 1
     (row,) = rows
-    assert (row["channel"], row["owner"], row["name"], row["journey_count"]) == ("store", "ops", "front desk", 2)
+    assert (row["channel"], row["owner"], row["name"], row["journey_count"]) == (
+        "store",
+        "ops",
+        "front desk",
+        2,
+    )
     assert sorted(row["journeys"]) == ["a", "b"]
     assert sorted((t["journey"], t["pain"]) for t in row["touchpoints"]) == [("a", 4.0), ("b", 2.0)]
     assert row["total_pain"] == 6.0
@@ -152,7 +160,11 @@ def test_shared_touchpoints_on_the_fixtures_match_a_python_grouping(loaded: Bolt
     groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for j in fixtures():
         for tp in j.touchpoints:
-            key = ((tp.channel or "").strip().lower(), (tp.owner or "").strip().lower(), tp.name.strip().lower())
+            key = (
+                (tp.channel or "").strip().lower(),
+                (tp.owner or "").strip().lower(),
+                tp.name.strip().lower(),
+            )
             groups[key].add(j.id)
     expected = {key: ids for key, ids in groups.items() if len(ids) >= 2}
     rows = loaded.read("analytics/shared_touchpoints", min_journeys=2)

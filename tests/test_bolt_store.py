@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from journeymap.errors import InvalidInput, StoreUnavailable, VersionConflict
 from journeymap.files import load_journey
@@ -15,6 +16,7 @@ from journeymap.store import open_store
 from journeymap.store.bolt import BoltStore, make_driver, split_url
 from journeymap.store.bolt_schema import init_schema, schema_status
 from tests.bolt_servers import BoltServer, FalkorServer, free_port
+from tests.strategies import journeys
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -33,20 +35,32 @@ def chain_journey(journey_id: str, n: int, name: str = "Chain") -> Journey:
     transitions = [{"from": "entry", "to": "t0", "customers": 1000}]
     for i in range(n):
         after = f"t{i + 1}" if i + 1 < n else "ok"
-        transitions += [{"from": f"t{i}", "to": after, "share": 0.9}, {"from": f"t{i}", "to": "lost", "share": 0.1}]
+        transitions += [
+            {"from": f"t{i}", "to": after, "share": 0.9},
+            {"from": f"t{i}", "to": "lost", "share": 0.1},
+        ]
     return parse_journey(
         {
-            "id": journey_id, "name": name, "description": "a 'long' one\\n",
-            "stages": [{"id": f"s{k}", "name": f"S{k}", "phase": p}
-                       for k, p in enumerate(["pre_sale", "sale", "after_sale"])],
+            "id": journey_id,
+            "name": name,
+            "description": "a 'long' one\\n",
+            "stages": [
+                {"id": f"s{k}", "name": f"S{k}", "phase": p}
+                for k, p in enumerate(["pre_sale", "sale", "after_sale"])
+            ],
             "touchpoints": touchpoints,
-            "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}, {"id": "lost", "name": "Lost", "kind": "failure"}],
+            "outcomes": [
+                {"id": "ok", "name": "OK", "kind": "success"},
+                {"id": "lost", "name": "Lost", "kind": "failure"},
+            ],
             "transitions": transitions,
-        }  # fmt: skip
+        }
     )
 
 
-def test_every_fixture_round_trips_and_touchpoints_are_counted(bolt_store: BoltStore, falkordb: BoltServer) -> None:
+def test_every_fixture_round_trips_and_touchpoints_are_counted(
+    bolt_store: BoltStore, falkordb: BoltServer
+) -> None:
     journeys = fixtures()
     for j in journeys:
         bolt_store.put(j)
@@ -123,7 +137,11 @@ def test_an_unreachable_server_is_store_unavailable_quickly() -> None:
 
 
 def test_urls_credentials_and_database_come_from_url_or_env() -> None:
-    env = {"JOURNEYMAP_NEO4J_USER": "envuser", "JOURNEYMAP_NEO4J_PASSWORD": "envpw", "JOURNEYMAP_NEO4J_DATABASE": "jm"}
+    env = {
+        "JOURNEYMAP_NEO4J_USER": "envuser",
+        "JOURNEYMAP_NEO4J_PASSWORD": "envpw",
+        "JOURNEYMAP_NEO4J_DATABASE": "jm",
+    }
     assert split_url("neo4j+s://u:p%40ss@db.example:7687", env) == (
         "neo4j+s://db.example:7687", ("u", "p@ss"), "jm")  # fmt: skip
     assert split_url("bolt://db:7687", env)[1] == ("envuser", "envpw")
@@ -180,7 +198,9 @@ def test_killing_the_server_mid_write_leaves_the_old_or_the_new_version(tmp_path
         (row,) = server_query(after, "MATCH (t:Touchpoint {journey: 'crash'}) RETURN count(t) AS n")
         assert row["n"] == len(old.touchpoints)
         for version in range(1, current.version + 1):
-            (row,) = server_query(after, f"MATCH (n:Snapshot {{journey: 'crash', version: {version}}}) RETURN count(n) AS n")
+            (row,) = server_query(
+                after, f"MATCH (n:Snapshot {{journey: 'crash', version: {version}}}) RETURN count(n) AS n"
+            )
             assert row["n"] == nodes
         after.close()
     finally:
@@ -208,3 +228,15 @@ def _wait_for(store: BoltStore, query: str, threshold: int) -> None:
             return
         time.sleep(0.005)
     raise AssertionError("the write never staged its nodes")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(journey=journeys(max_touchpoints=6))
+def test_random_journeys_round_trip_exactly(bolt_store: BoltStore, journey: Journey) -> None:
+    """Shares such as 3/7 and scores with many decimals come back bit for bit."""
+    journey = journey.model_copy(update={"entrants": 1000 / 3})
+    version = bolt_store.put(journey)
+    stored = bolt_store.get(journey.id)
+    assert stored.version == version
+    assert stored.journey == journey
+    bolt_store.delete(journey.id)

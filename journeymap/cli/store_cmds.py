@@ -15,7 +15,9 @@ from journeymap.errors import InvalidInput
 from journeymap.store import JourneyStore
 from journeymap.store.cypher import names, statement
 
-store_app = typer.Typer(help="Check or prepare the configured store (JOURNEYMAP_STORE).", no_args_is_help=True)
+store_app = typer.Typer(
+    help="Check or prepare the configured store (JOURNEYMAP_STORE).", no_args_is_help=True
+)
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ANALYTICS = "analytics"
 
@@ -129,7 +131,9 @@ def _cell(value: Any) -> str:
 
 
 def cypher(
-    name: Annotated[str | None, typer.Argument(help="Query in cypher/analytics/ (omit to list them).")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Query in cypher/analytics/ (omit to list them).")
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON values allowed); repeatable.")
     ] = None,

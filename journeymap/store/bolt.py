@@ -103,7 +103,9 @@ def split_url(url: str, env: Mapping[str, str]) -> tuple[str, tuple[str, str] | 
     return clean, auth, env.get("JOURNEYMAP_NEO4J_DATABASE") or None
 
 
-def make_driver(url: str, auth: tuple[str, str] | None, connect_timeout: float = CONNECT_TIMEOUT) -> neo4j.Driver:
+def make_driver(
+    url: str, auth: tuple[str, str] | None, connect_timeout: float = CONNECT_TIMEOUT
+) -> neo4j.Driver:
     """A driver with a short connect timeout and no long built-in retry."""
     try:
         return neo4j.GraphDatabase.driver(
@@ -249,9 +251,8 @@ class BoltStore:
 
     def _stage(self, journey: Journey, txn: str, now: str) -> None:
         nodes, steps = graph_records(journey)
-        common = {"journey": journey.id, "txn": txn, "now": now}
         for batch in self._batches("store/stage_nodes", "node", nodes):
-            self._write("store/stage_nodes", nodes=batch, **common)
+            self._write("store/stage_nodes", nodes=batch, journey=journey.id, txn=txn, now=now)
         self._write("store/stage_in_stage", txn=txn)
         for batch in self._batches("store/stage_transitions", "transition", steps):
             self._write("store/stage_transitions", transitions=batch, txn=txn)

@@ -19,9 +19,9 @@ journey and are ignored when reading it back:
 
 from __future__ import annotations
 
-from collections import defaultdict
 import math
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from journeymap.engine.compiled import compile_journey
@@ -88,7 +88,7 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
         _split({**head, **scale, "type": "journey"}),
         _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
     ]
-    groups: list[tuple[str, list[Stage] | list[Touchpoint] | list[Outcome]]] = [
+    groups: list[tuple[str, Sequence[Stage | Touchpoint | Outcome]]] = [
         ("stage", journey.stages),
         ("touchpoint", journey.touchpoints),
         ("outcome", journey.outcomes),
@@ -100,7 +100,9 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
         flow = entrants * reach[t.source] * p if t.source in reach else None
         weight = {"customers": t.customers, "share": t.share}
-        steps.append({"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})})
+        steps.append(
+            {"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})}
+        )
     return nodes, steps
 
 

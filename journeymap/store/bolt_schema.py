@@ -92,12 +92,12 @@ def schema_status(store: BoltStore) -> SchemaStatus:
         present = sorted(n for n in wanted if n in existing)
         return SchemaStatus(server, present, sorted(set(wanted) - set(present)))
     fields = _falkordb_present(store)
-    present, missing = [], []
+    found, absent = [], []
     for index in _falkordb_wanted():
         label, props = index.rstrip(")").split("(")
         complete = all(f"{label}.{p}" in fields for p in props.split(","))
-        (present if complete else missing).append(index)
-    return SchemaStatus(server, sorted(present), sorted(missing))
+        (found if complete else absent).append(index)
+    return SchemaStatus(server, sorted(found), sorted(absent))
 
 
 def init_schema(store: BoltStore) -> SchemaStatus:
