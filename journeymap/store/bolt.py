@@ -106,13 +106,18 @@ def split_url(url: str, env: Mapping[str, str]) -> tuple[str, tuple[str, str] | 
 def make_driver(
     url: str, auth: tuple[str, str] | None, connect_timeout: float = CONNECT_TIMEOUT
 ) -> neo4j.Driver:
-    """A driver with a short connect timeout and no long built-in retry."""
+    """A driver with a short connect timeout and no long built-in retry.
+
+    The driver bounds the Bolt handshake by the *acquisition* timeout, so that one is
+    kept short too: a stalled handshake (FalkorDB's, after another client left) then
+    costs about ``1.5 × connect_timeout`` before the store's own retry connects at once.
+    """
     try:
         return neo4j.GraphDatabase.driver(
             url,
             auth=auth,
             connection_timeout=connect_timeout,
-            connection_acquisition_timeout=max(10.0, 4 * connect_timeout),
+            connection_acquisition_timeout=1.5 * connect_timeout,
             max_transaction_retry_time=0,
         )
     except (ValueError, neo4j_errors.ConfigurationError) as exc:
@@ -142,7 +147,12 @@ class BoltStore:
         """``bolt://[user:password@]host:port`` (or ``neo4j://``, ``neo4j+s://``)."""
         clean, auth, database = split_url(url, env)
         where = clean + (f" database {database}" if database else "")
-        return cls(make_driver(clean, auth), database, where=where)
+        raw = env.get("JOURNEYMAP_NEO4J_CONNECT_TIMEOUT") or str(CONNECT_TIMEOUT)
+        try:
+            timeout = float(raw)
+        except ValueError:
+            raise InvalidInput(f"JOURNEYMAP_NEO4J_CONNECT_TIMEOUT={raw!r}: give seconds, e.g. 2.5") from None
+        return cls(make_driver(clean, auth, timeout), database, where=where)
 
     # ------------------------------------------------------------------ plumbing
 

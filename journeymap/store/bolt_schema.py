@@ -92,7 +92,8 @@ def schema_status(store: BoltStore) -> SchemaStatus:
         present = sorted(n for n in wanted if n in existing)
         return SchemaStatus(server, present, sorted(set(wanted) - set(present)))
     fields = _falkordb_present(store)
-    found, absent = [], []
+    found: list[str] = []
+    absent: list[str] = []
     for index in _falkordb_wanted():
         label, props = index.rstrip(")").split("(")
         complete = all(f"{label}.{p}" in fields for p in props.split(","))
