@@ -53,7 +53,8 @@ def server_info(store: BoltStore) -> ServerInfo:
 
 def _agent(store: BoltStore) -> str:
     info = store.driver.get_server_info()
-    return f"{info.agent} (Bolt {'.'.join(map(str, info.protocol_version))})"
+    protocol = ".".join(map(str, info.protocol_version))
+    return f"version not reported (its Bolt handshake claims {info.agent}, protocol {protocol})"
 
 
 def _neo4j_wanted() -> dict[str, str]:
