@@ -1,7 +1,7 @@
 """The one loader of Cypher statements: every statement lives in ``cypher/NAME.cypher``.
 
 A statement is named by its path under the ``cypher/`` folder without the suffix,
-e.g. ``store/put_journey`` or ``analytics/worst_touchpoints``. Statements take
+e.g. ``store/publish_version`` or ``analytics/worst_touchpoints``. Statements take
 ``$parameters`` only; :func:`bind` checks on every run that the parameters
 passed are exactly the ones the text uses, so a renamed or forgotten parameter
 fails loudly instead of silently reading ``null``.
@@ -9,8 +9,7 @@ fails loudly instead of silently reading ``null``.
 A comment line ``// default $name = JSON`` gives a parameter's default for
 callers that want one (the ``journeymap cypher`` command). Comments are stripped
 before a statement is sent. The folder is found beside the source tree (a
-checkout or an editable install),
-else in ``<prefix>/share/journeymap/cypher`` (a wheel install), or wherever
+checkout or an editable install, as ``make install`` makes), or wherever
 ``JOURNEYMAP_CYPHER_DIR`` points.
 """
 
@@ -19,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -49,10 +47,7 @@ def cypher_dir() -> Path:
     """The folder holding the ``.cypher`` files."""
     override = os.environ.get("JOURNEYMAP_CYPHER_DIR")
     candidates = [Path(override)] if override else []
-    candidates += [
-        Path(__file__).resolve().parents[2] / "cypher",
-        Path(sys.prefix) / "share" / "journeymap" / "cypher",
-    ]
+    candidates.append(Path(__file__).resolve().parents[2] / "cypher")
     for folder in candidates:
         if folder.is_dir():
             return folder
