@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from journeymap.errors import InvalidInput, StoreUnavailable, VersionConflict
+from journeymap.errors import InvalidInput, NotFound, StoreUnavailable, VersionConflict
 from journeymap.files import load_journey
 from journeymap.model import Journey, journey_document, parse_journey
 from journeymap.store import open_store
 from journeymap.store.bolt import BoltStore, make_driver, split_url
+from journeymap.store.bolt_records import graph_records
 from journeymap.store.bolt_schema import init_schema, schema_status
 from tests.bolt_servers import BoltServer, FalkorServer, free_port
 from tests.strategies import journeys
@@ -105,6 +106,19 @@ def test_a_refused_write_leaves_nothing_behind(bolt_store: BoltStore, falkordb: 
         bolt_store.put(journey, expected_version=5)
     assert falkordb.query("MATCH (n) RETURN count(n) AS n") == before
     assert falkordb.query("MATCH (n:Staged) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_nodes_staged_by_a_writer_that_died_are_swept(bolt_store: BoltStore, falkordb: BoltServer) -> None:
+    journey = chain_journey("dead", 3)
+    nodes, _ = graph_records(journey)
+    long_ago = "2000-01-01T00:00:00.000+00:00"
+    bolt_store._write("store/stage_nodes", nodes=nodes, journey="dead", txn="dead-writer", now=long_ago)
+    assert falkordb.query("MATCH (n:Staged) RETURN count(n) AS n") == [{"n": len(nodes)}]
+    with pytest.raises(NotFound):
+        bolt_store.get("dead")
+    assert bolt_store.put(journey) == 1
+    assert falkordb.query("MATCH (n:Staged) RETURN count(n) AS n") == [{"n": 0}]
+    assert bolt_store.get("dead").journey == journey
 
 
 def test_a_large_journey_is_written_in_batches(bolt_store: BoltStore) -> None:

@@ -223,7 +223,8 @@ class BoltStore:
             except neo4j_errors.Neo4jError as exc:
                 raise self._unavailable(exc, f"{name} failed") from None
             except (neo4j_errors.DriverError, OSError) as exc:
-                raise self._unavailable(exc, f"{name}: connection lost while writing") from None
+                lost = f"{name}: connection lost while writing (the journey is whole or absent; read it)"
+                raise self._unavailable(exc, lost) from None
             finally:
                 tx.close()
         finally:
