@@ -5,7 +5,7 @@
 // Parameters: $journey (id), $max_steps, $k (rows).
 // default $max_steps = 12
 // default $k = 5
-MATCH (e:Entry {journey: $journey})
+MATCH (e:Entry:Snapshot {journey: $journey})
 MATCH path = (e)-[:NEXT*1..12]->(o:Outcome {journey: $journey, kind: 'failure'})
 WHERE length(path) <= $max_steps
 WITH e, o, path, [n IN nodes(path) | n.id] AS ids

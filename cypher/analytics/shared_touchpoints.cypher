@@ -2,7 +2,7 @@
 // case-blind) in at least $min_journeys journeys (current versions), with their pain in each.
 // Parameters: $min_journeys (2 or more).
 // default $min_journeys = 2
-MATCH (t:Touchpoint)
+MATCH (t:Touchpoint:Snapshot)
 WITH toLower(trim(coalesce(t.channel, ''))) AS channel, toLower(trim(coalesce(t.owner, ''))) AS owner,
      toLower(trim(t.name)) AS name, t,
      coalesce(t.importance, 1.0) AS importance, coalesce(t.expectation, t.experience) AS expectation

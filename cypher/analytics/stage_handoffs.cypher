@@ -5,7 +5,7 @@
 // Parameters: $journey (id, or null for every journey).
 // default $journey = null
 UNWIND [['pre_sale', 'sale'], ['sale', 'after_sale']] AS seam
-MATCH (a:Touchpoint)-[:IN_STAGE]->(:Stage {phase: seam[0]})
+MATCH (a:Touchpoint:Snapshot)-[:IN_STAGE]->(:Stage {phase: seam[0]})
 WHERE $journey IS NULL OR a.journey = $journey
 MATCH (a)-[r:NEXT]->(b)
 OPTIONAL MATCH (b)-[:IN_STAGE]->(sb:Stage)

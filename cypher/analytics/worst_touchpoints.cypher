@@ -4,8 +4,8 @@
 // different scales compare; priority = reach × pain (pain delivered per entrant).
 // Parameters: $limit (rows).
 // default $limit = 10
-MATCH (t:Touchpoint)
-MATCH (j:Journey {journey: t.journey})
+MATCH (t:Touchpoint:Snapshot)
+MATCH (j:Journey:Snapshot {journey: t.journey})
 WITH t, j, coalesce(t.importance, 1.0) AS importance, coalesce(t.expectation, t.experience) AS expectation
 WITH t, j, importance * (CASE WHEN expectation > t.experience THEN expectation - t.experience ELSE 0.0 END) AS pain
 WITH t, j, pain, pain / (coalesce(j.scale_max, 10.0) - coalesce(j.scale_min, 0.0)) AS relative_pain
