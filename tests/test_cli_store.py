@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,22 +11,14 @@ import pytest
 from journeymap.cli.store_cmds import analytics_parameters
 from journeymap.errors import InvalidInput
 from tests.bolt_servers import BoltServer, free_port
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
 
 def run(*args: str, store: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOURNEYMAP_STORE": store, "COLUMNS": "200"}
-    env.pop("JOURNEYMAP_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-c", "from journeymap.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli(*args, store_url=store)
 
 
 def test_store_check_and_init_report_the_server_and_schema(falkordb: BoltServer) -> None:
