@@ -98,6 +98,14 @@ def test_quotes_backslashes_and_unicode_survive(bolt_store: BoltStore) -> None:
     assert bolt_store.get("quotes").journey == journey
 
 
+def test_a_touchpoint_may_share_the_journeys_id(bolt_store: BoltStore) -> None:
+    journey = chain_journey("t1", 3)
+    bolt_store.put(journey)
+    bolt_store.put(journey)
+    assert bolt_store.get("t1").journey == journey
+    assert bolt_store.get("t1", version=1).journey == journey
+
+
 def test_a_refused_write_leaves_nothing_behind(bolt_store: BoltStore, falkordb: BoltServer) -> None:
     journey = chain_journey("refused", 10)
     bolt_store.put(journey)
