@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export JOURNEYMAP_STORE ?= sqlite:///journeymap.db
 
-.PHONY: demo test lint unit install clean system-deps screenshots
+.PHONY: demo test lint unit install clean bench system-deps screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "journeymap needs Python 3.11+"'
@@ -47,6 +47,10 @@ screenshots: $(STAMP) system-deps
 	$(PY) docs/make_screenshots.py
 
 test: system-deps lint unit
+
+# speed comparisons (never part of `make test`); one BLAS thread: the targets are for one core
+bench: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/bench_engine.py
 
 clean:
 	rm -rf $(VENV) journeymap.db journeymap.db-* .pytest_cache .mypy_cache .ruff_cache

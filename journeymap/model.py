@@ -50,6 +50,19 @@ class Stage(_Strict):
     description: str | None = None
 
 
+class Interval(_Strict):
+    """A 95 % confidence interval of a touchpoint's experience (e.g. from survey answers)."""
+
+    low: Score
+    high: Score
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Interval:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+
 class Touchpoint(_Strict):
     id: Slug
     name: str
@@ -62,6 +75,7 @@ class Touchpoint(_Strict):
     importance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     ideal: Score | None = None
     responses: Annotated[int, Field(ge=0)] | None = None
+    interval: Interval | None = None
 
     @property
     def expected(self) -> float:

@@ -52,11 +52,16 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-def _register() -> None:
-    from journeymap.cli import export, journeys
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve")
 
-    journeys.register(app)
-    export.register(app)
+
+def _register() -> None:
+    """Add every command module's commands (each module has ``register(app)``)."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"journeymap.cli.{name}")
+        module.register(app)
 
 
 def main() -> None:

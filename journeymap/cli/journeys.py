@@ -118,6 +118,10 @@ def demo(
             console.print(f"stored {journey.id}@{version}  ({st.describe()})")
     finally:
         st.close()
+    from journeymap.cli.analysis import print_demo_analysis
+
+    for journey in journeys:
+        print_demo_analysis(journey)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import dijkstra
 
 from journeymap.engine.chain import Chain
 
@@ -36,12 +35,10 @@ def log_add(a: float, b: float) -> float:
 
 def best_log_probability(chain: Chain, targets: NDArray[np.bool_]) -> NDArray[np.float64]:
     """``log Pmax(u)``: the best log probability of a walk from u to an allowed outcome."""
-    P = chain.P
-    costs = sp.csr_matrix((-np.log(P.data), P.indices, P.indptr), shape=P.shape)
     sources = np.flatnonzero(targets)
     if len(sources) == 0:
         return np.full(chain.n_nodes, NEG_INF)
-    dist = dijkstra(costs.T.tocsr(), directed=True, indices=sources, min_only=True)
+    dist = dijkstra(chain.reverse_costs, directed=True, indices=sources, min_only=True)
     return np.asarray(-dist, dtype=np.float64)
 
 
@@ -55,17 +52,14 @@ def pain_bounds(
     connected component S, ``C(u)`` = all pain of S plus the best ``π_w + C(w)`` of an
     edge leaving S, and ``M(u) = Pmax(u)·C(u)``.
     """
-    P = chain.P
-    n = chain.n_nodes
-    n_comp, labels = connected_components(P, directed=True, connection="strong")
-    members: list[list[int]] = [[] for _ in range(n_comp)]
-    for node, label in enumerate(labels.tolist()):
+    components = chain.components
+    members: list[list[int]] = [[] for _ in range(components.count)]
+    for node, label in enumerate(components.labels.tolist()):
         members[label].append(node)
-    indptr, indices = P.indptr.tolist(), P.indices.tolist()
-    log_p = np.log(P.data).tolist()
-    cub = [NEG_INF] * n
-    log_m = [NEG_INF] * n
-    for label in _sinks_first(P, labels, n_comp):
+    indptr, indices, _, log_p = chain.adjacency
+    cub = [NEG_INF] * chain.n_nodes
+    log_m = [NEG_INF] * chain.n_nodes
+    for label in components.sinks_first:
         group = members[label]
         if len(group) == 1:
             u = group[0]
@@ -92,27 +86,3 @@ def pain_bounds(
             cub[u] = total
             log_m[u] = best_log[u] + math.log(total) if total > 0 else NEG_INF
     return cub, log_m
-
-
-def _sinks_first(P: sp.csr_matrix, labels: NDArray[np.int32], n_comp: int) -> list[int]:
-    """Components in an order that puts every component after all its successors (Kahn)."""
-    coo = P.tocoo()
-    a, b = labels[coo.row], labels[coo.col]
-    cross = a != b
-    ones = np.ones(int(cross.sum()))
-    forward = sp.csr_matrix((ones, (a[cross], b[cross])), shape=(n_comp, n_comp))
-    forward.sum_duplicates()
-    backward = forward.T.tocsr()
-    left = np.diff(forward.indptr).tolist()
-    indptr, indices = backward.indptr.tolist(), backward.indices.tolist()
-    ready = [c for c in range(n_comp) if left[c] == 0]
-    order: list[int] = []
-    while ready:
-        c = ready.pop()
-        order.append(c)
-        for j in range(indptr[c], indptr[c + 1]):
-            pred = indices[j]
-            left[pred] -= 1
-            if left[pred] == 0:
-                ready.append(pred)
-    return order

@@ -101,7 +101,31 @@ class _Worst:
         return self.key > other.key
 
 
-def _inflate(value: float) -> float:
+class _Held:
+    """The k best complete paths so far; ``limit`` is the negated log key of the k-th."""
+
+    def __init__(self, k: int, rank: str) -> None:
+        self.k, self.rank = k, rank
+        self.items: list[_Worst] = []
+        self.limit: tuple[float, ...] = (math.inf, math.inf)
+
+    def offer(self, path: FoundPath) -> None:
+        item = _Worst(path, self.rank)
+        if len(self.items) < self.k:
+            heapq.heappush(self.items, item)
+        elif item.key < self.items[0].key:
+            heapq.heapreplace(self.items, item)
+        else:
+            return
+        if len(self.items) == self.k:
+            self.limit = tuple(-x for x in self.items[0].path.log_key(self.rank))
+
+    def best_first(self) -> list[FoundPath]:
+        return [item.path for item in sorted(self.items, key=lambda item: item.key)]
+
+
+def _inflated(value: float) -> float:
+    """``value`` raised by a relative 1e-9: an upper bound safe from rounding."""
     return value + SLACK * (1.0 + abs(value)) if value != NEG_INF else value
 
 
@@ -113,60 +137,51 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pain: li
     best_log = best_log_probability(chain, targets).tolist()
     if best_log[0] == NEG_INF:
         return []
-    log_m: list[float] = []
     if rank == "pain":
         _, log_m = pain_bounds(chain, pain, is_target, best_log)
-    P = chain.P
-    indptr, indices, probs = P.indptr.tolist(), P.indices.tolist(), P.data.tolist()
-    log_probs = np.log(P.data).tolist()
-    ids = chain.ids
 
-    def bound(node: int, log_p: float, c: float) -> tuple[float, ...]:
-        prob_bound = _inflate(log_p + best_log[node])
-        if rank != "pain":
-            return (prob_bound,)
-        ahead = log_add(math.log(c) + best_log[node] if c > 0 else NEG_INF, log_m[node])
-        return (_inflate(log_p + ahead), prob_bound)
+        def key(node: int, log_p: float, c: float) -> tuple[float, ...]:
+            """Negated (pain-mass bound, probability bound), both in log space."""
+            ahead = log_add(math.log(c) + best_log[node] if c > 0 else NEG_INF, log_m[node])
+            return (-_inflated(log_p + ahead), -_inflated(log_p + best_log[node]))
+    else:
 
-    held: list[_Worst] = []
+        def key(node: int, log_p: float, c: float) -> tuple[float, ...]:
+            """Negated probability bound in log space (``_inflated``, inlined: the hot path)."""
+            bound = log_p + best_log[node]
+            return (-(bound + SLACK * (1.0 + abs(bound))),)
+
+    indptr, indices, probs, log_probs = chain.adjacency
+    held = _Held(k, rank)
     tie = count()
     root: Link = (0, None)
-    heap: list[tuple[Any, ...]] = [(*(-b for b in bound(0, 0.0, 0.0)), next(tie), root, 1.0, 0.0, 0.0)]
-    width = 2 if rank == "pain" else 1
-    steps = 0
-    while heap:
-        top = heap[0]
-        top_bound = tuple(-b for b in top[:width])
-        if len(held) == k and top_bound < held[0].path.log_key(rank):
+    heap: list[tuple[Any, ...]] = [(key(0, 0.0, 0.0), next(tie), root, 1.0, 0.0, 0.0)]
+    for steps in count(1):
+        if not heap or heap[0][0] > held.limit:
             break
-        heapq.heappop(heap)
-        steps += 1
         if steps > MAX_STEPS:
             raise LimitExceeded(
                 f"paths: more than {MAX_STEPS} search steps for k={k}; lower k or narrow with to=/kind="
             )
-        link: Link = top[width + 1]
-        p, log_p, c = top[width + 2], top[width + 3], top[width + 4]
+        _, _, link, p, log_p, c = heapq.heappop(heap)
         on_path = set()
         walk = link
         while walk is not None:
             on_path.add(walk[0])
             walk = walk[1]
-        u = link[0] if link is not None else 0
-        for j in range(indptr[u], indptr[u + 1]):
+        for j in range(indptr[link[0]], indptr[link[0] + 1]):
             w = indices[j]
             if w in on_path or best_log[w] == NEG_INF:
                 continue
-            p2, log_p2, c2 = p * probs[j], log_p + log_probs[j], c + pain[w]
-            child: Link = (w, link)
             if is_target[w]:
-                _hold(held, _complete(child, ids, p2, log_p2, c2), k, rank)
+                held.offer(_complete((w, link), chain.ids, p * probs[j], log_p + log_probs[j], c))
                 continue
-            b = bound(w, log_p2, c2)
-            if len(held) == k and b < held[0].path.log_key(rank):
-                continue
-            heapq.heappush(heap, (*(-x for x in b), next(tie), child, p2, log_p2, c2))
-    return [item.path for item in sorted(held, key=lambda item: item.key)]
+            child_key = key(w, log_p + log_probs[j], c + pain[w])
+            if child_key <= held.limit:
+                heapq.heappush(
+                    heap, (child_key, next(tie), (w, link), p * probs[j], log_p + log_probs[j], c + pain[w])
+                )
+    return held.best_first()
 
 
 def _complete(link: Link, ids: list[str], p: float, log_p: float, c: float) -> FoundPath:
@@ -176,11 +191,3 @@ def _complete(link: Link, ids: list[str], p: float, log_p: float, c: float) -> F
         link = link[1]
     nodes.reverse()
     return FoundPath(tuple(nodes), tuple(ids[i] for i in nodes), p, log_p, c)
-
-
-def _hold(held: list[_Worst], path: FoundPath, k: int, rank: str) -> None:
-    item = _Worst(path, rank)
-    if len(held) < k:
-        heapq.heappush(held, item)
-    elif item.key < held[0].key:
-        heapq.heapreplace(held, item)

@@ -31,4 +31,5 @@ def removal_effects(chain: Chain) -> list[float | None]:
     if total <= 0:
         return [None] * (chain.n_transient - 1)
     effect = solver.visit_probability[1:] * solver.success_from[1:] / total
-    return [float(x) for x in np.clip(effect, 0.0, 1.0)]
+    values: list[float | None] = (np.clip(effect, 0.0, 1.0) + 0.0).tolist()
+    return values

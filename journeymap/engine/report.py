@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
-from journeymap.engine.metrics import gap, scores
+from journeymap.engine.metrics import gap
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
 
@@ -24,38 +27,57 @@ def optional(value: float | None) -> float | None:
     return None if value is None else number(value)
 
 
+def numbers(values: NDArray[np.float64]) -> list[float]:
+    """``number`` over an array, vectorised."""
+    if not np.isfinite(values).all():  # pragma: no cover - guarded by the engine's checks
+        raise ValueError("non-finite number in an analysis document")
+    result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
+    return result
+
+
 def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
     """The ``analyze`` document: flow, scores, carried experience, removal effects, stages."""
     journey = chain.journey
     solver = chain.solver
-    score = scores(journey)
+    score = chain.scores
     reach = solver.reach[1:]
-    visit = solver.visit_probability[1:]
     priority = reach * score.pain
     carried, carried_outcomes = carried_experience(chain, score.satisfaction, alpha)
-    removal = removal_effects(chain)
-    touchpoints: dict[str, Any] = {}
-    for i, tp in enumerate(journey.touchpoints):
-        touchpoints[tp.id] = {
+    columns = zip(
+        journey.touchpoints,
+        numbers(reach),
+        numbers(solver.visit_probability[1:]),
+        numbers(score.satisfaction),
+        numbers(score.weighted),
+        numbers(score.pain),
+        numbers(carried),
+        numbers(priority),
+        removal_effects(chain),
+        strict=True,
+    )
+    touchpoints: dict[str, Any] = {
+        tp.id: {
             "name": tp.name,
             "stage": tp.stage,
-            "reach": number(reach[i]),
-            "visit_probability": number(visit[i]),
-            "satisfaction": number(score.satisfaction[i]),
-            "weighted_satisfaction": number(score.weighted[i]),
+            "reach": r,
+            "visit_probability": visit,
+            "satisfaction": sat,
+            "weighted_satisfaction": weighted,
             "gap": optional(gap(tp)),
-            "pain": number(score.pain[i]),
-            "carried": number(carried[i]),
-            "priority": number(priority[i]),
-            "removal_effect": optional(removal[i]),
+            "pain": pain,
+            "carried": carry,
+            "priority": prio,
+            "removal_effect": removal,
         }
-    outcome_probs = solver.outcomes
+        for tp, r, visit, sat, weighted, pain, carry, prio, removal in columns
+    }
+    outcome_probs = numbers(solver.outcomes)
     return {
         "journey": journey.id,
-        "entrants": number(journey.effective_entrants),
+        "entrants": number(chain.entrants),
         "alpha": number(alpha),
         "success_probability": number(solver.success_probability),
-        "outcomes": {o.id: number(outcome_probs[i]) for i, o in enumerate(journey.outcomes)},
+        "outcomes": {o.id: outcome_probs[i] for i, o in enumerate(journey.outcomes)},
         "outcome_carried": {o.id: optional(carried_outcomes[i]) for i, o in enumerate(journey.outcomes)},
         "expected_pain": number(priority.sum()),
         "touchpoints": touchpoints,
@@ -123,10 +145,10 @@ def paths_document(
 ) -> dict[str, Any]:
     """The ``paths`` document: ranked paths with probability, customers, pain and contributions."""
     journey = chain.journey
-    entrants = journey.effective_entrants
+    entrants = chain.entrants
     t = chain.n_transient
     touchpoints = journey.touchpoints
-    score = scores(journey)
+    score = chain.scores
     rows = []
     for position, path in enumerate(found, start=1):
         steps = [i for i in path.nodes if 0 < i < t]

@@ -1,0 +1,111 @@
+"""Analysis of a stored journey: flow and pain, exact pain paths, priorities, what-if.
+
+Results of analysis, paths and impact are cached per (journey, version,
+parameters) as serialised JSON, so repeated reads cost a store lookup of the
+current version and a dictionary hit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from starlette.responses import Response
+
+from api.auth import Reader
+from api.limits import check_count
+from api.problems import problem_responses
+from api.routes.journeys import JOURNEY_HEADERS
+from api.runtime import JourneyId, State, VersionParam, cached_result, json_response, resolve_version
+from api.schemas import Analysis, Impact, Paths, WhatIf, WhatIfPatch
+from journeymap import engine
+from journeymap.model import ID_PATTERN
+
+router = APIRouter(tags=["analysis"])
+
+Alpha = Annotated[
+    float,
+    Query(gt=0, le=1, description="memory of carried experience, in (0, 1]", allow_inf_nan=False),
+]
+ERRORS = problem_responses(401, 403, 404, 422, 503)
+OK: dict[int | str, dict[str, Any]] = {200: {"headers": JOURNEY_HEADERS}}
+
+
+@router.get(
+    "/journeys/{journey_id}/analysis",
+    response_model=Analysis,
+    summary="Flow, reach, pain, carried experience and removal effects (DESIGN.md §3-4)",
+    responses={**OK, **ERRORS},
+)
+def analysis(
+    runtime: State, _: Reader, journey_id: JourneyId, alpha: Alpha = 0.5, version: VersionParam = None
+) -> Response:
+    return cached_result(
+        runtime, journey_id, version, "analysis", (alpha,), lambda j: engine.analyze(j, alpha=alpha)
+    )
+
+
+@router.get(
+    "/journeys/{journey_id}/paths",
+    response_model=Paths,
+    summary="The k critical paths from entry to an outcome, ranked exactly",
+    responses={**OK, **ERRORS},
+)
+def paths(
+    runtime: State,
+    _: Reader,
+    journey_id: JourneyId,
+    k: Annotated[int, Query(ge=1, le=100, description="how many paths")] = 5,
+    rank: Annotated[
+        Literal["pain", "probability"], Query(description="pain: by pain mass; probability: most common")
+    ] = "pain",
+    to: Annotated[
+        str | None, Query(pattern=ID_PATTERN, description="only paths ending at this outcome")
+    ] = None,
+    kind: Annotated[
+        Literal["success", "failure"] | None, Query(description="only paths ending at this kind of outcome")
+    ] = None,
+    version: VersionParam = None,
+) -> Response:
+    return cached_result(
+        runtime,
+        journey_id,
+        version,
+        "paths",
+        (k, rank, to, kind),
+        lambda j: engine.top_paths(j, k=k, rank=rank, to=to, kind=kind),
+    )
+
+
+@router.get(
+    "/journeys/{journey_id}/impact",
+    response_model=Impact,
+    summary="Touchpoints by priority (reach x pain), with removal effects",
+    responses={**OK, **ERRORS},
+)
+def impact(runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None) -> Response:
+    return cached_result(runtime, journey_id, version, "impact", (), engine.impact)
+
+
+@router.post(
+    "/journeys/{journey_id}/whatif",
+    response_model=WhatIf,
+    summary="Analysis before and after a patch of scores, transitions or removals (nothing is stored)",
+    responses={**OK, **problem_responses(401, 403, 404, 413, 422, 503)},
+)
+def whatif(
+    runtime: State,
+    _: Reader,
+    journey_id: JourneyId,
+    patch: Annotated[WhatIfPatch, Body()],
+    alpha: Alpha = 0.5,
+    version: VersionParam = None,
+) -> Response:
+    settings = runtime.settings
+    check_count(
+        "transitions in the patch", len(patch.transitions), settings.max_edges, "JOURNEYMAP_MAX_EDGES"
+    )
+    version = resolve_version(runtime.store, journey_id, version)
+    journey = runtime.store.get(journey_id, version).journey
+    document = patch.model_dump(by_alias=True, exclude_unset=True)
+    return json_response(engine.whatif(journey, document, alpha=alpha), version=version)

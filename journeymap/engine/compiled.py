@@ -1,0 +1,66 @@
+"""Queries on a compiled journey (a ``Chain``), with their parameters checked.
+
+``compile_journey`` does the work every query shares (indexing, normalising,
+checking that customers can leave); a caller asking several questions of one
+journey compiles it once. The public functions in ``journeymap.engine`` compile
+and query in one call.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from journeymap.engine.chain import Chain, build_chain
+from journeymap.engine.paths import search
+from journeymap.engine.report import analysis_document, paths_document
+from journeymap.errors import InvalidInput
+from journeymap.model import Journey
+
+RANKS = ("pain", "probability")
+KINDS = ("success", "failure")
+MAX_K = 10_000
+
+
+def compile_journey(journey: Journey) -> Chain:
+    """The journey's chain; ``InvalidInput`` if ``journey`` is not a ``Journey``."""
+    if not isinstance(journey, Journey):
+        raise InvalidInput(f"journey: expected a Journey, got {type(journey).__name__}")
+    return build_chain(journey)
+
+
+def analyze_chain(chain: Chain, alpha: float = 0.5) -> dict[str, Any]:
+    """The ``analyze`` document of a compiled journey."""
+    return analysis_document(chain, check_alpha(alpha))
+
+
+def paths_of(
+    chain: Chain, k: int = 5, rank: str = "pain", to: str | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    """The ``paths`` document of a compiled journey (parameters as ``top_paths``)."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= MAX_K:
+        raise InvalidInput(f"k: must be a whole number from 0 to {MAX_K}, got {k!r}")
+    if rank not in RANKS:
+        raise InvalidInput(f"rank: must be one of {', '.join(RANKS)}, got {rank!r}")
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"kind: must be one of {', '.join(KINDS)}, got {kind!r}")
+    kinds = chain.journey.outcome_kinds()
+    if to is not None and to not in kinds:
+        known = ", ".join(sorted(kinds))
+        raise InvalidInput(
+            f"to: '{to}' is not an outcome of journey '{chain.journey.id}' (outcomes: {known})"
+        )
+    if to is not None and kind is not None and kinds[to] != kind:
+        raise InvalidInput(f"to: outcome '{to}' is a {kinds[to]} outcome, not {kind}")
+    found = search(chain, k, rank, chain.outcome_mask(to, kind), chain.node_pain)
+    return paths_document(chain, found, k, rank, to, kind)
+
+
+def check_alpha(alpha: float) -> float:
+    """``alpha`` as a float in (0, 1]; ``InvalidInput`` naming ``alpha`` otherwise."""
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float):
+        raise InvalidInput(f"alpha: must be a number in (0, 1], got {alpha!r}")
+    value = float(alpha)
+    if not (math.isfinite(value) and 0.0 < value <= 1.0):
+        raise InvalidInput(f"alpha: must be in (0, 1], got {alpha!r}")
+    return value

@@ -1,0 +1,20 @@
+"""Journeys from real data: event logs, survey responses and path tables.
+
+>>> from journeymap.ingest import journey_from_path_table
+>>> j = journey_from_path_table("path;total_conversions;total_null\\nA > B;1;1\\n", "demo")
+>>> sorted((t.source, t.target, t.weight) for t in j.transitions)
+[('a', 'b', 2.0), ('b', 'conversion', 1.0), ('b', 'null', 1.0), ('entry', 'a', 2.0)]
+"""
+
+from journeymap.ingest.mapping import Mapping, load_mapping, parse_mapping
+from journeymap.ingest.paths import journey_from_path_table
+from journeymap.ingest.pipeline import IngestResult, ingest_events
+
+__all__ = [
+    "IngestResult",
+    "Mapping",
+    "ingest_events",
+    "journey_from_path_table",
+    "load_mapping",
+    "parse_mapping",
+]

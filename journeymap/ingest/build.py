@@ -1,0 +1,108 @@
+"""Assembling a valid journey from counted transitions and touchpoint scores."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping as MappingABC
+from typing import Any
+
+from journeymap.ingest.mapping import Mapping, OutcomeSpec, TouchpointSpec
+from journeymap.ingest.scores import ScoreStats
+from journeymap.model import ENTRY, Journey, Scale, parse_journey
+
+
+def default_score(scale: Scale) -> float:
+    """The experience given to a touchpoint nobody scored: the scale's midpoint.
+
+    Its expectation is set equal, so its satisfaction (and pain) is 0, and it
+    carries ``responses: 0`` so readers can tell it was not measured.
+    """
+    return (scale.min + scale.max) / 2
+
+
+def touchpoint_document(
+    tid: str,
+    spec: TouchpointSpec | None,
+    stage: str,
+    score: ScoreStats | None,
+    scale: Scale,
+    survey: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One touchpoint of the journey file; survey figures win over event scores."""
+    doc: dict[str, Any] = {"id": tid, "name": (spec.name if spec and spec.name else tid), "stage": stage}
+    if spec is not None:
+        for key in ("channel", "owner", "expectation", "importance", "ideal"):
+            value = getattr(spec, key)
+            if value is not None:
+                doc[key] = value
+    if survey:
+        doc.update(survey)
+    elif score is not None and score.n > 0:
+        doc["experience"] = round(score.mean, 4)
+        doc["responses"] = score.n
+        interval = score.interval(scale)
+        if interval is not None:
+            doc["interval"] = {"low": interval[0], "high": interval[1]}
+    else:
+        doc["experience"] = default_score(scale)
+        doc["expectation"] = doc["experience"]
+        doc["responses"] = 0
+    return doc
+
+
+def assemble(
+    journey_id: str,
+    name: str,
+    mapping: Mapping,
+    transitions: Counter[tuple[str, str]],
+    scores: MappingABC[str, ScoreStats],
+    kept: MappingABC[str, str],
+    surveys: MappingABC[str, dict[str, Any]],
+    source: str,
+) -> Journey:
+    """The journey document for counted transitions, validated by ``parse_journey``.
+
+    Only nodes some customer reached are included, so every touchpoint is
+    reachable from entry and (as each customer ends in an outcome) has a way out.
+    """
+    used = {node for pair in transitions for node in pair} - {ENTRY}
+    specs = mapping.touchpoint_specs()
+    kept_ids = set(kept.values())
+    outcomes = [o for oid, o in mapping.outcome_specs().items() if oid in used]
+    touchpoints = [
+        touchpoint_document(tid, spec, spec.stage, scores.get(tid), mapping.scale, surveys.get(tid))
+        for tid, spec in specs.items()
+        if tid in used
+    ]
+    raw_of = {tid: raw for raw, tid in kept.items()}
+    touchpoints += [
+        touchpoint_document(
+            tid, None, mapping.unmapped_stage.id, scores.get(tid), mapping.scale, surveys.get(tid)
+        )
+        | {"name": raw_of[tid]}
+        for tid in sorted(kept_ids & used)
+    ]
+    stages = [s.model_dump(exclude_none=True) for s in mapping.stages]
+    if kept_ids & used:
+        stages.append(mapping.unmapped_stage.model_dump())
+    document = {
+        "id": journey_id,
+        "name": name,
+        "scale": mapping.scale.model_dump(),
+        "stages": stages,
+        "touchpoints": touchpoints,
+        "outcomes": [_outcome_document(o) for o in outcomes],
+        "transitions": [
+            {"from": s, "to": t, "customers": n} for (s, t), n in sorted(transitions.items(), key=_edge_order)
+        ],
+    }
+    return parse_journey(document, source)
+
+
+def _outcome_document(outcome: OutcomeSpec) -> dict[str, Any]:
+    return {"id": outcome.id, "name": outcome.name or outcome.id.replace("_", " "), "kind": outcome.kind}
+
+
+def _edge_order(item: tuple[tuple[str, str], int]) -> tuple[int, str, int, str]:
+    (source, target), n = item
+    return (0 if source == ENTRY else 1, source, -n, target)

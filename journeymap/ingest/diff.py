@@ -1,0 +1,150 @@
+"""Comparing a designed journey with the one customers actually took.
+
+The structural part (nodes and transitions only in one journey, shares and
+scores that differ most) needs nothing but the two journeys; the engine part
+adds how success probability and the top pain paths change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from journeymap.engine import analyze, top_paths
+from journeymap.model import Journey
+
+TOP = 10
+
+
+def shares(journey: Journey) -> dict[tuple[str, str], float]:
+    """P(source -> target): each transition's weight over its source's total."""
+    totals: dict[str, float] = defaultdict(float)
+    for t in journey.transitions:
+        totals[t.source] += t.weight
+    return {
+        (t.source, t.target): (t.weight / totals[t.source] if totals[t.source] else 0.0)
+        for t in journey.transitions
+    }
+
+
+def structural_diff(planned: Journey, actual: Journey, top: int = TOP) -> dict[str, Any]:
+    """What differs between two journeys, without running the engine.
+
+    >>> from journeymap.ingest.paths import journey_from_path_table
+    >>> a = journey_from_path_table("path;total_conversions;total_null\\nA > B;1;1\\n", "a")
+    >>> b = journey_from_path_table("path;total_conversions;total_null\\nA;1;0\\n", "b")
+    >>> structural_diff(a, b)["touchpoints"]
+    {'only_planned': ['b'], 'only_actual': []}
+    """
+    nodes_p = {tp.id for tp in planned.touchpoints}
+    nodes_a = {tp.id for tp in actual.touchpoints}
+    outcomes_p = {o.id for o in planned.outcomes}
+    outcomes_a = {o.id for o in actual.outcomes}
+    share_p, share_a = shares(planned), shares(actual)
+    return {
+        "planned": planned.id,
+        "actual": actual.id,
+        "touchpoints": {"only_planned": sorted(nodes_p - nodes_a), "only_actual": sorted(nodes_a - nodes_p)},
+        "outcomes": {
+            "only_planned": sorted(outcomes_p - outcomes_a),
+            "only_actual": sorted(outcomes_a - outcomes_p),
+        },
+        "transitions": {
+            "only_planned": [_edge(e, share_p[e]) for e in sorted(set(share_p) - set(share_a))],
+            "only_actual": [_edge(e, share_a[e]) for e in sorted(set(share_a) - set(share_p))],
+        },
+        "share_changes": _share_changes(share_p, share_a, top),
+        "score_changes": _score_changes(planned, actual, top),
+    }
+
+
+def _edge(edge: tuple[str, str], share: float) -> dict[str, Any]:
+    return {"from": edge[0], "to": edge[1], "share": round(share, 6)}
+
+
+def _share_changes(
+    planned: dict[tuple[str, str], float], actual: dict[tuple[str, str], float], top: int
+) -> list[dict[str, Any]]:
+    """Transitions in both journeys, largest share difference first."""
+    rows: list[dict[str, Any]] = [
+        {
+            "from": s,
+            "to": t,
+            "planned": round(planned[(s, t)], 6),
+            "actual": round(actual[(s, t)], 6),
+            "delta": round(actual[(s, t)] - planned[(s, t)], 6),
+        }
+        for s, t in set(planned) & set(actual)
+    ]
+    rows.sort(key=lambda r: (-abs(float(r["delta"])), str(r["from"]), str(r["to"])))
+    return [r for r in rows if r["delta"] != 0][:top]
+
+
+def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str, Any]]:
+    """Touchpoints in both journeys, largest score difference first."""
+    by_id = {tp.id: tp for tp in actual.touchpoints}
+    rows: list[dict[str, Any]] = []
+    for tp in planned.touchpoints:
+        other = by_id.get(tp.id)
+        if other is None:
+            continue
+        values = {
+            "experience": (tp.experience, other.experience),
+            "expectation": (tp.expected, other.expected),
+            "importance": (tp.weight, other.weight),
+            "satisfaction": (tp.experience - tp.expected, other.experience - other.expected),
+        }
+        for field, (before, after) in values.items():
+            if before != after:
+                rows.append(
+                    {
+                        "touchpoint": tp.id,
+                        "field": field,
+                        "planned": round(before, 6),
+                        "actual": round(after, 6),
+                        "delta": round(after - before, 6),
+                        "responses": other.responses,
+                    }
+                )
+    rows.sort(key=lambda r: (-abs(float(r["delta"])), str(r["touchpoint"]), str(r["field"])))
+    return rows[:top]
+
+
+def engine_diff(planned: Journey, actual: Journey, k: int = 5) -> dict[str, Any]:
+    """Success probability and the top ``k`` pain paths of each journey (needs the engine)."""
+    before, after = analyze(planned), analyze(actual)
+    paths_before = top_paths(planned, k=k, rank="pain")["paths"]
+    paths_after = top_paths(actual, k=k, rank="pain")["paths"]
+    seen_before = {tuple(p["nodes"]) for p in paths_before}
+    seen_after = {tuple(p["nodes"]) for p in paths_after}
+    return {
+        "success_probability": {
+            "planned": before["success_probability"],
+            "actual": after["success_probability"],
+            "delta": _delta(before["success_probability"], after["success_probability"]),
+        },
+        "expected_pain": {
+            "planned": before["expected_pain"],
+            "actual": after["expected_pain"],
+            "delta": _delta(before["expected_pain"], after["expected_pain"]),
+        },
+        "top_pain_paths": {
+            "planned": [_path(p) for p in paths_before],
+            "actual": [_path(p) for p in paths_after],
+            "new": [list(p) for p in sorted(seen_after - seen_before)],
+            "gone": [list(p) for p in sorted(seen_before - seen_after)],
+        },
+    }
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 9)
+
+
+def _path(path: dict[str, Any]) -> dict[str, Any]:
+    return {key: path[key] for key in ("rank", "nodes", "probability", "pain", "pain_mass") if key in path}
+
+
+def diff_journeys(planned: Journey, actual: Journey, top: int = TOP, k: int = 5) -> dict[str, Any]:
+    """The full diff document: structure, shares, scores, and the engine's view."""
+    return structural_diff(planned, actual, top) | engine_diff(planned, actual, k)

@@ -1,0 +1,251 @@
+"""Event-log aggregation in DuckDB: rows -> transition counts, scores, row problems.
+
+One pass materialises the file into a compact table (customer, raw-name index,
+time in microseconds, score) whose ``rowid`` is the file order. Window
+functions over ``PARTITION BY customer ORDER BY time, rowid`` then give each
+event its successor; grouping the pairs gives the transition counts. A
+customer's journey ends at their first outcome event; events after it are
+counted and ignored (that second, slower window only runs when some exist).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.progress import Progress, run
+from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.source import literal, open_scan, rejected_lines, text, time_micros
+
+EXAMPLES = 5
+PROBLEMS = {
+    "missing_customer": "c IS NULL",
+    "missing_touchpoint": "r IS NULL AND raw IS NULL",
+    "bad_time": "t IS NULL",
+}
+
+
+@dataclass
+class EventAggregate:
+    """What an event log says, by node id (touchpoints and outcomes)."""
+
+    events: int = 0
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    scores: dict[str, ScoreStats] = field(default_factory=dict)
+    problems: dict[str, int] = field(default_factory=dict)
+    bad_rows: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    unmapped_events: int = 0
+    unmapped_names: dict[str, int] = field(default_factory=dict)
+    kept_names: dict[str, str] = field(default_factory=dict)
+    repeats_collapsed: int = 0
+    after_outcome: int = 0
+    bad_scores: int = 0
+
+
+def aggregate_events(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    kept_ids: dict[str, str] | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> EventAggregate:
+    """Read an event log and aggregate it as ``mapping`` says.
+
+    ``kept_ids`` is filled by the caller's id allocator for unmapped raw names
+    (``unmapped: keep``); it is computed here from the names found when None.
+    """
+    raw_names = list(mapping.touchpoints) + list(mapping.outcomes)
+    _load(con, path, mapping, raw_names, progress)
+    agg = EventAggregate()
+    _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
+    _unmapped(con, agg, mapping)
+    node_of = [
+        mapping.touchpoints[n].id if n in mapping.touchpoints else mapping.outcomes[n].id for n in raw_names
+    ]
+    nodes = sorted(set(node_of) | set(agg.kept_names.values()))
+    outcome_ids = set(mapping.outcome_specs())
+    codes = {node: i + 1 for i, node in enumerate(nodes)}
+    _kept_table(con, agg.kept_names, codes)
+    node_sql = _node_sql([codes[n] for n in node_of], bool(agg.kept_names))
+    outcome_codes = sorted(codes[n] for n in nodes if n in outcome_ids)
+    _transitions(con, agg, node_sql, nodes, outcome_codes, mapping.default_outcome.id, progress)
+    agg.scores = _scores(con, node_sql, nodes) if mapping.columns.score else {}
+    return agg
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    raw_names: list[str],
+    progress: Progress | None,
+) -> None:
+    cols = mapping.columns
+    scan, types = open_scan(con, path, cols.model_dump())
+    names = _names_sql(raw_names)
+    event = text(cols.touchpoint)
+    time = time_micros(cols.time, types[cols.time], mapping.time_format)
+    score, score_bad = "NULL::DOUBLE", "false"
+    if cols.score:
+        low, high = mapping.event_scale().min, mapping.event_scale().max
+        given = text(cols.score)
+        value = f"try_cast({given} AS DOUBLE)"
+        score = f"CASE WHEN {value} BETWEEN {low} AND {high} THEN {value} END"
+        score_bad = f"({given} IS NOT NULL AND {score} IS NULL)"
+    sql = f"""
+        CREATE OR REPLACE TEMP TABLE ev AS
+        SELECT c, r, CASE WHEN r IS NULL THEN e END AS raw, t,
+               CASE WHEN t IS NULL THEN tt END AS bad_time, s, sb
+        FROM (
+            SELECT {text(cols.customer)} AS c, {event} AS e,
+                   CAST(list_position({names}, {event}) AS INTEGER) AS r,
+                   {time} AS t, {text(cols.time)} AS tt, {score} AS s, {score_bad} AS sb
+            FROM {scan}
+        )"""
+    try:
+        run(con, sql, "reading events", progress)
+    except duckdb.Error as exc:
+        from journeymap.errors import InvalidInput
+
+        raise InvalidInput(f"{path}: cannot read ({str(exc).strip().splitlines()[0]})") from None
+
+
+def _names_sql(raw_names: list[str]) -> str:
+    return "[" + ", ".join(literal(n) for n in raw_names) + "]::VARCHAR[]"
+
+
+def _count_problems(con: duckdb.DuckDBPyConnection, agg: EventAggregate, strict: bool, names: str) -> None:
+    problems = dict(PROBLEMS)
+    if strict:
+        problems["unknown_touchpoint"] = "r IS NULL AND raw IS NOT NULL"
+    counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for cond in problems.values())
+    any_bad = " OR ".join(f"({cond})" for cond in problems.values())
+    row = con.execute(
+        f"SELECT count(*), {counts}, count(*) FILTER (WHERE {any_bad}), count(*) FILTER (WHERE sb) FROM ev"
+    ).fetchone()
+    assert row is not None
+    agg.events = int(row[0])
+    agg.problems = {name: int(n) for name, n in zip(problems, row[1:-2], strict=True) if n}
+    agg.bad_rows, agg.bad_scores = int(row[-2]), int(row[-1])
+    rejected, lines = rejected_lines(con, EXAMPLES)
+    if rejected:
+        agg.problems["malformed_line"] = rejected
+        agg.bad_rows += rejected
+        agg.examples += lines
+    if agg.bad_rows > rejected:
+        agg.examples += _examples(con, problems, names)
+    if agg.bad_scores:
+        rows = con.execute(f"SELECT rowid + 1 FROM ev WHERE sb ORDER BY rowid LIMIT {EXAMPLES}").fetchall()
+        agg.examples += [{"row": int(r[0]), "problem": "bad_score"} for r in rows]
+
+
+def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str], names: str) -> list[dict[str, Any]]:
+    case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in problems.items())
+    any_bad = " OR ".join(f"({cond})" for cond in problems.values())
+    rows = con.execute(
+        f"SELECT rowid + 1, CASE {case} END, c, coalesce(raw, ({names})[r]), bad_time "
+        f"FROM ev WHERE {any_bad} ORDER BY rowid LIMIT {EXAMPLES}"
+    ).fetchall()
+    examples = []
+    for row_no, problem, customer, raw, bad_time in rows:
+        example: dict[str, Any] = {"row": int(row_no), "problem": problem}
+        for key, value in (("customer", customer), ("touchpoint", raw), ("time", bad_time)):
+            if value is not None:
+                example[key] = value
+        examples.append(example)
+    return examples
+
+
+def _unmapped(con: duckdb.DuckDBPyConnection, agg: EventAggregate, mapping: Mapping) -> None:
+    rows = con.execute(
+        "SELECT raw, count(*) AS n FROM ev WHERE r IS NULL AND raw IS NOT NULL "
+        "AND c IS NOT NULL AND t IS NOT NULL GROUP BY raw ORDER BY n DESC, raw"
+    ).fetchall()
+    agg.unmapped_names = {str(name): int(n) for name, n in rows}
+    agg.unmapped_events = sum(agg.unmapped_names.values())
+    if mapping.unmapped == "keep":
+        from journeymap.ingest.ids import slug_ids
+
+        agg.kept_names = slug_ids(list(agg.unmapped_names), mapping.reserved_ids())
+
+
+def _kept_table(con: duckdb.DuckDBPyConnection, kept: dict[str, str], codes: dict[str, int]) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE kept (raw VARCHAR, code INTEGER)")
+    if kept:
+        con.executemany("INSERT INTO kept VALUES (?, ?)", [(raw, codes[i]) for raw, i in kept.items()])
+
+
+def _node_sql(code_of_raw: list[int], with_kept: bool) -> str:
+    """A FROM clause of valid events with their node code (mapped or kept)."""
+    codes = "[" + ", ".join(str(c) for c in code_of_raw) + "]::INTEGER[]"
+    node = f"({codes})[ev.r]" if code_of_raw else "NULL::INTEGER"
+    if with_kept:
+        return (
+            f"(SELECT ev.c, ev.t, ev.s, ev.rowid AS rn, coalesce({node}, kept.code) AS node "
+            "FROM ev LEFT JOIN kept ON ev.r IS NULL AND ev.raw = kept.raw "
+            "WHERE ev.c IS NOT NULL AND ev.t IS NOT NULL AND (ev.r IS NOT NULL OR kept.code IS NOT NULL))"
+        )
+    return (
+        f"(SELECT c, t, s, rowid AS rn, {node} AS node FROM ev "
+        "WHERE c IS NOT NULL AND t IS NOT NULL AND r IS NOT NULL)"
+    )
+
+
+def _transitions(
+    con: duckdb.DuckDBPyConnection,
+    agg: EventAggregate,
+    node_sql: str,
+    nodes: list[str],
+    outcome_codes: list[int],
+    default_outcome: str,
+    progress: Progress | None,
+) -> None:
+    is_outcome = f"list_contains({outcome_codes}::INTEGER[], node)" if outcome_codes else "false"
+    pairs = _pairs(con, node_sql, is_outcome, "false", progress)
+    if any(nxt is not None and code in outcome_codes for _, code, nxt, _, _ in pairs):
+        after = f"(t, rn) > min((t, rn)) FILTER (WHERE {is_outcome}) OVER (PARTITION BY c)"
+        pairs = _pairs(con, node_sql, is_outcome, after, progress)
+    for first, code, nxt, dropped, n in pairs:
+        if dropped:
+            agg.after_outcome += n
+            continue
+        node = nodes[code - 1]
+        if first:
+            agg.transitions[("entry", node)] += n
+        if code in outcome_codes:
+            continue
+        target = default_outcome if nxt is None else nodes[nxt - 1]
+        if target == node:
+            agg.repeats_collapsed += n
+        else:
+            agg.transitions[(node, target)] += n
+
+
+def _pairs(
+    con: duckdb.DuckDBPyConnection, node_sql: str, is_outcome: str, after: str, progress: Progress | None
+) -> list[tuple[bool, int, int | None, bool, int]]:
+    sql = f"""
+        SELECT first, node, nxt, coalesce(after, false) AS dropped, count(*) AS n FROM (
+            SELECT node, row_number() OVER win = 1 AS first, lead(node) OVER win AS nxt,
+                   {after} AS after
+            FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY t, rn)
+        ) GROUP BY ALL"""
+    rows = run(con, sql, "following customers", progress).fetchall()
+    return [
+        (bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n))
+        for f, node, nxt, d, n in rows
+    ]
+
+
+def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:
+    rows = con.execute(
+        f"SELECT node, count(s), avg(s), stddev_samp(s) FROM {node_sql} WHERE s IS NOT NULL GROUP BY node"
+    ).fetchall()
+    return {nodes[int(code) - 1]: ScoreStats.of(int(n), mean, sd) for code, n, mean, sd in rows}

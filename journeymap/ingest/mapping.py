@@ -1,0 +1,192 @@
+"""The mapping file: how raw events (and survey rows) become journey nodes.
+
+A mapping is YAML::
+
+    columns: {customer: customer_id, touchpoint: event, time: ts, score: rating}
+    time_format: auto            # iso | epoch_s | epoch_ms | auto
+    scale: {min: 0, max: 10}     # the journey's score scale
+    stages:
+      - {id: browse, name: Browse, phase: pre_sale}
+    touchpoints:                 # raw event name -> touchpoint
+      view_product: {id: product_page, stage: browse, channel: web}
+    outcomes:                    # raw event name -> outcome
+      purchase: {id: purchase, kind: success}
+    default_outcome: {id: no_purchase, kind: failure}
+    unmapped: drop               # or keep
+    surveys: {columns: {touchpoint: tp, experience: score}, scale: "1-5"}
+
+Everything is checked when the file is loaded, so ingest never starts with a
+mapping that could only produce an invalid journey.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from journeymap.errors import InvalidInput, InvalidJourney, Problem
+from journeymap.files import read_document
+from journeymap.model import ENTRY, Phase, Scale, Slug, Stage
+
+DOMAIN_LABELS = {"还可以": 40.0, "满意": 60.0, "非常满意": 100.0}  # OK / satisfied / very satisfied
+TimeFormat = Literal["iso", "epoch_s", "epoch_ms", "auto"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventColumns(_Spec):
+    customer: str = "customer_id"
+    touchpoint: str = "event"
+    time: str = "timestamp"
+    score: str | None = None
+
+
+class TouchpointSpec(_Spec):
+    id: Slug
+    stage: Slug
+    name: str | None = None
+    channel: str | None = None
+    owner: str | None = None
+    expectation: float | None = None
+    importance: Annotated[float, Field(ge=0)] | None = None
+    ideal: float | None = None
+
+
+class OutcomeSpec(_Spec):
+    id: Slug
+    kind: Literal["success", "failure"]
+    name: str | None = None
+
+
+class UnmappedStage(_Spec):
+    id: Slug = "unmapped"
+    name: str = "Unmapped events"
+    phase: Phase = "sale"
+
+
+class SurveyColumns(_Spec):
+    touchpoint: str = "touchpoint"
+    experience: str = "experience"
+    expectation: str | None = None
+    importance: str | None = None
+    customer: str | None = None
+
+
+class SurveySpec(_Spec):
+    """How survey responses are read: column names and the scale answers use."""
+
+    columns: SurveyColumns = SurveyColumns()
+    scale: Literal["0-10", "1-5", "labels"] | Scale = "0-10"
+    labels: dict[str, float] = Field(default_factory=lambda: dict(DOMAIN_LABELS))
+    label_scale: Scale = Scale(min=0, max=100)
+
+
+class Mapping(_Spec):
+    columns: EventColumns = EventColumns()
+    time_format: TimeFormat = "auto"
+    scale: Scale = Scale()
+    score_scale: Scale | None = None
+    stages: list[Stage] = Field(min_length=1)
+    touchpoints: dict[str, TouchpointSpec] = Field(default_factory=dict)
+    outcomes: dict[str, OutcomeSpec] = Field(default_factory=dict)
+    default_outcome: OutcomeSpec = OutcomeSpec(id="no_outcome", kind="failure", name="No outcome")
+    unmapped: Literal["drop", "keep"] = "drop"
+    unmapped_stage: UnmappedStage = UnmappedStage()
+    surveys: SurveySpec = SurveySpec()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mapping:
+        problems = mapping_problems(self)
+        if problems:
+            raise ValueError("; ".join(str(p) for p in problems))
+        return self
+
+    def event_scale(self) -> Scale:
+        """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
+        return self.score_scale or self.scale
+
+    def touchpoint_specs(self) -> dict[str, TouchpointSpec]:
+        """One spec per touchpoint id (several raw names may map to one touchpoint)."""
+        return {spec.id: spec for spec in self.touchpoints.values()}
+
+    def outcome_specs(self) -> dict[str, OutcomeSpec]:
+        """Every outcome id the mapping can produce, the default one last."""
+        found = {spec.id: spec for spec in self.outcomes.values()}
+        found.setdefault(self.default_outcome.id, self.default_outcome)
+        return found
+
+    def reserved_ids(self) -> set[str]:
+        """Ids a kept unmapped event must not take."""
+        return (
+            {ENTRY, self.unmapped_stage.id}
+            | {s.id for s in self.stages}
+            | set(self.touchpoint_specs())
+            | set(self.outcome_specs())
+        )
+
+
+def mapping_problems(mapping: Mapping) -> list[Problem]:
+    """Clashes a mapping would carry into the journey: unknown stages, shared ids."""
+    problems = []
+    stage_ids = [s.id for s in mapping.stages]
+    owners: dict[str, str] = {sid: f"stages[{i}]" for i, sid in enumerate(stage_ids)}
+    seen_tp: dict[str, TouchpointSpec] = {}
+    for raw, tp in mapping.touchpoints.items():
+        loc = f"touchpoints.{raw}"
+        if tp.stage not in stage_ids:
+            problems.append(Problem(f"{loc}.stage", "unknown-stage", f"unknown stage '{tp.stage}'"))
+        earlier = seen_tp.get(tp.id)
+        if earlier is not None and earlier.model_dump(exclude={"name"}) != tp.model_dump(exclude={"name"}):
+            problems.append(
+                Problem(loc, "conflicting-touchpoint", f"'{tp.id}' is mapped twice with different settings")
+            )
+        seen_tp.setdefault(tp.id, tp)
+        problems += _clash(loc, tp.id, owners, "touchpoint")
+    outcomes = [(f"outcomes.{raw}", o) for raw, o in mapping.outcomes.items()]
+    outcomes.append(("default_outcome", mapping.default_outcome))
+    kinds: dict[str, str] = {}
+    for loc, outcome in outcomes:
+        if kinds.get(outcome.id, outcome.kind) != outcome.kind:
+            problems.append(Problem(loc, "conflicting-outcome", f"'{outcome.id}' has two kinds"))
+        kinds[outcome.id] = outcome.kind
+        problems += _clash(loc, outcome.id, owners, "outcome")
+    for raw in set(mapping.touchpoints) & set(mapping.outcomes):
+        problems.append(
+            Problem(f"outcomes.{raw}", "double-mapping", f"'{raw}' is both touchpoint and outcome")
+        )
+    return problems
+
+
+def _clash(loc: str, node_id: str, owners: dict[str, str], kind: str) -> list[Problem]:
+    if node_id == ENTRY:
+        return [Problem(f"{loc}.id", "reserved-id", "'entry' is reserved for the start")]
+    owner = owners.setdefault(node_id, f"{kind}:{loc}")
+    if not owner.startswith(f"{kind}:"):
+        return [Problem(f"{loc}.id", "duplicate-id", f"id '{node_id}' is already used at {owner}")]
+    return []
+
+
+def parse_mapping(data: Any, source: str | None = None) -> Mapping:
+    """Validate a decoded mapping document; ``InvalidJourney`` lists every problem."""
+    if not isinstance(data, dict):
+        raise InvalidJourney([Problem("", "document", "a mapping file must be a YAML mapping")], source)
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem(loc, err["type"], err["msg"].removeprefix("Value error, ")))
+        raise InvalidJourney(problems, source) from None
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and validate a mapping file (YAML or JSON)."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such mapping file")
+    return parse_mapping(read_document(path), str(path))

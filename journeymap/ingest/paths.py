@@ -1,0 +1,120 @@
+"""Path tables of multi-touch attribution -> journey.
+
+The convention of attribution tools (e.g. ChannelAttribution): one row per
+distinct path, ``path;total_conversions;total_null``, touchpoints separated by
+`` > ``. Each path's customers enter at its first touchpoint, walk it, and end
+in ``conversion`` (success) or ``null`` (failure), so the journey's removal
+effects are the first-order Markov removal effects of attribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections import defaultdict
+from pathlib import Path
+
+from journeymap.errors import InvalidInput
+from journeymap.ingest.build import touchpoint_document
+from journeymap.ingest.ids import slug_ids
+from journeymap.model import ENTRY, Journey, Scale, parse_journey
+
+SUCCESS, FAILURE, STAGE = "conversion", "null", "paths"
+COLUMNS = ("path", "total_conversions", "total_null")
+
+
+def read_path_table(text: str, source: str = "path table") -> list[tuple[list[str], float, float]]:
+    """Rows of (touchpoint names, conversions, nulls); ``InvalidInput`` names a bad line."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines:
+        raise InvalidInput(f"{source}: empty path table")
+    delimiter = next((d for d in (";", "\t", ",") if d in lines[0]), ";")
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput(
+            f"{source}: line 1: missing column(s) {', '.join(missing)} (need {';'.join(COLUMNS)})"
+        )
+    where = {c: header.index(c) for c in COLUMNS}
+    rows = []
+    for line_no, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            raw_path = cells[where["path"]]
+            conversions = _count(cells[where["total_conversions"]])
+            nulls = _count(cells[where["total_null"]])
+        except (IndexError, ValueError) as exc:
+            raise InvalidInput(f"{source}: line {line_no}: {exc or 'too few columns'}") from None
+        names = _collapse([n.strip() for n in raw_path.split(">") if n.strip()])
+        if not names:
+            raise InvalidInput(f"{source}: line {line_no}: empty path")
+        rows.append((names, conversions, nulls))
+    return rows
+
+
+def journey_from_path_table(
+    text: str, journey_id: str, name: str | None = None, source: str = "path table"
+) -> Journey:
+    """A journey whose transition counts are the customers walking each path."""
+    rows = read_path_table(text, source)
+    order = list(dict.fromkeys(n for names, _, _ in rows for n in names))
+    ids = slug_ids(order, {ENTRY, SUCCESS, FAILURE, STAGE})
+    counts: dict[tuple[str, str], float] = defaultdict(float)
+    for names, conversions, nulls in rows:
+        walkers = conversions + nulls
+        if walkers == 0:
+            continue
+        steps = [ENTRY, *(ids[n] for n in names)]
+        for a, b in itertools.pairwise(steps):
+            counts[(a, b)] += walkers
+        for outcome, n in ((SUCCESS, conversions), (FAILURE, nulls)):
+            if n:
+                counts[(steps[-1], outcome)] += n
+    used = {node for pair in counts for node in pair}
+    if not counts:
+        raise InvalidInput(f"{source}: no path has any customers")
+    scale = Scale()
+    document = {
+        "id": journey_id,
+        "name": name or f"Paths from {source}",
+        "scale": scale.model_dump(),
+        "stages": [{"id": STAGE, "name": "Paths", "phase": "sale"}],
+        "touchpoints": [
+            touchpoint_document(ids[n], None, STAGE, None, scale) | {"name": n}
+            for n in order
+            if ids[n] in used
+        ],
+        "outcomes": [
+            {"id": oid, "name": oid, "kind": kind}
+            for oid, kind in ((SUCCESS, "success"), (FAILURE, "failure"))
+            if oid in used
+        ],
+        "transitions": [{"from": a, "to": b, "customers": n} for (a, b), n in counts.items()],
+    }
+    return parse_journey(document, source)
+
+
+def load_path_table(path: str | Path, journey_id: str, name: str | None = None) -> Journey:
+    """Read a path-table file (UTF-8 text) into a journey."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc})") from None
+    return journey_from_path_table(text, journey_id, name, str(path))
+
+
+def _count(cell: str) -> float:
+    value = float(cell.strip())
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"'{cell.strip()}' is not a count >= 0")
+    return value
+
+
+def _collapse(names: list[str]) -> list[str]:
+    return [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]

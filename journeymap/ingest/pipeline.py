@@ -1,0 +1,143 @@
+"""Event log (+ mapping, + optional surveys) -> journey and summary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journeymap.errors import InvalidInput
+from journeymap.ingest.build import assemble
+from journeymap.ingest.events import EventAggregate, aggregate_events
+from journeymap.ingest.ids import slugify
+from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.progress import Progress
+from journeymap.ingest.source import connection
+from journeymap.ingest.surveys import SurveyAggregate, aggregate_surveys
+from journeymap.model import ENTRY, ID_PATTERN, Journey
+
+TOP_UNMAPPED = 10
+
+
+@dataclass
+class IngestResult:
+    """The journey built from the data and the summary of what was read."""
+
+    journey: Journey
+    summary: dict[str, Any]
+
+
+def ingest_events(
+    events: str | Path,
+    mapping: Mapping,
+    surveys: str | Path | None = None,
+    journey_id: str | None = None,
+    name: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Build a journey from an event log as ``mapping`` says.
+
+    Bad rows are counted and reported in the summary; with ``strict`` any bad
+    row (or unmapped event) raises ``InvalidInput`` naming the first rows.
+    """
+    path = Path(events)
+    jid = journey_id or slugify(path.name.split(".")[0])
+    if not re.match(ID_PATTERN, jid):
+        raise InvalidInput(f"--id: '{jid}' is not an id (lowercase letters, digits, '_' or '-')")
+    with connection() as con:
+        agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
+        _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)
+        if not agg.transitions:
+            raise InvalidInput(f"{path}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
+        survey = None
+        if surveys is not None:
+            survey = aggregate_surveys(con, Path(surveys), mapping, _survey_names(mapping, agg))
+            _check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
+    journey = assemble(
+        jid,
+        name or f"Journey from {path.name}",
+        mapping,
+        agg.transitions,
+        agg.scores,
+        agg.kept_names,
+        survey.by_touchpoint if survey else {},
+        str(path),
+    )
+    return IngestResult(journey, summarize(journey, agg, survey))
+
+
+def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
+    names = {raw: spec.id for raw, spec in mapping.touchpoints.items()}
+    names.update(agg.kept_names)
+    names.update({tid: tid for tid in mapping.touchpoint_specs()})
+    names.update({tid: tid for tid in agg.kept_names.values()})
+    return names
+
+
+def _check_strict(
+    problems: dict[str, int], bad_scores: int, examples: list[dict[str, Any]], source: str, strict: bool
+) -> None:
+    if not strict or not (problems or bad_scores):
+        return
+    first = "; ".join(_describe(e) for e in examples)
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in problems.items())
+    if bad_scores:
+        counts = ", ".join(filter(None, [counts, f"{bad_scores} bad score"]))
+    raise InvalidInput(f"{source}: bad rows ({counts}); first: {first}")
+
+
+def _describe(example: dict[str, Any]) -> str:
+    where = f"line {example['line']}" if "line" in example else f"row {example['row']}"
+    extra = ", ".join(f"{k}={v!r}" for k, v in example.items() if k not in ("row", "line", "problem"))
+    return f"{where} {example['problem'].replace('_', ' ')}" + (f" ({extra})" if extra else "")
+
+
+def journey_summary(journey: Journey) -> dict[str, Any]:
+    """Customers, sizes and outcome shares of a built journey."""
+    customers = sum(t.weight for t in journey.transitions if t.source == ENTRY)
+    kinds = journey.outcome_kinds()
+    ends = {o: sum(t.weight for t in journey.transitions if t.target == o) for o in kinds}
+    success = sum(n for o, n in ends.items() if kinds[o] == "success")
+    return {
+        "journey": journey.id,
+        "customers": int(customers),
+        "touchpoints": len(journey.touchpoints),
+        "transitions": len(journey.transitions),
+        "outcomes": {
+            o: {"kind": kinds[o], "customers": int(n), "share": round(n / customers, 6)}
+            for o, n in ends.items()
+        },
+        "success_share": round(success / customers, 6),
+    }
+
+
+def summarize_paths(journey: Journey) -> dict[str, Any]:
+    """The summary of a journey read from a path table (no rows can be bad there)."""
+    return journey_summary(journey) | {"bad_rows": 0, "problems": {}, "examples": []}
+
+
+def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
+    """The ingest summary document (also the CLI's ``--json`` output)."""
+    summary = journey_summary(journey) | {
+        "events": agg.events,
+        "unmapped_events": agg.unmapped_events,
+        "unmapped_top": dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED]),
+        "unmapped_kept": len(agg.kept_names),
+        "bad_rows": agg.bad_rows,
+        "problems": agg.problems,
+        "bad_scores": agg.bad_scores,
+        "examples": agg.examples,
+        "repeats_collapsed": agg.repeats_collapsed,
+        "events_after_outcome": agg.after_outcome,
+    }
+    if survey is not None:
+        summary["surveys"] = {
+            "responses": survey.responses,
+            "touchpoints": len(survey.by_touchpoint),
+            "bad_rows": survey.bad_rows,
+            "problems": survey.problems,
+            "examples": survey.examples,
+        }
+    return summary

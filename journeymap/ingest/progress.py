@@ -1,0 +1,45 @@
+"""Progress reporting for long DuckDB statements (a rich bar in the CLI, nothing in the library)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+import duckdb
+
+POLL_SECONDS = 0.2
+
+
+class Progress(Protocol):
+    """Receives the step being run and its completion in percent (0-100)."""
+
+    def step(self, label: str) -> None: ...
+
+    def update(self, percent: float) -> None: ...
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, sql: str, label: str, progress: Progress | None
+) -> duckdb.DuckDBPyConnection:
+    """Execute ``sql``; while it runs, report DuckDB's own progress estimate to ``progress``."""
+    if progress is None:
+        return con.execute(sql)
+    progress.step(label)
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(POLL_SECONDS):
+            percent = con.query_progress()
+            if percent >= 0:
+                progress.update(percent)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        return con.execute(sql)
+    finally:
+        done.set()
+        watcher.join()
+        progress.update(100.0)

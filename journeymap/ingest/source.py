@@ -1,0 +1,168 @@
+"""Opening data files in DuckDB: format detection, column types, time parsing.
+
+DuckDB streams CSV (any delimiter, gzip), Parquet and NDJSON; with a memory
+limit and a spill folder it works on files larger than memory. File order is
+kept by materialising the scan with ``preserve_insertion_order`` on (DuckDB's
+default, set explicitly here): the table's ``rowid`` is then the data row's
+position in the file, the tie-break for equal timestamps.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from journeymap.errors import InvalidInput
+
+MEMORY_LIMIT = os.environ.get("JOURNEYMAP_INGEST_MEMORY", "1GB")
+NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "U")
+
+
+@contextmanager
+def connection(memory_limit: str = MEMORY_LIMIT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection that spills to a private temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="journeymap-ingest-") as spill:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
+            con.execute(f"SET temp_directory = '{_quote(spill)}'")
+            con.execute("SET preserve_insertion_order = true")
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar_print = false")  # never DuckDB's own bar on stdout
+            yield con
+        finally:
+            con.close()
+
+
+def file_format(path: Path) -> str:
+    """``csv``, ``parquet`` or ``json`` from the file name (``.gz`` looked through)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in (".gz", ".gzip", ".zst"):
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    if last in (".parquet", ".pq"):
+        return "parquet"
+    if last in (".json", ".ndjson", ".jsonl"):
+        return "json"
+    return "csv"
+
+
+def scan_sql(path: Path) -> str:
+    """The table function reading ``path`` (CSV read as text, so no row fails a type guess)."""
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder, not a data file")
+    name = _quote(str(path))
+    fmt = file_format(path)
+    if fmt == "parquet":
+        return f"read_parquet('{name}')"
+    if fmt == "json":
+        return f"read_json('{name}', format = 'newline_delimited')"
+    return f"read_csv('{name}', header = true, all_varchar = true, store_rejects = true)"
+
+
+def open_scan(
+    con: duckdb.DuckDBPyConnection, path: Path, wanted: dict[str, str | None]
+) -> tuple[str, dict[str, str]]:
+    """The scan of ``path`` and its column types, refusing files without the ``wanted`` columns.
+
+    NDJSON is read back with the wanted columns as text: DuckDB types JSON
+    fields from a sample, and a later value of another type would stop the scan.
+    """
+    scan = scan_sql(path)
+    types = column_types(con, scan, str(path))
+    require_columns(types, wanted, str(path))
+    if file_format(path) == "json":
+        fields = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in dict.fromkeys(c for c in wanted.values() if c))
+        scan = f"read_json({literal(path)}, format = 'newline_delimited', columns = {{{fields}}})"
+        types = {c: "VARCHAR" for c in wanted.values() if c}
+    return scan, types
+
+
+def column_types(con: duckdb.DuckDBPyConnection, scan: str, source: str) -> dict[str, str]:
+    """Column name -> DuckDB type of a scan; unreadable files become ``InvalidInput``."""
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except duckdb.Error as exc:
+        raise InvalidInput(f"{source}: cannot read ({_first_line(exc)})") from None
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def require_columns(types: dict[str, str], wanted: dict[str, str | None], source: str) -> None:
+    """Refuse a file that lacks a column the mapping names."""
+    missing = [f"{role} -> '{col}'" for role, col in wanted.items() if col and col not in types]
+    if missing:
+        have = ", ".join(types) or "none"
+        raise InvalidInput(f"{source}: missing column(s) {', '.join(missing)} (columns: {have})")
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: Any) -> str:
+    """A SQL string literal."""
+    return "'" + _quote(str(value)) + "'"
+
+
+def text(column: str) -> str:
+    """A column as trimmed text, empty strings as NULL."""
+    return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
+
+
+def time_micros(column: str, sql_type: str, fmt: str) -> str:
+    """SQL for the event time in epoch microseconds (NULL when it cannot be parsed).
+
+    ``auto`` reads a number as epoch milliseconds when its magnitude is at least
+    1e11 (in seconds that would be the year 5138) and as epoch seconds
+    otherwise; anything else is parsed as an ISO-8601 timestamp (a missing
+    offset means UTC).
+    """
+    col = ident(column)
+    if sql_type.startswith("TIMESTAMP") or sql_type == "DATE":
+        return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
+    number = (
+        f"try_cast({col} AS DOUBLE)" if not sql_type.startswith(NUMERIC_TYPES) else f"CAST({col} AS DOUBLE)"
+    )
+    seconds = f"CAST(round({number} * 1e6) AS BIGINT)"
+    millis = f"CAST(round({number} * 1e3) AS BIGINT)"
+    iso = f"epoch_us(try_cast({text(column)} AS TIMESTAMPTZ))"
+    if fmt == "epoch_s":
+        return seconds
+    if fmt == "epoch_ms":
+        return millis
+    if fmt == "iso":
+        return iso
+    return (
+        f"CASE WHEN {number} IS NULL THEN {iso} WHEN abs({number}) >= 1e11 THEN {millis} ELSE {seconds} END"
+    )
+
+
+def rejected_lines(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """Malformed CSV lines DuckDB skipped: their count and the first few."""
+    try:
+        total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()
+        rows = con.execute(
+            "SELECT line, min(error_type), min(csv_line) FROM reject_errors "
+            f"GROUP BY line ORDER BY line LIMIT {int(limit)}"
+        ).fetchall()
+    except duckdb.Error:
+        return 0, []
+    examples = [{"line": int(r[0]), "problem": str(r[1]).lower(), "text": str(r[2])[:120]} for r in rows]
+    return int(total[0]) if total else 0, examples
+
+
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,133 @@
+"""Survey responses -> per-touchpoint experience, expectation and importance.
+
+Answers are read in DuckDB (CSV or Parquet), converted from the survey's
+scale (0-10, 1-5 CSAT, or labels such as 还可以 = 40, 满意 = 60, 非常满意 = 100
+on a 0-100 label scale) linearly onto the journey scale, and averaged per
+touchpoint; ``responses`` is the number of answers and ``interval`` the 95 %
+Student-t interval of the mean experience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from journeymap.ingest.mapping import Mapping, SurveySpec
+from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.source import literal, open_scan, text
+from journeymap.model import Scale
+
+EXAMPLES = 5
+NAMED_SCALES = {"0-10": Scale(min=0, max=10), "1-5": Scale(min=1, max=5)}
+
+
+@dataclass
+class SurveyAggregate:
+    """Touchpoint id -> fields for the journey file, plus the answers that could not be used."""
+
+    responses: int = 0
+    by_touchpoint: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: dict[str, int] = field(default_factory=dict)
+    bad_rows: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+
+def answer_scale(spec: SurveySpec) -> Scale:
+    """The scale answers are given on (labels are first turned into label-scale numbers)."""
+    if isinstance(spec.scale, Scale):
+        return spec.scale
+    return spec.label_scale if spec.scale == "labels" else NAMED_SCALES[spec.scale]
+
+
+def score_sql(column: str, spec: SurveySpec, target: Scale) -> str:
+    """SQL turning an answer into a journey-scale score (NULL if unreadable or off the scale)."""
+    given = text(column)
+    value = f"try_cast({given} AS DOUBLE)"
+    if spec.scale == "labels":
+        cases = " ".join(f"WHEN {literal(k)} THEN {float(v)}" for k, v in spec.labels.items())
+        value = f"coalesce(CASE {given} {cases} END, {value})"
+    scale = answer_scale(spec)
+    factor = (target.max - target.min) / (scale.max - scale.min)
+    return (
+        f"CASE WHEN {value} BETWEEN {scale.min} AND {scale.max} "
+        f"THEN {target.min} + ({value} - {scale.min}) * {factor} END"
+    )
+
+
+def aggregate_surveys(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, resolve: dict[str, str]
+) -> SurveyAggregate:
+    """Average survey answers per touchpoint.
+
+    ``resolve`` maps what the touchpoint column may hold (raw event names and
+    touchpoint ids) to touchpoint ids; other values are bad rows.
+    """
+    spec = mapping.surveys
+    cols = spec.columns
+    scan, _ = open_scan(con, path, cols.model_dump())
+    con.execute("CREATE OR REPLACE TEMP TABLE names (raw VARCHAR, tid VARCHAR)")
+    if resolve:
+        con.executemany("INSERT INTO names VALUES (?, ?)", list(resolve.items()))
+    target = mapping.scale
+    expectation = score_sql(cols.expectation, spec, target) if cols.expectation else "NULL::DOUBLE"
+    importance = f"try_cast({text(cols.importance)} AS DOUBLE)" if cols.importance else "NULL::DOUBLE"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE answers AS
+        SELECT row_number() OVER () AS row_no, {text(cols.touchpoint)} AS raw,
+               {score_sql(cols.experience, spec, target)} AS x, {text(cols.experience)} AS x_raw,
+               {expectation} AS e, {importance} AS i
+        FROM {scan}"""
+    )
+    result = SurveyAggregate()
+    _problems(con, result)
+    rows = con.execute(
+        "SELECT n.tid, count(*), avg(a.x), stddev_samp(a.x), avg(a.e), avg(a.i) FROM answers a "
+        "JOIN names n ON a.raw = n.raw WHERE a.x IS NOT NULL GROUP BY n.tid"
+    ).fetchall()
+    for tid, n, mean, sd, expected, important in rows:
+        result.by_touchpoint[str(tid)] = _fields(ScoreStats.of(n, mean, sd), expected, important, target)
+        result.responses += int(n)
+    return result
+
+
+def _fields(
+    score: ScoreStats, expected: float | None, important: float | None, scale: Scale
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {"experience": round(score.mean, 4), "responses": score.n}
+    if expected is not None:
+        doc["expectation"] = round(float(expected), 4)
+    if important is not None and important >= 0:
+        doc["importance"] = round(float(important), 4)
+    interval = score.interval(scale)
+    if interval is not None:
+        doc["interval"] = {"low": interval[0], "high": interval[1]}
+    return doc
+
+
+def _problems(con: duckdb.DuckDBPyConnection, result: SurveyAggregate) -> None:
+    checks = {
+        "unknown_touchpoint": "a.raw IS NULL OR n.tid IS NULL",
+        "bad_experience": "a.x IS NULL",
+    }
+    case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in checks.items())
+    any_bad = " OR ".join(f"({c})" for c in checks.values())
+    base = "FROM answers a LEFT JOIN names n ON a.raw = n.raw"
+    counts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in checks.values())
+    row = con.execute(f"SELECT count(*) FILTER (WHERE {any_bad}), {counts} {base}").fetchone()
+    assert row is not None
+    result.bad_rows = int(row[0])
+    result.problems = {name: int(n) for name, n in zip(checks, row[1:], strict=True) if n}
+    examples = con.execute(
+        f"SELECT a.row_no, CASE {case} END, a.raw, a.x_raw {base} WHERE {any_bad} "
+        f"ORDER BY a.row_no LIMIT {EXAMPLES}"
+    ).fetchall()
+    for row_no, problem, raw, x_raw in examples:
+        example: dict[str, Any] = {"row": int(row_no), "problem": problem}
+        if raw is not None:
+            example["touchpoint"] = raw
+        if x_raw is not None:
+            example["experience"] = x_raw
+        result.examples.append(example)

@@ -1,0 +1,140 @@
+"""`journeymap ingest` and `journeymap diff` as a user runs them, and the structural diff."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from journeymap.files import load_journey
+from journeymap.ingest.diff import shares, structural_diff
+from journeymap.ingest.paths import journey_from_path_table
+from tests.test_cli_journeys import run
+
+MAPPING = {
+    "columns": {"customer": "cust", "touchpoint": "event", "time": "ts", "score": "rating"},
+    "stages": [{"id": "shop", "name": "Shop", "phase": "pre_sale"}],
+    "touchpoints": {"view": {"id": "page", "stage": "shop"}, "cart": {"id": "cart", "stage": "shop"}},
+    "outcomes": {"buy": {"id": "purchase", "kind": "success"}},
+    "default_outcome": {"id": "no_purchase", "kind": "failure"},
+}
+LOG = "cust,event,ts,rating\na,view,1,7\na,cart,2,\na,buy,3,\nb,view,1,3\n,view,1,\nc,cart,2,9\nc,ad,1,\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    mapping, log = tmp_path / "map.yaml", tmp_path / "log.csv"
+    mapping.write_text(yaml.safe_dump(MAPPING))
+    log.write_text(LOG)
+    return mapping, log
+
+
+def test_ingest_writes_a_journey_and_prints_the_summary(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    mapping, log = files
+    out = tmp_path / "journey.yaml"
+    result = run(
+        "ingest", str(log), "--mapping", str(mapping), "--id", "shop", "-o", str(out), store=tmp_path / "db"
+    )
+    assert result.returncode == 0, result.stderr
+    journey = load_journey(out)
+    assert journey.id == "shop"
+    assert {(t.source, t.target): t.weight for t in journey.transitions} == {
+        ("entry", "page"): 2,
+        ("entry", "cart"): 1,
+        ("page", "cart"): 1,
+        ("page", "no_purchase"): 1,
+        ("cart", "purchase"): 1,
+        ("cart", "no_purchase"): 1,
+    }
+    assert "3 customers, 7 events" in result.stdout
+    assert "ad (1)" in result.stdout and "bad rows: 1" in result.stdout
+
+
+def test_ingest_json_summary_and_store(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    mapping, log = files
+    db = tmp_path / "db"
+    result = run("ingest", str(log), "-m", str(mapping), "--id", "shop", "--store", "--json", store=db)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["written"] == "shop@1"
+    assert summary["outcomes"]["purchase"] == {
+        "kind": "success",
+        "customers": 1,
+        "share": pytest.approx(1 / 3, abs=1e-6),
+    }
+    assert summary["examples"] == [{"row": 5, "problem": "missing_customer", "touchpoint": "view"}]
+    shown = run("show", "shop", "--format", "json", store=db)
+    scores = {tp["id"]: (tp["experience"], tp["responses"]) for tp in json.loads(shown.stdout)["touchpoints"]}
+    assert scores == {"page": (5, 2), "cart": (9, 1)}  # page: mean of 7 and 3
+
+
+def test_strict_and_bad_arguments_exit_2_without_traceback(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    mapping, log = files
+    strict = run("ingest", str(log), "-m", str(mapping), "--strict", "--quiet", store=tmp_path / "db")
+    assert strict.returncode == 2
+    assert "row 5 missing customer" in strict.stderr and "Traceback" not in strict.stderr
+    assert run("ingest", str(log), store=tmp_path / "db").returncode == 2
+    bad_map = tmp_path / "bad.yaml"
+    bad_map.write_text("stages: []\n")
+    refused = run("ingest", str(log), "-m", str(bad_map), store=tmp_path / "db")
+    assert refused.returncode == 2 and "stages" in refused.stderr
+
+
+def test_path_table_command(tmp_path: Path) -> None:
+    table = tmp_path / "paths.csv"
+    table.write_text("path;total_conversions;total_null\nA > B;2;2\nA;1;3\n")
+    result = run("ingest", str(table), "--path-table", "--id", "mta", "--quiet", store=tmp_path / "db")
+    assert result.returncode == 0, result.stderr
+    doc = yaml.safe_load(result.stdout)
+    assert {(t["from"], t["to"]): t["customers"] for t in doc["transitions"]}[("entry", "a")] == 8
+
+
+def test_structural_diff() -> None:
+    planned = journey_from_path_table("path;total_conversions;total_null\nA > B;3;1\nA;0;4\n", "plan")
+    actual = journey_from_path_table(
+        "path;total_conversions;total_null\nA > C;1;1\nA > B;1;1\nA;1;0\n", "real"
+    )
+    doc = structural_diff(planned, actual)
+    assert doc["touchpoints"] == {"only_planned": [], "only_actual": ["c"]}
+    assert sorted(doc["transitions"]["only_actual"], key=lambda e: (e["from"] != "a", e["to"] != "c")) == [
+        {"from": "a", "to": "c", "share": 0.4},
+        {"from": "a", "to": "conversion", "share": 0.2},  # planned: nobody converts straight after A
+        {"from": "c", "to": "conversion", "share": 0.5},
+        {"from": "c", "to": "null", "share": 0.5},
+    ]
+    p, a = shares(planned), shares(actual)
+    deltas = sorted((abs(a[e] - p[e]) for e in set(p) & set(a) if a[e] != p[e]), reverse=True)
+    assert [abs(r["delta"]) for r in doc["share_changes"]] == pytest.approx(deltas)
+    for row in doc["share_changes"]:
+        edge = (row["from"], row["to"])
+        assert (row["planned"], row["actual"]) == (pytest.approx(p[edge]), pytest.approx(a[edge]))
+    assert doc["score_changes"] == []
+
+
+def test_diff_command(tmp_path: Path) -> None:
+    pytest.importorskip("journeymap.engine")
+    fixture = next(iter(sorted(Path("fixtures").glob("*.yaml"))))
+    planned = load_journey(fixture)
+    changed = planned.model_copy(
+        update={
+            "touchpoints": [
+                planned.touchpoints[0].model_copy(update={"experience": 0.0}),
+                *planned.touchpoints[1:],
+            ]
+        }
+    )
+    actual = tmp_path / "actual.yaml"
+    from journeymap.files import dump_journey
+
+    actual.write_text(dump_journey(changed))
+    result = run("diff", str(fixture), str(actual), "--json", store=tmp_path / "db")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    first = planned.touchpoints[0]
+    assert {"touchpoint": first.id, "field": "experience"}.items() <= doc["score_changes"][0].items()
+    assert doc["success_probability"]["planned"] == doc["success_probability"]["actual"]
+    assert doc["expected_pain"]["actual"] >= doc["expected_pain"]["planned"]
+    text = run("diff", str(fixture), str(actual), store=tmp_path / "db")
+    assert text.returncode == 0 and "success probability" in text.stdout
