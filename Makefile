@@ -27,7 +27,6 @@ unit: $(STAMP)
 	$(PY) -m pytest
 
 # Debian packages the tests drive: graphviz (dot -Tsvg) and headless Chromium for the map page.
-SYSTEM_DEPS := graphviz chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 system-deps:

@@ -33,23 +33,30 @@ import networkx as nx
 import numpy as np
 
 from journeymap.engine import analyze, top_paths
+from journeymap.engine.chain import Chain
 from journeymap.engine.compiled import compile_journey, paths_of
 from journeymap.model import Journey
 
 OUTCOMES = [("purchase", "success"), ("repeat", "success"), ("abandon", "failure"), ("complain", "failure")]
 
 
-def generate(touchpoints: int, transitions: int, seed: int = 7) -> Journey:
-    """A seeded staged journey with about ``transitions`` weighted transitions."""
+def generate(touchpoints: int, transitions: int, profile: str = "branching", seed: int = 7) -> Journey:
+    """A seeded staged journey with about ``transitions`` weighted transitions.
+
+    ``branching``: every transition's count is drawn alike (heavy-tailed), so the most
+    likely paths are early exits. ``funnel``: each touchpoint's first forward transition
+    is its main route (ten times the customers), so likely paths run through many stages.
+    """
     rng = np.random.default_rng(seed)
+    main_weight = 10 if profile == "funnel" else 1
     stages = max(4, round(math.sqrt(touchpoints) / 2))
     per_stage = np.array_split(np.arange(touchpoints), stages)
     ids = [f"t{i}" for i in range(touchpoints)]
     stage_of = np.concatenate([np.full(len(block), s) for s, block in enumerate(per_stage)])
     edges: dict[tuple[str, str], int] = {}
 
-    def add(u: str, v: str) -> None:
-        edges[(u, v)] = int(rng.integers(1, 1000) * (1 + rng.pareto(2.0)))
+    def add(u: str, v: str, main: bool = False) -> None:
+        edges[(u, v)] = int(rng.integers(1, 1000) * (1 + rng.pareto(2.0)) * (main_weight if main else 1))
 
     for i in per_stage[0]:
         add("entry", ids[i])
@@ -57,8 +64,9 @@ def generate(touchpoints: int, transitions: int, seed: int = 7) -> Journey:
     for i in range(touchpoints):
         s = stage_of[i]
         if s + 1 < stages:
-            for j in rng.choice(per_stage[s + 1], size=min(fan_out, len(per_stage[s + 1])), replace=False):
-                add(ids[i], ids[j])
+            chosen = rng.choice(per_stage[s + 1], size=min(fan_out, len(per_stage[s + 1])), replace=False)
+            for n, j in enumerate(chosen):
+                add(ids[i], ids[j], main=n == 0)
             if rng.random() < 0.15 and s + 2 < stages:
                 add(ids[i], ids[int(rng.choice(per_stage[s + 2]))])
         if s > 0 and rng.random() < 0.1:
@@ -80,7 +88,7 @@ def generate(touchpoints: int, transitions: int, seed: int = 7) -> Journey:
         if s + 1 < stages:
             add(ids[i], ids[int(rng.choice(per_stage[s + 1]))])
     doc: dict[str, Any] = {
-        "id": f"bench-{touchpoints}",
+        "id": f"bench-{profile}-{touchpoints}",
         "name": f"Benchmark journey, {touchpoints} touchpoints",
         "scale": {"min": 0, "max": 10},
         "stages": [{"id": f"s{s}", "name": f"Stage {s}", "phase": "sale"} for s in range(stages)],
@@ -115,6 +123,14 @@ def nx_graph(journey: Journey) -> nx.DiGraph:
     return g
 
 
+def compiled(journey: Journey) -> Chain:
+    """Our counterpart of networkx's weighted DiGraph: the compiled chain with its adjacency
+    lists, probabilities and ``−log p`` weights (no query work: bounds are computed per query)."""
+    chain = compile_journey(journey)
+    _ = (chain.adjacency, chain.reverse_costs, chain.node_pain, chain.entrants)
+    return chain
+
+
 def nx_top(g: nx.DiGraph, k: int) -> list[list[str]]:
     return [p[:-1] for p in islice(nx.shortest_simple_paths(g, "entry", "__end__", weight="weight"), k)]
 
@@ -132,25 +148,58 @@ def median_ms(
     return statistics.median(times) * 1e3, result
 
 
-def run(touchpoints: int, transitions: int, repeat: int, nx_repeat: int) -> None:
-    journey = generate(touchpoints, transitions)
-    print(f"\n== {touchpoints} touchpoints, {len(journey.transitions)} transitions ==")
-    row = "{:<46} {:>10.2f} ms"
-    ours_q, ours = median_ms(
-        lambda chain: paths_of(chain, 10, "probability"), repeat, lambda: compile_journey(journey)
-    )
-    ours_cold, _ = median_ms(lambda _: top_paths(journey, k=10, rank="probability"), repeat)
-    print(row.format("top-10 by probability, ours, compiled journey", ours_q))
-    print(row.format("top-10 by probability, ours, from the Journey", ours_cold))
+def interleaved(
+    ours: Callable[[Any], Any],
+    setup: Callable[[], Any],
+    theirs: Callable[[], Any],
+    rounds: int,
+    per_round: int,
+) -> tuple[float, float, Any, Any]:
+    """Medians (ms) of ours and theirs timed in alternation, so both see the same machine load."""
+    mine: list[float] = []
+    other: list[float] = []
+    ours_result = theirs_result = None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        theirs_result = theirs()
+        other.append(time.perf_counter() - start)
+        for _ in range(per_round):
+            arg = setup()
+            start = time.perf_counter()
+            ours_result = ours(arg)
+            mine.append(time.perf_counter() - start)
+    return statistics.median(mine) * 1e3, statistics.median(other) * 1e3, ours_result, theirs_result
+
+
+def run(touchpoints: int, transitions: int, profile: str, repeat: int, nx_repeat: int) -> None:
+    journey = generate(touchpoints, transitions, profile)
+    print(f"\n== {profile}: {touchpoints} touchpoints, {len(journey.transitions)} transitions ==")
+    row = "{:<50} {:>10.2f} ms"
     if nx_repeat:
         g = nx_graph(journey)
-        nx_q, theirs = median_ms(lambda _: nx_top(g, 10), nx_repeat)
-        nx_cold, _ = median_ms(lambda _: nx_top(nx_graph(journey), 10), nx_repeat)
+        per_round = max(1, repeat // nx_repeat)
+        ours_q, nx_q, ours, theirs = interleaved(
+            lambda chain: paths_of(chain, 10, "probability"),
+            lambda: compiled(journey),
+            lambda: nx_top(g, 10),
+            nx_repeat,
+            per_round,
+        )
+        ours_cold, nx_cold, _, _ = interleaved(
+            lambda _: top_paths(journey, k=10, rank="probability"),
+            lambda: None,
+            lambda: nx_top(nx_graph(journey), 10),
+            nx_repeat,
+            per_round,
+        )
+        lengths = sorted({len(p["nodes"]) for p in ours["paths"]})
         print(row.format("top-10 by probability, networkx, built graph", nx_q))
+        print(row.format("top-10 by probability, ours, compiled journey", ours_q))
         print(row.format("top-10 by probability, networkx, from the Journey", nx_cold))
+        print(row.format("top-10 by probability, ours, from the Journey", ours_cold))
         same = _same_paths(ours, theirs, g)
         print(f"ratio networkx/ours: {nx_q / ours_q:.0f}x on built graphs, ", end="")
-        print(f"{nx_cold / ours_cold:.0f}x from the Journey; identical paths: {same}")
+        print(f"{nx_cold / ours_cold:.0f}x from the Journey; identical paths: {same}; path lengths {lengths}")
     t_an, doc = median_ms(lambda _: analyze(journey), repeat)
     print(
         row.format("analyze (flow, removal effects, carried)", t_an)
@@ -173,12 +222,14 @@ def _same_paths(ours: dict[str, Any], theirs: list[list[str]], g: nx.DiGraph) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", default=["2000:10000", "20000:100000"])
+    parser.add_argument("--profiles", nargs="*", default=["branching", "funnel"])
     parser.add_argument("--repeat", type=int, default=21)
-    parser.add_argument("--nx-repeat", type=int, default=5)
+    parser.add_argument("--nx-repeat", type=int, default=7)
     args = parser.parse_args()
     for size in args.sizes:
         n, m = (int(x) for x in size.split(":"))
-        run(n, m, args.repeat, args.nx_repeat)
+        for profile in args.profiles:
+            run(n, m, profile, args.repeat, args.nx_repeat)
 
 
 if __name__ == "__main__":

@@ -11,22 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.cli import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 MEI_SU = FIXTURES / "mei-su-electronics.yaml"
 
 
 def run(*args: str, store: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOURNEYMAP_STORE": f"sqlite:///{store}", "COLUMNS": "200"}
-    env.pop("JOURNEYMAP_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-c", "from journeymap.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd or ROOT,
-        timeout=120,
-    )
+    return run_cli(*args, store_url=f"sqlite:///{store}", cwd=cwd)
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve")
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve", "store_cmds")
 
 
 def _register() -> None:

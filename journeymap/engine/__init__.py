@@ -15,6 +15,10 @@
 (0.6, 4.0, -1.0)
 >>> [p["nodes"] for p in top_paths(journey, k=1)["paths"]]
 [['entry', 'a', 'ok']]
+>>> [(row["touchpoint"], row["priority"]) for row in impact(journey)["touchpoints"]]
+[('a', 4.0)]
+>>> whatif(journey, {"touchpoints": {"a": {"experience": 6}}})["diff"]["expected_pain"]
+-4.0
 """
 
 from __future__ import annotations

@@ -150,6 +150,10 @@ class Chain:
     @cached_property
     def node_pain(self) -> list[float]:
         """Pain of every node (0 for entry and outcomes), by node index."""
+        if not np.isfinite(self.scores.pain).all():
+            raise AnalysisError(
+                f"journey '{self.journey.id}': a pain overflowed (scores or importances too big)"
+            )
         pains = self.scores.pain.tolist()
         return [0.0, *pains, *([0.0] * (self.n_nodes - self.n_transient))]
 
@@ -173,18 +177,21 @@ def build_chain(journey: Journey) -> Chain:
     n_transient = 1 + len(journey.touchpoints)
     if len(index) != len(ids):
         raise InvalidJourney(graph_problems(journey), journey.id)
+    transitions = journey.transitions
     try:
-        triples = [
-            (index[t.source], index[t.target], t.customers if t.customers is not None else t.share)
-            for t in journey.transitions
-        ]
+        rows = np.array([index[t.source] for t in transitions], dtype=np.int64)
+        cols = np.array([index[t.target] for t in transitions], dtype=np.int64)
     except KeyError:
         raise InvalidJourney(graph_problems(journey), journey.id) from None
-    columns = np.array(triples, dtype=np.float64).reshape(-1, 3)
-    rows, cols, weights = columns[:, 0].astype(np.int64), columns[:, 1].astype(np.int64), columns[:, 2]
+    weights = np.array(
+        [t.customers if t.customers is not None else t.share for t in transitions], dtype=np.float64
+    )
     if (rows >= n_transient).any() or (cols == 0).any() or (rows == cols).any():
         raise InvalidJourney(graph_problems(journey), journey.id)
     totals = np.bincount(rows, weights=weights, minlength=len(ids))
+    if not np.isfinite(totals).all():
+        names = ", ".join(f"'{ids[i]}'" for i in np.flatnonzero(~np.isfinite(totals)))
+        raise AnalysisError(f"journey '{journey.id}': the weights leaving {names} overflow a float")
     _refuse_dead_ends(journey, ids, totals[:n_transient].astype(np.float64))
     keep = weights > 0
     probs = weights[keep] / totals[rows[keep]]

@@ -72,7 +72,10 @@ class Scores:
 
 def scores(journey: Journey) -> Scores:
     """Satisfaction, weighted satisfaction and pain of every touchpoint, as arrays."""
-    count = len(journey.touchpoints)
-    sat = np.fromiter((satisfaction(tp) for tp in journey.touchpoints), np.float64, count)
-    weight = np.fromiter((tp.weight for tp in journey.touchpoints), np.float64, count)
-    return Scores(satisfaction=sat, weighted=weight * sat, pain=weight * np.maximum(0.0, -sat))
+    table = np.array(
+        [(tp.experience, tp.expected, tp.weight) for tp in journey.touchpoints], dtype=np.float64
+    ).reshape(-1, 3)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the documents
+        sat = table[:, 0] - table[:, 1]
+        weight = table[:, 2]
+        return Scores(satisfaction=sat, weighted=weight * sat, pain=weight * np.maximum(0.0, -sat))

@@ -34,6 +34,13 @@ enumeration sorted the same way. Bounds are computed in log space (products of
 relative, far above floating-point error, so ties at the k-th place are always
 explored and broken by the documented rule. Reported numbers are the real
 products and sums along the path, as a brute force would compute them.
+
+The work depends on how tight the bounds are, not on the number of paths: on
+acyclic journeys the probability bound is exact, so the search walks almost
+straight to each answer (one Dijkstra plus about k × path length expansions).
+Exact ties must all be explored to apply the tie-break; a search that would need
+more than ``MAX_STEPS`` expansions (e.g. millions of equally likely paths) raises
+``LimitExceeded`` instead of running unbounded.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from journeymap.engine.chain import Chain
 from journeymap.errors import LimitExceeded
 
 SLACK = 1e-9
-MAX_STEPS = 3_000_000
+MAX_STEPS = 1_000_000
 Link = tuple[int, Any] | None  # (node, parent link): a prefix as a persistent list
 
 
@@ -102,12 +109,13 @@ class _Worst:
 
 
 class _Held:
-    """The k best complete paths so far; ``limit`` is the negated log key of the k-th."""
+    """The k best complete paths so far; ``limit`` is the negated log key of the k-th
+    (a float for ``probability``, a pair for ``pain``: the search's heap keys)."""
 
     def __init__(self, k: int, rank: str) -> None:
         self.k, self.rank = k, rank
         self.items: list[_Worst] = []
-        self.limit: tuple[float, ...] = (math.inf, math.inf)
+        self.limit: Any = (math.inf, math.inf) if rank == "pain" else math.inf
 
     def offer(self, path: FoundPath) -> None:
         item = _Worst(path, self.rank)
@@ -118,7 +126,8 @@ class _Held:
         else:
             return
         if len(self.items) == self.k:
-            self.limit = tuple(-x for x in self.items[0].path.log_key(self.rank))
+            negated = tuple(-x for x in self.items[0].path.log_key(self.rank))
+            self.limit = negated if self.rank == "pain" else negated[0]
 
     def best_first(self) -> list[FoundPath]:
         return [item.path for item in sorted(self.items, key=lambda item: item.key)]
@@ -140,16 +149,16 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pain: li
     if rank == "pain":
         _, log_m = pain_bounds(chain, pain, is_target, best_log)
 
-        def key(node: int, log_p: float, c: float) -> tuple[float, ...]:
+        def key(node: int, log_p: float, c: float) -> Any:
             """Negated (pain-mass bound, probability bound), both in log space."""
             ahead = log_add(math.log(c) + best_log[node] if c > 0 else NEG_INF, log_m[node])
             return (-_inflated(log_p + ahead), -_inflated(log_p + best_log[node]))
     else:
 
-        def key(node: int, log_p: float, c: float) -> tuple[float, ...]:
+        def key(node: int, log_p: float, c: float) -> Any:
             """Negated probability bound in log space (``_inflated``, inlined: the hot path)."""
             bound = log_p + best_log[node]
-            return (-(bound + SLACK * (1.0 + abs(bound))),)
+            return -(bound + SLACK * (1.0 + abs(bound)))
 
     indptr, indices, probs, log_probs = chain.adjacency
     held = _Held(k, rank)
@@ -173,11 +182,12 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pain: li
             w = indices[j]
             if w in on_path or best_log[w] == NEG_INF:
                 continue
-            if is_target[w]:
-                held.offer(_complete((w, link), chain.ids, p * probs[j], log_p + log_probs[j], c))
-                continue
             child_key = key(w, log_p + log_probs[j], c + pain[w])
-            if child_key <= held.limit:
+            if child_key > held.limit:  # every completion ranks below the k-th held path
+                continue
+            if is_target[w]:  # a complete path: its key is its own (inflated) score
+                held.offer(_complete((w, link), chain.ids, p * probs[j], log_p + log_probs[j], c))
+            else:
                 heapq.heappush(
                     heap, (child_key, next(tie), (w, link), p * probs[j], log_p + log_probs[j], c + pain[w])
                 )

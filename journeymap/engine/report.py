@@ -10,16 +10,22 @@ from numpy.typing import NDArray
 
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
-from journeymap.engine.metrics import gap
+from journeymap.engine.metrics import gap, pain, satisfaction
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
+from journeymap.errors import AnalysisError
+
+Vector = NDArray[np.float64]
+
+
+TOO_LARGE = "a number overflowed (scores or importances too large to multiply)"
 
 
 def number(value: float) -> float:
-    """A JSON-safe float: no ``-0.0``; NaN and infinities are refused loudly."""
+    """A JSON-safe float: no ``-0.0``; an overflow is an ``AnalysisError``."""
     result = float(value) + 0.0
-    if not math.isfinite(result):  # pragma: no cover - guarded by the engine's checks
-        raise ValueError(f"non-finite number {value!r} in an analysis document")
+    if not math.isfinite(result):
+        raise AnalysisError(TOO_LARGE)
     return result
 
 
@@ -29,8 +35,8 @@ def optional(value: float | None) -> float | None:
 
 def numbers(values: NDArray[np.float64]) -> list[float]:
     """``number`` over an array, vectorised."""
-    if not np.isfinite(values).all():  # pragma: no cover - guarded by the engine's checks
-        raise ValueError("non-finite number in an analysis document")
+    if not np.isfinite(values).all():
+        raise AnalysisError(TOO_LARGE)
     result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
     return result
 
@@ -81,25 +87,27 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
         "outcome_carried": {o.id: optional(carried_outcomes[i]) for i, o in enumerate(journey.outcomes)},
         "expected_pain": number(priority.sum()),
         "touchpoints": touchpoints,
-        "stages": stage_aggregates(chain, touchpoints),
+        "stages": stage_aggregates(chain, reach, priority),
     }
 
 
-def stage_aggregates(chain: Chain, touchpoints: dict[str, Any]) -> dict[str, Any]:
+def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
     """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached)."""
-    sums = {s.id: [0.0, 0.0, 0.0] for s in chain.journey.stages}
-    for row in touchpoints.values():
-        acc = sums.setdefault(row["stage"], [0.0, 0.0, 0.0])
-        acc[0] += row["reach"]
-        acc[1] += row["priority"]
-        acc[2] += row["reach"] * row["satisfaction"]
+    journey = chain.journey
+    stage_ids = list(dict.fromkeys([s.id for s in journey.stages] + [tp.stage for tp in journey.touchpoints]))
+    position = {sid: i for i, sid in enumerate(stage_ids)}
+    of = np.array([position[tp.stage] for tp in journey.touchpoints], dtype=np.int64)
+    size = len(stage_ids)
+    reach_sum = np.bincount(of, weights=reach, minlength=size)
+    pain_sum = np.bincount(of, weights=priority, minlength=size)
+    weighted = np.bincount(of, weights=reach * chain.scores.satisfaction, minlength=size)
     return {
         sid: {
-            "reach": number(r),
-            "pain": number(p),
-            "satisfaction": number(s / r) if r > 0 else None,
+            "reach": number(reach_sum[i]),
+            "pain": number(pain_sum[i]),
+            "satisfaction": number(weighted[i] / reach_sum[i]) if reach_sum[i] > 0 else None,
         }
-        for sid, (r, p, s) in sums.items()
+        for i, sid in enumerate(stage_ids)
     }
 
 
@@ -147,12 +155,10 @@ def paths_document(
     journey = chain.journey
     entrants = chain.entrants
     t = chain.n_transient
-    touchpoints = journey.touchpoints
-    score = chain.scores
     rows = []
     for position, path in enumerate(found, start=1):
-        steps = [i for i in path.nodes if 0 < i < t]
-        sats = [float(score.satisfaction[i - 1]) for i in steps]
+        steps = [journey.touchpoints[i - 1] for i in path.nodes if 0 < i < t]
+        sats = [satisfaction(tp) for tp in steps]
         outcome = journey.outcomes[path.nodes[-1] - t]
         rows.append(
             {
@@ -166,12 +172,8 @@ def paths_document(
                 "pain_mass": number(path.pain_mass),
                 "peak_end": optional(peak_end(sats)),
                 "contributions": [
-                    {
-                        "touchpoint": touchpoints[i - 1].id,
-                        "pain": number(score.pain[i - 1]),
-                        "satisfaction": number(score.satisfaction[i - 1]),
-                    }
-                    for i in steps
+                    {"touchpoint": tp.id, "pain": number(pain(tp)), "satisfaction": number(sat)}
+                    for tp, sat in zip(steps, sats, strict=True)
                 ],
             }
         )

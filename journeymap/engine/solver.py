@@ -9,6 +9,7 @@ only fills in inside loops (``OrderedLU``).
 
 from __future__ import annotations
 
+import itertools
 from functools import cached_property
 
 import numpy as np
@@ -91,10 +92,10 @@ class ChainSolver:
         if len(looped) == 0:
             return diag
         order = looped[np.argsort(labels[looped], kind="stable")]
-        cuts = np.flatnonzero(np.diff(labels[order])) + 1
-        Q = self.chain.Q
-        for members in np.split(order, cuts):
-            diag[members] = block_inverse_diagonal(Q[members][:, members])
+        loops = self.chain.Q[order][:, order].tocsr()  # every loop is now a diagonal block
+        cuts = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), len(order)]
+        for start, stop in itertools.pairwise(cuts):
+            diag[order[start:stop]] = block_inverse_diagonal(loops[start:stop, start:stop])
         return diag
 
     @cached_property

@@ -27,6 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from journeymap.errors import InvalidInput
+from journeymap.export import cypher, graphviz, mermaid, networkx_formats, tabular
+from journeymap.export.mappage import render
+from journeymap.export.tables import Tables, journey_tables, main_path
 from journeymap.model import Journey
 
 
@@ -46,57 +49,33 @@ class _Format:
     write: Callable[[Journey, bool], bytes]
 
 
-def _tables_writer(name: str) -> Callable[[Journey, bool], bytes]:
-    def write(journey: Journey, with_analysis: bool) -> bytes:
-        from journeymap.export import cypher, networkx_formats, tabular
-        from journeymap.export.tables import journey_tables
+def _from_tables(write: Callable[[Tables], bytes]) -> Callable[[Journey, bool], bytes]:
+    def run(journey: Journey, with_analysis: bool) -> bytes:
+        return write(journey_tables(journey, with_analysis))
 
-        writers: dict[str, Callable[..., bytes]] = {
-            "graphml": networkx_formats.graphml,
-            "gexf": networkx_formats.gexf,
-            "cytoscape": networkx_formats.cytoscape,
-            "d3": networkx_formats.d3,
-            "csv": tabular.csv_zip,
-            "cypher": cypher.script,
-        }
-        return writers[name](journey_tables(journey, with_analysis))
-
-    return write
+    return run
 
 
 def _dot(journey: Journey, with_analysis: bool) -> bytes:
-    from journeymap.export.graphviz import dot
-    from journeymap.export.tables import journey_tables
-
     # Edge widths show the customers the model sends, so the analysis always runs.
-    return dot(journey_tables(journey, with_analysis=True), detailed=with_analysis)
-
-
-def _mermaid(journey: Journey, with_analysis: bool) -> bytes:
-    from journeymap.export.mermaid import flowchart
-    from journeymap.export.tables import journey_tables
-
-    return flowchart(journey_tables(journey, with_analysis))
+    return graphviz.dot(journey_tables(journey, with_analysis=True), detailed=with_analysis)
 
 
 def _mermaid_journey(journey: Journey, with_analysis: bool) -> bytes:
-    from journeymap.export.mermaid import journey_diagram
-    from journeymap.export.tables import journey_tables, main_path
-
     span = journey.scale.max - journey.scale.min if journey.scale else 10.0
-    return journey_diagram(journey_tables(journey, with_analysis), main_path(journey), span)
+    return mermaid.journey_diagram(journey_tables(journey, with_analysis), main_path(journey), span)
 
 
 _FORMATS: dict[str, _Format] = {
-    "graphml": _Format("graphml", "application/graphml+xml", _tables_writer("graphml")),
-    "gexf": _Format("gexf", "application/gexf+xml", _tables_writer("gexf")),
-    "cytoscape": _Format("cyjs", "application/json", _tables_writer("cytoscape")),
-    "d3": _Format("json", "application/json", _tables_writer("d3")),
+    "graphml": _Format("graphml", "application/graphml+xml", _from_tables(networkx_formats.graphml)),
+    "gexf": _Format("gexf", "application/gexf+xml", _from_tables(networkx_formats.gexf)),
+    "cytoscape": _Format("cyjs", "application/json", _from_tables(networkx_formats.cytoscape)),
+    "d3": _Format("json", "application/json", _from_tables(networkx_formats.d3)),
     "dot": _Format("dot", "text/vnd.graphviz; charset=utf-8", _dot),
-    "mermaid": _Format("mmd", "text/plain; charset=utf-8", _mermaid),
+    "mermaid": _Format("mmd", "text/plain; charset=utf-8", _from_tables(mermaid.flowchart)),
     "mermaid-journey": _Format("journey.mmd", "text/plain; charset=utf-8", _mermaid_journey),
-    "csv": _Format("csv.zip", "application/zip", _tables_writer("csv")),
-    "cypher": _Format("cypher", "text/plain; charset=utf-8", _tables_writer("cypher")),
+    "csv": _Format("csv.zip", "application/zip", _from_tables(tabular.csv_zip)),
+    "cypher": _Format("cypher", "text/plain; charset=utf-8", _from_tables(cypher.script)),
 }
 FORMATS: tuple[str, ...] = tuple(_FORMATS)
 BINARY_FORMATS = frozenset({"csv"})
@@ -122,8 +101,6 @@ def export_journey(journey: Journey, fmt: str, with_analysis: bool = False) -> E
 
 def map_html(journey: Journey, alpha: float = 0.5) -> str:
     """The journey map: one self-contained HTML page (inline CSS, JS and SVG)."""
-    from journeymap.export.mappage import render
-
     return render(journey, alpha=alpha)
 
 

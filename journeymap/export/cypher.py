@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from journeymap.export.tables import Tables
+from journeymap.store.cypher import statement
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "cypher" / "export"
 ORDER = (
@@ -40,9 +41,9 @@ Value = str | int | float | bool | None | Sequence["Value"] | Mapping[str, "Valu
 
 
 def load_template(name: str) -> str:
-    """The text of ``cypher/export/NAME.cypher`` without its comment lines."""
-    text = (TEMPLATES / f"{name}.cypher").read_text(encoding="utf-8")
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")).strip()
+    """The text of ``cypher/export/NAME.cypher`` without its comments (read by the one loader)."""
+    text = statement(f"export/{name}").text
+    return "\n".join(line for line in text.splitlines() if line.strip())
 
 
 def literal(value: Value) -> str:

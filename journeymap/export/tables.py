@@ -23,6 +23,7 @@ the edge).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,32 +114,39 @@ def weight_label(row: Row) -> str:
     return f"{float(row['share']):.0%}"
 
 
-def main_path(journey: Journey) -> list[str]:
+def main_path(journey: Journey, budget: int = 100_000) -> list[str]:
     """The journey's main path: the way the customers who carry on go.
 
     From ``entry``, take at each step the most probable transition to a
     touchpoint not yet on the path (ties broken by id); where no customer goes
     on to such a touchpoint, take the most probable transition to an outcome,
-    and stop there. So the path runs through the busiest touchpoints of the
-    journey and ends where those customers end. Where every way on leads back
-    onto the path (a loop), the engine's most probable whole path is used.
+    and stop there. So the path runs through the busiest touchpoints and ends
+    where those customers end. A step that leads only back onto the path (a
+    loop) is undone and the next best one taken. Should that search ever pass
+    ``budget`` steps, the engine's most probable path is used instead.
     """
-    probabilities = transition_probabilities(journey)
     leaving: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for (source, target), p in probabilities.items():
-        leaving[source].append((p, target))
+    for (source, target), p in transition_probabilities(journey).items():
+        leaving[source].append((-p, target))
     outcomes = {o.id for o in journey.outcomes}
-    path = [ENTRY]
-    while path[-1] not in outcomes:
-        onward = [(-p, t) for p, t in leaving[path[-1]] if p > 0 and t not in path and t not in outcomes]
-        ending = [(-p, t) for p, t in leaving[path[-1]] if t in outcomes]
-        if not onward and not ending:
-            return _most_probable_path(journey)
-        path.append(min(onward or ending)[1])
-    return path
 
+    def ways_on(node: str) -> Iterator[str]:
+        ranked = sorted(leaving[node])
+        yield from (t for p, t in ranked if p < 0 and t not in outcomes)
+        yield from (t for _, t in ranked if t in outcomes)
 
-def _most_probable_path(journey: Journey) -> list[str]:
+    path, stack = [ENTRY], [ways_on(ENTRY)]
+    while stack and budget > 0:
+        step = next(stack[-1], None)
+        if step is None:  # a dead end: every way on leads back onto the path
+            stack.pop()
+            path.pop()
+        elif step in outcomes:
+            return [*path, step]
+        elif step not in path:
+            budget -= 1
+            path.append(step)
+            stack.append(ways_on(step))
     from journeymap.engine import top_paths
 
     return list(top_paths(journey, k=1, rank="probability")["paths"][0]["nodes"])

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from journeymap.engine import analyze, impact, top_paths, whatif
-from journeymap.errors import AnalysisError, InvalidInput, InvalidJourney
+from journeymap.errors import AnalysisError, InvalidInput, InvalidJourney, LimitExceeded
 from journeymap.model import Journey, Outcome, Stage, Touchpoint, Transition
 from tests.engine import oracles
 from tests.engine.conftest import make_journey
@@ -146,3 +146,45 @@ def test_no_success_outcome_reached_gives_null_removal_effects():
     assert doc["success_probability"] == 0
     assert doc["touchpoints"]["a"]["removal_effect"] is None
     assert top_paths(journey, to="ok")["paths"] == []
+
+
+def _ladder(levels: int):
+    """Two touchpoints per level, each leading to both of the next: 2**levels equally likely paths."""
+    edges = [("entry", "l0a", 1), ("entry", "l0b", 1)]
+    for i in range(levels - 1):
+        for u in "ab":
+            edges += [(f"l{i}{u}", f"l{i + 1}a", 1), (f"l{i}{u}", f"l{i + 1}b", 1)]
+    edges += [(f"l{levels - 1}{u}", "ok", 1) for u in "ab"]
+    scores = {f"l{i}{u}": {"experience": 3, "expectation": 4} for i in range(levels) for u in "ab"}
+    return make_journey(edges, scores, {"ok": "success"})
+
+
+def test_exact_ties_are_broken_by_node_ids():
+    journey = _ladder(10)
+    for rank in ("pain", "probability"):
+        ours = [p["nodes"] for p in top_paths(journey, k=3, rank=rank)["paths"]]
+        assert ours == [p["nodes"] for p in oracles.brute_force_top(journey, 3, rank)]
+    assert ours[0] == ["entry", *(f"l{i}a" for i in range(10)), "ok"]
+
+
+def test_a_search_too_large_is_refused_clearly(monkeypatch):
+    monkeypatch.setattr("journeymap.engine.paths.MAX_STEPS", 200)
+    with pytest.raises(LimitExceeded, match=r"^paths: more than 200 search steps"):
+        top_paths(_ladder(12), k=3)
+
+
+def test_overflowing_numbers_are_an_analysis_error():
+    huge = make_journey(
+        [("entry", "a", 1), ("a", "ok", 1)], {"a": {"experience": -1e308, "expectation": 1e308}}, OUT
+    )
+    with pytest.raises(AnalysisError, match="overflowed"):
+        analyze(huge)
+    with pytest.raises(AnalysisError, match="overflowed"):
+        top_paths(huge)
+    crowded = make_journey(
+        [("entry", "a", 1e308), ("entry", "b", 1e308), ("a", "ok", 1), ("b", "ok", 1)],
+        {"a": {"experience": 1}, "b": {"experience": 1}},
+        OUT,
+    )
+    with pytest.raises(AnalysisError, match="'entry'"):
+        analyze(crowded)

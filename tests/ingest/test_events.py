@@ -138,7 +138,7 @@ def test_events_after_outcome_and_repeats(tmp_path: Path) -> None:
     assert result.summary["events_after_outcome"] == 2
 
 
-@pytest.mark.parametrize("fmt", ["csv.gz", "parquet", "ndjson", "epoch_ms", "iso"])
+@pytest.mark.parametrize("fmt", ["csv.gz", "parquet", "parquet_datetime", "ndjson", "epoch_ms", "iso"])
 def test_formats_and_time_encodings(tmp_path: Path, fmt: str) -> None:
     df = generated_log(7, 40, 400)
     path = tmp_path / f"log.{fmt}"
@@ -148,6 +148,10 @@ def test_formats_and_time_encodings(tmp_path: Path, fmt: str) -> None:
             df.to_csv(fh, index=False)
     elif fmt == "parquet":
         df.to_parquet(path)
+    elif fmt == "parquet_datetime":
+        path = tmp_path / "log_dt.parquet"
+        written["ts"] = pd.to_datetime(df["ts"], unit="s")
+        written.to_parquet(path)
     elif fmt == "ndjson":
         path = tmp_path / "log.ndjson"
         path.write_text("".join(json.dumps(r) + "\n" for r in df.to_dict("records")))

@@ -142,3 +142,14 @@ def test_mapping_problems_are_named() -> None:
         "both touchpoint",
     ):
         assert needle in text
+
+
+def test_touchpoint_interval_must_be_ordered() -> None:
+    from journeymap.model import journey_document, parse_journey
+
+    doc = journey_document(journey_from_path_table("path;total_conversions;total_null\nA;1;1\n", "p"))
+    doc["touchpoints"][0]["interval"] = {"low": 4, "high": 6}
+    assert parse_journey(doc).touchpoints[0].interval is not None
+    doc["touchpoints"][0]["interval"] = {"low": 6, "high": 4}
+    with pytest.raises(InvalidJourney, match=r"touchpoints\[0\]\.interval.*must not exceed"):
+        parse_journey(doc)

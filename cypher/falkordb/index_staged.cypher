@@ -1,0 +1,2 @@
+// FalkorDB: find the staged nodes of one write.
+CREATE INDEX FOR (n:Staged) ON (n.txn, n.id)

@@ -1,0 +1,3 @@
+// Neo4j: the constraints and indexes in place, by name.
+SHOW INDEXES YIELD name
+RETURN name

@@ -1,0 +1,138 @@
+"""Journey <-> the node and relationship properties the Bolt store writes and reads.
+
+Every node of a stored version carries ``journey`` (the journey id), ``version``,
+``type`` (journey | entry | stage | touchpoint | outcome) and, for stages,
+touchpoints and outcomes, ``index`` (the position in the file) beside the fields
+of the journey file (``None`` fields are left out). The journey's ``scale`` is
+kept as ``scale_min`` / ``scale_max``.
+
+Two derived values make in-database analysis simple; they are not part of the
+journey and are ignored when reading it back:
+
+* ``NEXT.p``: the transition probability P(u→v) (``share``, or ``customers``
+  over the customers leaving u); ``NEXT.flow``: expected customers taking the
+  step (entrants · reach_u · p);
+* ``reach`` on entry, touchpoints and outcomes: expected visits per entrant
+  (for an outcome, the probability of ending there), DESIGN.md §3. ``None``
+  (absent) when customers can be caught in a loop with no way out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from journeymap.engine.compiled import compile_journey
+from journeymap.errors import AnalysisError
+from journeymap.model import ENTRY, Journey, Outcome, Stage, Touchpoint
+
+FLOAT_FIELDS = frozenset(
+    {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
+     "customers", "share", "p", "flow"}
+)  # fmt: skip
+_RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
+
+
+def transition_probabilities(journey: Journey) -> list[float]:
+    """P(u→v) for each transition, in file order (0 where u sends no customers on)."""
+    totals: dict[str, float] = defaultdict(float)
+    for t in journey.transitions:
+        totals[t.source] += t.weight
+    return [t.weight / totals[t.source] if totals[t.source] > 0 else 0.0 for t in journey.transitions]
+
+
+def expected_visits(journey: Journey) -> dict[str, float] | None:
+    """Reach of entry, touchpoints and outcomes per entrant (the engine's absorbing chain);
+    ``None`` when customers could be caught in a loop with no way out."""
+    try:
+        chain = compile_journey(journey)
+    except AnalysisError:
+        return None
+    solver = chain.solver
+    reach = dict(zip(chain.ids[: chain.n_transient], solver.reach.tolist(), strict=True))
+    reach.update(zip(chain.ids[chain.n_transient :], solver.outcomes.tolist(), strict=True))
+    return reach
+
+
+def exact(value: float) -> list[int]:
+    """``[m, e]`` with ``value == m * 2.0 ** e`` exactly: how floats travel to the server.
+
+    FalkorDB's Bolt endpoint keeps only six decimals of a float parameter (``1e-10``
+    arrives as ``0.0``) and its ``toFloat`` parses strings to single precision, while
+    integers arrive whole; the statements rebuild each float as ``m * 2.0 ^ e``.
+
+    >>> exact(0.375), exact(7.0)
+    ([6755399441055744, -54], [7881299347898368, -50])
+    """
+    mantissa, exponent = math.frexp(value)
+    return [int(mantissa * 2**53), exponent - 53]
+
+
+def _split(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``props`` (texts and integers, written as they are) and ``num`` (floats, as ``exact`` pairs)."""
+    props = {k: v for k, v in values.items() if v is not None and k not in FLOAT_FIELDS}
+    num = {k: exact(float(v)) for k, v in values.items() if v is not None and k in FLOAT_FIELDS}
+    return {"props": props, "num": num}
+
+
+def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and the NEXT steps to write, each as ``props`` + ``num`` (see ``_split``)."""
+    probabilities = transition_probabilities(journey)
+    reach = expected_visits(journey) or {}
+    entrants = journey.effective_entrants
+    scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
+    head = journey.model_dump(include={"id", "name", "description", "entrants"})
+    nodes = [
+        _split({**head, **scale, "type": "journey"}),
+        _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
+    ]
+    groups: list[tuple[str, Sequence[Stage | Touchpoint | Outcome]]] = [
+        ("stage", journey.stages),
+        ("touchpoint", journey.touchpoints),
+        ("outcome", journey.outcomes),
+    ]
+    for kind, items in groups:
+        for i, item in enumerate(items):
+            nodes.append(_split({**item.model_dump(), "type": kind, "index": i, "reach": reach.get(item.id)}))
+    steps = []
+    for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
+        flow = entrants * reach[t.source] * p if t.source in reach else None
+        weight = {"customers": t.customers, "share": t.share}
+        steps.append(
+            {"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})}
+        )
+    return nodes, steps
+
+
+def _fields(node: Mapping[str, Any], model: type[Stage | Touchpoint | Outcome]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if k in model.model_fields and k not in _RESERVED}
+
+
+def journey_from_records(records: Iterable[Mapping[str, Any]]) -> Journey:
+    """Rebuild a journey from ``store/get_journey`` rows (``type``, ``node``, ``next``)."""
+    by_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    steps: list[tuple[int, dict[str, Any]]] = []
+    for row in records:
+        node = row["node"]
+        by_type[row["type"]].append(node)
+        for step in row["next"]:
+            props = step["properties"]
+            weight = {k: props[k] for k in ("customers", "share") if k in props}
+            steps.append((int(props["index"]), {"from": node["id"], "to": step["to"], **weight}))
+    (head,) = by_type["journey"]
+
+    def ordered(kind: str, model: type[Stage | Touchpoint | Outcome]) -> list[dict[str, Any]]:
+        return [_fields(n, model) for n in sorted(by_type[kind], key=lambda n: int(n["index"]))]
+
+    scale = {"min": head["scale_min"], "max": head["scale_max"]} if "scale_min" in head else None
+    document = {
+        **{k: head[k] for k in ("id", "name", "description", "entrants") if k in head},
+        "scale": scale,
+        "stages": ordered("stage", Stage),
+        "touchpoints": ordered("touchpoint", Touchpoint),
+        "outcomes": ordered("outcome", Outcome),
+        "transitions": [step for _, step in sorted(steps, key=lambda s: s[0])],
+    }
+    return Journey.model_validate(document)
