@@ -5,6 +5,7 @@ Both are cached per (journey, version, parameters) like the analysis documents.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -71,14 +72,8 @@ async def export(
     with_analysis: Annotated[bool, Query(description="add the engine's figures")] = False,
     version: VersionParam = None,
 ) -> Response:
-    return await cached_result(
-        runtime,
-        journey_id,
-        version,
-        "export",
-        (fmt, with_analysis),
-        lambda j: _export(j, fmt, with_analysis),
-    )
+    render = functools.partial(_export, fmt=fmt, with_analysis=with_analysis)
+    return await cached_result(runtime, journey_id, version, "export", (fmt, with_analysis), render)
 
 
 @router.get(
