@@ -82,3 +82,19 @@ def test_writers_in_separate_processes(tmp_path: Path) -> None:
     current = SqliteStore(db).get("mei-su-electronics")
     assert current.version == 2
     assert current.journey.name == results[2].removeprefix("won:")
+
+
+def test_damaged_files_are_store_unavailable_not_driver_errors(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "j.db")
+    store.put(load_journey(MEI_SU))
+    with sqlite3.connect(store.path) as db:  # damaged by hand: a table is gone
+        db.execute("DROP TABLE journey_versions")
+    with pytest.raises(StoreUnavailable, match="no such table"):
+        store.get("mei-su-electronics")
+    with pytest.raises(StoreUnavailable, match="no such table"):
+        store.versions("mei-su-electronics")
+    store.close()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreUnavailable, match="sqlite store"):
+        SqliteStore(garbage)

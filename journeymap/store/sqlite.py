@@ -73,17 +73,20 @@ class SqliteStore:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """This thread's connection (opened on first use, kept until ``close``)."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            try:
-                db.execute("PRAGMA busy_timeout=30000")
-            except sqlite3.Error:
-                db.close()
-                raise
-            with self._lock:
-                self._opened.append(db)
-            self._local.db = db
-        yield db
+        try:
+            if db is None:
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                try:
+                    db.execute("PRAGMA busy_timeout=30000")
+                except sqlite3.Error:
+                    db.close()
+                    raise
+                with self._lock:
+                    self._opened.append(db)
+                self._local.db = db
+            yield db
+        except sqlite3.Error as exc:  # a corrupt or unreadable file: no raw driver error escapes
+            raise StoreUnavailable(f"sqlite store at {self.path}: {exc}") from None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
