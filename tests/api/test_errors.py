@@ -129,11 +129,25 @@ def test_health_reports_an_unreachable_store_as_503(broken_store: TestClient) ->
     assert_problem(broken_store.get("/health"), 503)
 
 
-def test_unexpected_failure_is_500_problem_without_internals(broken_store: TestClient) -> None:
-    response = broken_store.get("/journeys", headers=VIEWER)
+def test_store_failure_on_read_is_503(broken_store: TestClient) -> None:
+    body = assert_problem(broken_store.get("/journeys", headers=VIEWER), 503)
+    assert body["title"] == "store unavailable"
+
+
+def test_unexpected_failure_is_500_problem_without_internals(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_client(raise_server_exceptions=False)
+    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+
+    def broken_list() -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(store, "list", broken_list)  # a bug, not a refusal
+    response = client.get("/journeys", headers=VIEWER)
     body = assert_problem(response, 500)
     assert "logged" in body["detail"]
-    assert "not a database" not in response.text and "Traceback" not in response.text
+    assert "secret internals" not in response.text and "Traceback" not in response.text
 
 
 def test_health_ok(client: TestClient) -> None:
