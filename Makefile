@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/journeymap demo
+	$(VENV)/bin/journeymap demo --maps maps
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check journeymap api tests benchmarks

@@ -90,8 +90,15 @@ def test_bad_arguments_are_clear(db: Path, tmp_path: Path) -> None:
     assert bad_store.returncode == 2 and "unknown store" in bad_store.stderr
 
 
-def test_demo_loads_every_fixture(db: Path) -> None:
-    result = run("demo", store=db)
+def test_demo_loads_every_fixture_prints_analysis_and_writes_maps(db: Path, tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    result = run("demo", "--maps", str(maps), store=db)
     assert result.returncode == 0, result.stderr
+    fixtures = sorted(FIXTURES.glob("*.yaml"))
     listed = json.loads(run("list", "--json", store=db).stdout)
-    assert len(listed) == len(list(FIXTURES.glob("*.yaml")))
+    assert len(listed) == len(fixtures)
+    for path in fixtures:
+        journey = yaml.safe_load(path.read_text("utf-8"))
+        assert f"{journey['id']}: success probability" in result.stdout
+        page = (maps / f"{journey['id']}.html").read_text("utf-8")
+        assert page.count("data-touchpoint=") >= len(journey["touchpoints"])

@@ -103,8 +103,9 @@ def delete(
 
 def demo(
     fixtures: Annotated[Path, typer.Option(help="Folder of journey files.")] = FIXTURES,
+    maps: Annotated[Path, typer.Option(help="Folder for each journey's map page.")] = Path("maps"),
 ) -> None:
-    """Load the bundled fixtures into the store and print their analysis."""
+    """Load the bundled fixtures into the store, print their analysis and write their maps."""
     files = sorted(p for p in fixtures.glob("*.yaml"))
     if not files:
         from journeymap.errors import InvalidInput
@@ -119,9 +120,14 @@ def demo(
     finally:
         st.close()
     from journeymap.cli.analysis import print_demo_analysis
+    from journeymap.export import map_html
 
+    maps.mkdir(parents=True, exist_ok=True)
     for journey in journeys:
         print_demo_analysis(journey)
+        page = maps / f"{journey.id}.html"
+        page.write_text(map_html(journey), encoding="utf-8")
+        console.print(f"map: {page}")
 
 
 def register(app: typer.Typer) -> None:
