@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -80,13 +78,7 @@ def test_bad_arguments_are_clear(db: Path, tmp_path: Path) -> None:
     assert no_file.returncode == 2 and "no such file" in no_file.stderr
     weird = run("show", "Not An Id!", store=db)
     assert weird.returncode in (2, 4) and "Traceback" not in weird.stderr
-    bad_store = subprocess.run(
-        [sys.executable, "-c", "from journeymap.cli import main; main()", "list"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "JOURNEYMAP_STORE": "mongodb://x"},
-        timeout=60,
-    )
+    bad_store = run_cli("list", store_url="mongodb://x")
     assert bad_store.returncode == 2 and "unknown store" in bad_store.stderr
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
 from tests.api.conftest import EDITOR, EDITOR_KEY, ROOT, VIEWER_KEY, fixture_document
+from tests.cli import JOURNEYMAP
 
-SERVE = [sys.executable, "-c", "from journeymap.cli import main; main()", "serve"]
+SERVE = [*JOURNEYMAP, "serve"]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:

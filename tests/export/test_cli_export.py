@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from tests.cli import run_cli_bytes
 from tests.export.journeys import FIXTURES
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = FIXTURES[0]
 
 
 def run(*args: str, store: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "JOURNEYMAP_STORE": f"sqlite:///{store}", "COLUMNS": "200"}
-    env.pop("JOURNEYMAP_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-c", "from journeymap.cli import main; main()", *args],
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    return run_cli_bytes(*args, store_url=f"sqlite:///{store}")
 
 
 def test_export_to_stdout_and_to_a_file(tmp_path: Path) -> None:

@@ -49,9 +49,9 @@ def test_templates_are_files_and_the_script_has_no_parameters(journey: Journey) 
 
 
 @pytest.fixture
-def bolt(falkordb: BoltServer) -> Iterator[Any]:
-    """The driver of the session's FalkorDB server; exported nodes are removed afterwards."""
-    yield falkordb.driver
+def bolt(falkordb: BoltServer) -> Iterator[BoltServer]:
+    """The session's FalkorDB server; exported nodes are removed afterwards."""
+    yield falkordb
     falkordb.query("MATCH (n:JourneymapExport) DETACH DELETE n")
 
 
@@ -64,40 +64,36 @@ def run_script(driver: Any, text: str) -> None:
 
 
 @pytest.mark.parametrize("source", ["fixture", "odd"])
-def test_script_recreates_the_journey(bolt: Any, source: str) -> None:
+def test_script_recreates_the_journey(bolt: BoltServer, source: str) -> None:
     from journeymap.files import load_journey
     from tests.export.journeys import FIXTURES
 
     journey = odd_journey() if source == "odd" else load_journey(FIXTURES[0])
     text = export_journey(journey, "cypher", with_analysis=True).content.decode()
-    with bolt.session() as s:  # a node of the same journey that the script did not make
-        s.run("CREATE (:Touchpoint {journey: $j, id: 'kept', name: 'not exported'})", j=journey.id).consume()
-    run_script(bolt, text)
-    run_script(bolt, text)  # running it again replaces the journey instead of doubling it
-    with bolt.session() as s:
-        rows = s.run(
-            "MATCH (n:JourneymapExport {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels",
-            j=journey.id,
-        ).data()
-        kept = s.run(
-            "MATCH (n:Touchpoint {journey: $j, id: 'kept'}) DETACH DELETE n RETURN count(*) AS n",
-            j=journey.id,
-        ).single()
-        edges = s.run(
-            "MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
-            "r.share AS s, r.probability AS p",
-            j=journey.id,
-        ).data()
-        stages = s.run(
-            "MATCH (:Journey {id: $j})-[:HAS_STAGE]->(s:Stage) RETURN s.id AS id, s.name AS name",
-            j=journey.id,
-        ).data()
-        in_stage = s.run(
-            "MATCH (t:Touchpoint {journey: $j})-[:IN_STAGE]->(s:Stage) RETURN t.id AS t, s.id AS s",
-            j=journey.id,
-        ).data()
+    j = journey.id
+    # a node of the same journey that the script did not make
+    bolt.query("CREATE (:Touchpoint {journey: $j, id: 'kept', name: 'not exported'})", j=j)
+    run_script(bolt.driver, text)
+    run_script(bolt.driver, text)  # running it again replaces the journey instead of doubling it
+    rows = bolt.query(
+        "MATCH (n:JourneymapExport {journey: $j}) RETURN n.id AS id, n.name AS name, labels(n) AS labels", j=j
+    )
+    kept = bolt.query(
+        "MATCH (n:Touchpoint {journey: $j, id: 'kept'}) DETACH DELETE n RETURN count(*) AS n", j=j
+    )
+    edges = bolt.query(
+        "MATCH (a {journey: $j})-[r:NEXT]->(b) RETURN a.id AS a, b.id AS b, r.customers AS c, "
+        "r.share AS s, r.probability AS p",
+        j=j,
+    )
+    stages = bolt.query(
+        "MATCH (:Journey {id: $j})-[:HAS_STAGE]->(s:Stage) RETURN s.id AS id, s.name AS name", j=j
+    )
+    in_stage = bolt.query(
+        "MATCH (t:Touchpoint {journey: $j})-[:IN_STAGE]->(s:Stage) RETURN t.id AS t, s.id AS s", j=j
+    )
     names = node_names(journey)
-    assert kept is not None and kept["n"] == 1  # the re-run left nodes it did not make alone
+    assert kept == [{"n": 1}]  # the re-run left nodes it did not make alone
     nodes = {r["id"]: r for r in rows if not {"Stage", "Journey"} & set(r["labels"])}
     assert {k: v["name"] for k, v in nodes.items()} == names
     assert sorted(nodes[ENTRY]["labels"]) == ["Entry", "JourneymapExport"]
