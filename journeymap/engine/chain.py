@@ -48,7 +48,7 @@ class Components:
 
     count: int
     labels: NDArray[np.int32]
-    sinks_first: list[int]
+    sinks_first: NDArray[np.int64]
 
     def sources_first_nodes(self, n: int) -> NDArray[np.intp]:
         """The nodes ``0..n-1`` ordered so every edge between components points forward."""
@@ -68,8 +68,9 @@ def strong_components(matrix: sp.csr_matrix) -> Components:
     a, b = labels[coo.row], labels[coo.col]
     cross = a != b
     if bool((a[cross] > b[cross]).all()):
-        return Components(int(count), labels, list(range(int(count))))
-    return Components(int(count), labels, _kahn_sinks_first(a[cross], b[cross], int(count)))
+        return Components(int(count), labels, np.arange(int(count), dtype=np.int64))
+    order = _kahn_sinks_first(a[cross], b[cross], int(count))
+    return Components(int(count), labels, np.asarray(order, dtype=np.int64))
 
 
 def _kahn_sinks_first(a: NDArray[np.int32], b: NDArray[np.int32], count: int) -> list[int]:
@@ -127,17 +128,17 @@ class Chain:
         return strong_components(self.P)
 
     @cached_property
-    def adjacency(self) -> tuple[list[int], list[int], list[float], list[float]]:
-        """``indptr, indices, probabilities, log probabilities`` of P as Python lists."""
+    def arrays(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64], NDArray[np.float64]]:
+        """``indptr, indices, probabilities, log probabilities`` of P as arrays (for compiled code)."""
         P = self.P
-        return P.indptr.tolist(), P.indices.tolist(), P.data.tolist(), np.log(P.data).tolist()
+        return P.indptr.astype(np.int32), P.indices.astype(np.int32), P.data, np.log(P.data)
 
     @cached_property
-    def reverse_costs(self) -> sp.csr_matrix:
-        """``−log P`` on the reversed edges (csgraph keeps explicit zeros as edges)."""
-        P = self.P
-        costs = sp.csr_matrix((-np.log(P.data), P.indices, P.indptr), shape=P.shape)
-        return costs.T.tocsr()
+    def reverse_arrays(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+        """``indptr, indices, −log P`` of the reversed graph (row v holds the edges into v)."""
+        indptr, indices, _, log_p = self.arrays
+        reverse = sp.csr_matrix((-log_p, indices, indptr), shape=self.P.shape).T.tocsr()
+        return reverse.indptr.astype(np.int32), reverse.indices.astype(np.int32), reverse.data
 
     @cached_property
     def scores(self) -> Scores:
@@ -148,14 +149,15 @@ class Chain:
         return self.journey.effective_entrants
 
     @cached_property
-    def node_pain(self) -> list[float]:
+    def node_pain(self) -> NDArray[np.float64]:
         """Pain of every node (0 for entry and outcomes), by node index."""
         if not np.isfinite(self.scores.pain).all():
             raise AnalysisError(
                 f"journey '{self.journey.id}': a pain overflowed (scores or importances too big)"
             )
-        pains = self.scores.pain.tolist()
-        return [0.0, *pains, *([0.0] * (self.n_nodes - self.n_transient))]
+        pains = np.zeros(self.n_nodes)
+        pains[1 : self.n_transient] = self.scores.pain
+        return pains
 
     def outcome_mask(self, to: str | None = None, kind: str | None = None) -> NDArray[np.bool_]:
         """Nodes a path may end at: outcomes, optionally one id or one kind."""

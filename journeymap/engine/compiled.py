@@ -52,7 +52,7 @@ def paths_of(
         )
     if to is not None and kind is not None and kinds[to] != kind:
         raise InvalidInput(f"to: outcome '{to}' is a {kinds[to]} outcome, not {kind}")
-    found = search(chain, k, rank, chain.outcome_mask(to, kind), chain.node_pain)
+    found = search(chain, k, rank, chain.outcome_mask(to, kind))
     return paths_document(chain, found, k, rank, to, kind)
 
 

@@ -25,42 +25,50 @@ that extends it:
   the condensation. Ties on pain mass fall to the probability bound, so the
   heap orders prefixes by the pair (pain-mass bound, probability bound).
 
-Complete paths go into the result as they are generated; the search stops when
-k paths are held and the best remaining prefix bound is *strictly* below the
-k-th held path. Every path not generated then extends a prefix whose bound is
-lower, so it ranks below the k-th path: the list equals a brute-force
-enumeration sorted the same way. Bounds are computed in log space (products of
-1e-300 probabilities do not underflow the ordering) and inflated by 1e-9
-relative, far above floating-point error, so ties at the k-th place are always
-explored and broken by the documented rule. Reported numbers are the real
-products and sums along the path, as a brute force would compute them.
+For ``rank=probability`` the bound need not be computed everywhere first: the
+backward Dijkstra advances a few nodes per forward step, and a node it has not
+settled yet is bounded by its radius (every unsettled node is at least that far
+from an outcome) or, better, by one step of Bellman's equation over its
+successors' bounds; both stay admissible. A prefix popped with a bound that has
+risen since it was queued goes back on the heap. So on a large journey only the
+part of the graph the answer needs is searched in either direction.
+
+Complete paths become candidates as they are generated; the search stops when k
+candidates are held and the best remaining prefix bound is *strictly* below the
+k-th best candidate. Every path not generated then extends a prefix whose bound
+is lower, so it ranks below the k-th path; the candidates, sorted by the
+documented order (probability, then ids), give the list a brute-force
+enumeration sorted the same way would. Bounds are computed in log space
+(products of 1e-300 probabilities do not underflow the ordering) and inflated
+by 1e-9 relative, far above floating-point error, so ties at the k-th place
+are always explored and broken by the documented rule. Reported numbers are the
+real products and sums along the path, as a brute force would compute them.
 
 The work depends on how tight the bounds are, not on the number of paths: on
 acyclic journeys the probability bound is exact, so the search walks almost
-straight to each answer (one Dijkstra plus about k × path length expansions).
-Exact ties must all be explored to apply the tie-break; a search that would need
-more than ``MAX_STEPS`` expansions (e.g. millions of equally likely paths) raises
-``LimitExceeded`` instead of running unbounded.
+straight to each answer (about k × path length expansions once the bound is
+known). Exact ties must all be explored to apply the tie-break; a search that
+would need more than ``MAX_STEPS`` steps (e.g. millions of equally likely paths)
+raises ``LimitExceeded`` instead of running unbounded. The loops run compiled
+(``journeymap.engine.kernel``, numba).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
-from itertools import count
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from journeymap.engine.bounds import NEG_INF, best_log_probability, log_add, pain_bounds
 from journeymap.engine.chain import Chain
 from journeymap.errors import LimitExceeded
 
 SLACK = 1e-9
+NEG_INF = float("-inf")
 MAX_STEPS = 1_000_000
-Link = tuple[int, Any] | None  # (node, parent link): a prefix as a persistent list
+BACKWARD_PER_STEP = 2  # backward nodes settled per forward step (rank=probability)
 
 
 @dataclass(frozen=True)
@@ -95,109 +103,35 @@ class FoundPath:
         return (*p, self.ids)
 
 
-class _Worst:
-    """Heap item that puts the worst held path on top."""
-
-    __slots__ = ("key", "path")
-
-    def __init__(self, path: FoundPath, rank: str) -> None:
-        self.path = path
-        self.key = path.order_key(rank)
-
-    def __lt__(self, other: _Worst) -> bool:
-        return self.key > other.key
-
-
-class _Held:
-    """The k best complete paths so far; ``limit`` is the negated log key of the k-th
-    (a float for ``probability``, a pair for ``pain``: the search's heap keys)."""
-
-    def __init__(self, k: int, rank: str) -> None:
-        self.k, self.rank = k, rank
-        self.items: list[_Worst] = []
-        self.limit: Any = (math.inf, math.inf) if rank == "pain" else math.inf
-
-    def offer(self, path: FoundPath) -> None:
-        item = _Worst(path, self.rank)
-        if len(self.items) < self.k:
-            heapq.heappush(self.items, item)
-        elif item.key < self.items[0].key:
-            heapq.heapreplace(self.items, item)
-        else:
-            return
-        if len(self.items) == self.k:
-            negated = tuple(-x for x in self.items[0].path.log_key(self.rank))
-            self.limit = negated if self.rank == "pain" else negated[0]
-
-    def best_first(self) -> list[FoundPath]:
-        return [item.path for item in sorted(self.items, key=lambda item: item.key)]
-
-
-def _inflated(value: float) -> float:
-    """``value`` raised by a relative 1e-9: an upper bound safe from rounding."""
-    return value + SLACK * (1.0 + abs(value)) if value != NEG_INF else value
-
-
-def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pain: list[float]) -> list[FoundPath]:
+def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[FoundPath]:
     """The k best simple paths from entry to a node with ``targets[node]``, best first."""
     if k <= 0:
         return []
-    is_target = targets.tolist()
-    best_log = best_log_probability(chain, targets).tolist()
-    if best_log[0] == NEG_INF:
-        return []
-    if rank == "pain":
-        _, log_m = pain_bounds(chain, pain, is_target, best_log)
+    from journeymap.engine.kernel import top_paths  # numba loads in ~0.3 s: only path queries need it
 
-        def key(node: int, log_p: float, c: float) -> Any:
-            """Negated (pain-mass bound, probability bound), both in log space."""
-            ahead = log_add(math.log(c) + best_log[node] if c > 0 else NEG_INF, log_m[node])
-            return (-_inflated(log_p + ahead), -_inflated(log_p + best_log[node]))
-    else:
-
-        def key(node: int, log_p: float, c: float) -> Any:
-            """Negated probability bound in log space (``_inflated``, inlined: the hot path)."""
-            bound = log_p + best_log[node]
-            return -(bound + SLACK * (1.0 + abs(bound)))
-
-    indptr, indices, probs, log_probs = chain.adjacency
-    held = _Held(k, rank)
-    tie = count()
-    root: Link = (0, None)
-    heap: list[tuple[Any, ...]] = [(key(0, 0.0, 0.0), next(tie), root, 1.0, 0.0, 0.0)]
-    for steps in count(1):
-        if not heap or heap[0][0] > held.limit:
-            break
-        if steps > MAX_STEPS:
-            raise LimitExceeded(
-                f"paths: more than {MAX_STEPS} search steps for k={k}; lower k or narrow with to=/kind="
-            )
-        _, _, link, p, log_p, c = heapq.heappop(heap)
-        on_path = set()
-        walk = link
-        while walk is not None:
-            on_path.add(walk[0])
-            walk = walk[1]
-        for j in range(indptr[link[0]], indptr[link[0] + 1]):
-            w = indices[j]
-            if w in on_path or best_log[w] == NEG_INF:
-                continue
-            child_key = key(w, log_p + log_probs[j], c + pain[w])
-            if child_key > held.limit:  # every completion ranks below the k-th held path
-                continue
-            if is_target[w]:  # a complete path: its key is its own (inflated) score
-                held.offer(_complete((w, link), chain.ids, p * probs[j], log_p + log_probs[j], c))
-            else:
-                heapq.heappush(
-                    heap, (child_key, next(tie), (w, link), p * probs[j], log_p + log_probs[j], c + pain[w])
-                )
-    return held.best_first()
-
-
-def _complete(link: Link, ids: list[str], p: float, log_p: float, c: float) -> FoundPath:
-    nodes: list[int] = []
-    while link is not None:
-        nodes.append(link[0])
-        link = link[1]
-    nodes.reverse()
-    return FoundPath(tuple(nodes), tuple(ids[i] for i in nodes), p, log_p, c)
+    nodes, ends, p, log_p, collected, exceeded = top_paths(
+        chain.arrays,
+        chain.node_pain,
+        targets,
+        chain.reverse_arrays,
+        chain.components.labels,
+        chain.components.sinks_first,
+        k,
+        rank == "pain",
+        SLACK,
+        MAX_STEPS,
+        BACKWARD_PER_STEP,
+    )
+    if exceeded:
+        raise LimitExceeded(
+            f"paths: more than {MAX_STEPS} search steps for k={k}; lower k or narrow with to=/kind="
+        )
+    ids, flat, cuts = chain.ids, nodes.tolist(), [0, *ends.tolist()]
+    found = [
+        FoundPath(tuple(flat[a:b]), tuple(ids[n] for n in flat[a:b]), path_p, path_log_p, path_pain)
+        for a, b, path_p, path_log_p, path_pain in zip(
+            cuts, cuts[1:], p.tolist(), log_p.tolist(), collected.tolist(), strict=False
+        )
+    ]
+    found.sort(key=lambda path: path.order_key(rank))
+    return found[:k]

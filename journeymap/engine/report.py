@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
-from journeymap.engine.metrics import gap, pain, satisfaction
+from journeymap.engine.metrics import gap
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
 from journeymap.errors import AnalysisError
@@ -155,10 +155,11 @@ def paths_document(
     journey = chain.journey
     entrants = chain.entrants
     t = chain.n_transient
+    sat_of, pain_of = chain.scores.satisfaction, chain.scores.pain
     rows = []
     for position, path in enumerate(found, start=1):
-        steps = [journey.touchpoints[i - 1] for i in path.nodes if 0 < i < t]
-        sats = [satisfaction(tp) for tp in steps]
+        steps = [i for i in path.nodes if 0 < i < t]
+        sats = [sat_of.item(i - 1) for i in steps]
         outcome = journey.outcomes[path.nodes[-1] - t]
         rows.append(
             {
@@ -172,8 +173,12 @@ def paths_document(
                 "pain_mass": number(path.pain_mass),
                 "peak_end": optional(peak_end(sats)),
                 "contributions": [
-                    {"touchpoint": tp.id, "pain": number(pain(tp)), "satisfaction": number(sat)}
-                    for tp, sat in zip(steps, sats, strict=True)
+                    {
+                        "touchpoint": chain.ids[i],
+                        "pain": number(pain_of.item(i - 1)),
+                        "satisfaction": number(sat),
+                    }
+                    for i, sat in zip(steps, sats, strict=True)
                 ],
             }
         )
