@@ -20,7 +20,7 @@ import duckdb
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import literal, open_scan, rejected_lines, text, time_micros
+from journeymap.ingest.source import ident, literal, open_scan, rejected_lines, text, time_micros
 
 EXAMPLES = 5
 PROBLEMS = {
@@ -102,11 +102,11 @@ def _load(
     sql = f"""
         CREATE OR REPLACE TEMP TABLE ev AS
         SELECT c, r, CASE WHEN r IS NULL THEN e END AS raw, t,
-               CASE WHEN t IS NULL THEN tt END AS bad_time, s, sb
+               CASE WHEN t IS NULL THEN {text("tt")} END AS bad_time, s, sb
         FROM (
             SELECT {text(cols.customer)} AS c, {event} AS e,
                    CAST(list_position({names}, {event}) AS INTEGER) AS r,
-                   {time} AS t, {text(cols.time)} AS tt, {score} AS s, {score_bad} AS sb
+                   {time} AS t, {ident(cols.time)} AS tt, {score} AS s, {score_bad} AS sb
             FROM {scan}
         )"""
     try:
