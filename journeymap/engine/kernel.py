@@ -273,7 +273,7 @@ def best_first(
     r_indptr, r_indices, r_costs, dist, settled, b_keys, b_values, b_size = backward
     node = [0]
     parent = [-1]
-    prob = [1.0]
+    edge = [-1]  # the transition that led to each prefix's last node
     logp = [0.0]
     collected = [0.0]
     found = [0]
@@ -321,14 +321,14 @@ def best_first(
             if h == INF:
                 continue
             lp = logp[q] + log_probs[j]
-            c = collected[q] + pain[w]
+            c = collected[q] + pain[w] if pain_rank else 0.0  # by probability: summed at the end
             a, b = _key(w, lp, c, h, log_m, pain_rank, slack)
             if _worse(a, b, limit_a, limit_b):  # every completion ranks below the k-th kept path
                 continue
             child = len(node)
             node.append(w)
             parent.append(q)
-            prob.append(prob[q] * probs[j])
+            edge.append(j)
             logp.append(lp)
             collected.append(c)
             if not is_target[w]:
@@ -342,13 +342,15 @@ def best_first(
                 heapq.heapreplace(kept, log_key)
             if len(kept) == k:
                 limit_a, limit_b = -kept[0][0], -kept[0][1]
-    paths, ends, p, log_p, pain_of = _candidates(node, parent, prob, logp, collected, found)
+    paths, ends, p, log_p, pain_of = _candidates(node, parent, edge, logp, found, probs, pain)
     return paths, ends, p, log_p, pain_of, exceeded
 
 
 @njit(cache=True)
-def _candidates(node: Any, parent: Any, prob: Any, logp: Any, collected: Any, found: Any) -> Any:
-    """The complete paths ``found`` as flat arrays: nodes (entry first), end offsets, p, log p, pain."""
+def _candidates(node: Any, parent: Any, edge: Any, logp: Any, found: Any, probs: Any, pain: Any) -> Any:
+    """The complete paths ``found`` as flat arrays: nodes (entry first), end offsets, p, log p,
+    pain. Probability and pain are multiplied and summed along each path from entry, in the
+    order an incremental computation during the search would use, so they are the same floats."""
     ends = np.empty(len(found), np.int64)
     total = 0
     for i, q in enumerate(found):
@@ -358,18 +360,25 @@ def _candidates(node: Any, parent: Any, prob: Any, logp: Any, collected: Any, fo
             walk = parent[walk]
         ends[i] = total
     nodes = np.empty(total, np.int64)
+    edges = np.empty(total, np.int64)
     p = np.empty(len(found))
     log_p = np.empty(len(found))
-    pain = np.empty(len(found))
+    path_pain = np.empty(len(found))
+    start = 0
     for i, q in enumerate(found):
         position = ends[i] - 1
         walk = q
         while walk >= 0:
-            nodes[position] = node[walk]
+            nodes[position], edges[position] = node[walk], edge[walk]
             position -= 1
             walk = parent[walk]
-        p[i], log_p[i], pain[i] = prob[q], logp[q], collected[q]
-    return nodes, ends, p, log_p, pain
+        product, collected = 1.0, 0.0
+        for position in range(start + 1, ends[i]):
+            product *= probs[edges[position]]
+            collected += pain[nodes[position]]
+        p[i], log_p[i], path_pain[i] = product, logp[q], collected
+        start = ends[i]
+    return nodes, ends, p, log_p, path_pain
 
 
 @njit(cache=True)

@@ -68,12 +68,12 @@ from journeymap.errors import LimitExceeded
 SLACK = 1e-9
 NEG_INF = float("-inf")
 MAX_STEPS = 1_000_000
-BACKWARD_PER_STEP = 2  # backward nodes settled per forward step (rank=probability)
+BACKWARD_PER_STEP = 1  # backward nodes settled per forward step (rank=probability)
 
 
 @dataclass(frozen=True)
 class FoundPath:
-    """One complete path: node indices, real probability and pain, and ordering keys."""
+    """One complete path: node indices and ids, real probability and pain."""
 
     nodes: tuple[int, ...]
     ids: tuple[str, ...]
@@ -85,22 +85,15 @@ class FoundPath:
     def pain_mass(self) -> float:
         return self.probability * self.pain
 
-    @property
-    def log_pain_mass(self) -> float:
-        return self.log_probability + math.log(self.pain) if self.pain > 0 else NEG_INF
 
-    def log_key(self, rank: str) -> tuple[float, ...]:
-        if rank == "pain":
-            return (self.log_pain_mass, self.log_probability)
-        return (self.log_probability,)
-
-    def order_key(self, rank: str) -> tuple[Any, ...]:
-        """Sort key, best first; the log value only separates exact underflows to 0."""
-        p = (-self.probability, -self.log_probability if self.probability == 0 else 0.0)
-        if rank == "pain":
-            pm = self.pain_mass
-            return (-pm, -self.log_pain_mass if pm == 0 else 0.0, *p, self.ids)
-        return (*p, self.ids)
+def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ...]) -> tuple[Any, ...]:
+    """Sort key of a path, best first; the log values only separate exact underflows to 0."""
+    by_probability = (-p, -log_p if p == 0 else 0.0)
+    if rank == "pain":
+        mass = p * pain
+        log_mass = log_p + math.log(pain) if pain > 0 else NEG_INF
+        return (-mass, -log_mass if mass == 0 else 0.0, *by_probability, ids)
+    return (*by_probability, ids)
 
 
 def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[FoundPath]:
@@ -127,11 +120,16 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
             f"paths: more than {MAX_STEPS} search steps for k={k}; lower k or narrow with to=/kind="
         )
     ids, flat, cuts = chain.ids, nodes.tolist(), [0, *ends.tolist()]
-    found = [
-        FoundPath(tuple(flat[a:b]), tuple(ids[n] for n in flat[a:b]), path_p, path_log_p, path_pain)
-        for a, b, path_p, path_log_p, path_pain in zip(
-            cuts, cuts[1:], p.tolist(), log_p.tolist(), collected.tolist(), strict=False
+    ranked = []
+    for a, b, path_p, path_log_p, path_pain in zip(
+        cuts, cuts[1:], p.tolist(), log_p.tolist(), collected.tolist(), strict=False
+    ):
+        path_ids = tuple(ids[n] for n in flat[a:b])
+        ranked.append(
+            (order_key(rank, path_p, path_log_p, path_pain, path_ids), a, b, path_p, path_log_p, path_pain)
         )
+    ranked.sort()  # candidates are distinct paths, so their keys (ending with the ids) differ
+    return [
+        FoundPath(tuple(flat[a:b]), key[-1], path_p, path_log_p, path_pain)
+        for key, a, b, path_p, path_log_p, path_pain in ranked[:k]
     ]
-    found.sort(key=lambda path: path.order_key(rank))
-    return found[:k]
