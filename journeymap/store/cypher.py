@@ -8,9 +8,9 @@ fails loudly instead of silently reading ``null``.
 
 A comment line ``// default $name = JSON`` gives a parameter's default for
 callers that want one (the ``journeymap cypher`` command). Comments are stripped
-before a statement is sent. The folder is found beside the source tree (a
-checkout or an editable install, as ``make install`` makes), or wherever
-``JOURNEYMAP_CYPHER_DIR`` points.
+before a statement is sent. The folder is the repository's top-level ``cypher/``,
+shipped inside the package as ``journeymap/cypher`` (a link to it in the source
+tree, a copy in a wheel), or wherever ``JOURNEYMAP_CYPHER_DIR`` points.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def cypher_dir() -> Path:
     """The folder holding the ``.cypher`` files."""
     override = os.environ.get("JOURNEYMAP_CYPHER_DIR")
     candidates = [Path(override)] if override else []
-    candidates.append(Path(__file__).resolve().parents[2] / "cypher")
+    candidates.append(Path(__file__).parents[1] / "cypher")
     for folder in candidates:
         if folder.is_dir():
             return folder
