@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeymap.engine import analyze, top_paths
+from journeymap.engine import analyze, paths, top_paths
 from journeymap.model import ENTRY, Journey, journey_document, parse_journey
 from tests.engine import oracles
 from tests.strategies import journeys
@@ -126,3 +126,36 @@ def _rename(journey: Journey, mapping: dict[str, str]) -> Journey:
     for t in doc["transitions"]:
         t["from"], t["to"] = mapping.get(t["from"], t["from"]), mapping.get(t["to"], t["to"])
     return parse_journey(doc)
+
+
+@FAST
+@given(journeys(), st.integers(1, 12), filters, st.sampled_from([1, 2, 5, 1_000_000]))
+def test_probability_search_is_exact_at_any_backward_pace(
+    journey: Journey, k: int, flt: tuple[str | None, str | None], pace: int
+) -> None:
+    """The backward bound may advance one node per step (many re-queued prefixes) or finish
+    first: the list must equal the brute force either way."""
+    to, kind = flt
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paths, "BACKWARD_PER_STEP", pace)
+        ours = top_paths(journey, k=k, rank="probability", to=to, kind=kind)["paths"]
+    expected = oracles.brute_force_top(journey, k, "probability", _ends(journey, to, kind))
+    assert [p["nodes"] for p in ours] == [p["nodes"] for p in expected]
+    assert [p["probability"] for p in ours] == [p["probability"] for p in expected]
+
+
+@pytest.mark.parametrize("profile", ["branching", "funnel"])
+@pytest.mark.parametrize("pace", [1, 4, 1_000_000])
+def test_probability_search_on_a_staged_journey_equals_networkx(profile: str, pace: int) -> None:
+    """300 touchpoints with loops back: the ten most likely paths are networkx's."""
+    from benchmarks.bench_engine import generate, nx_graph, nx_top
+
+    journey = generate(300, 1500, profile, seed=11)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paths, "BACKWARD_PER_STEP", pace)
+        ours = top_paths(journey, k=10, rank="probability")["paths"]
+    g = nx_graph(journey)
+    reference = nx_top(g, 10)
+    weights = [nx.path_weight(g, [*p, "__end__"], "weight") for p in reference]
+    assert [p["probability"] for p in ours] == pytest.approx([math.exp(-w) for w in weights], rel=1e-12)
+    assert sorted(tuple(p["nodes"]) for p in ours) == sorted(map(tuple, reference))
