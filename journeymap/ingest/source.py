@@ -132,8 +132,8 @@ def time_micros(column: str, sql_type: str, fmt: str) -> str:
     number = (
         f"try_cast({col} AS DOUBLE)" if not sql_type.startswith(NUMERIC_TYPES) else f"CAST({col} AS DOUBLE)"
     )
-    seconds = f"CAST(round({number} * 1e6) AS BIGINT)"
-    millis = f"CAST(round({number} * 1e3) AS BIGINT)"
+    seconds = f"try_cast(round({number} * 1e6) AS BIGINT)"  # NULL (a bad time) when out of range
+    millis = f"try_cast(round({number} * 1e3) AS BIGINT)"
     iso = f"epoch_us(try_cast({text(column)} AS TIMESTAMPTZ))"
     if fmt == "epoch_s":
         return seconds

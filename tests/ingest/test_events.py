@@ -308,3 +308,17 @@ def test_ndjson_with_types_changing_after_the_sample(tmp_path: Path) -> None:
     assert summary["problems"] == {"bad_time": 1}
     assert summary["examples"][0]["row"] == 25_001
     assert summary["customers"] == 51
+
+
+@pytest.mark.parametrize("time_format", ["auto", "epoch_s", "epoch_ms"])
+def test_numbers_out_of_time_range_are_bad_rows_not_a_failure(tmp_path: Path, time_format: str) -> None:
+    """A time that parses as a number but fits no timestamp (1e30, inf, nan) is one bad row."""
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "cust,event,ts\na,view,1000\na,cart,1e30\nb,view,inf\nc,view,-inf\nd,view,nan\nb,cart,2000\n"
+    )
+    summary = ingest_events(path, mapping(time_format=time_format)).summary
+    assert summary["problems"] == {"bad_time": 4}
+    assert [e["row"] for e in summary["examples"]] == [2, 3, 4, 5]
+    assert summary["examples"][0]["time"] == "1e30"
+    assert summary["customers"] == 2
