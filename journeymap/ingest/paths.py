@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -39,18 +41,24 @@ def read_path_table(text: str, source: str = "path table") -> list[tuple[list[st
         )
     where = {c: header.index(c) for c in COLUMNS}
     rows = []
+    total = 0.0
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
+        at = f"{source}: line {line_no}"
+        if len(cells) <= max(where.values()):
+            raise InvalidInput(f"{at}: {len(cells)} fields, need {';'.join(COLUMNS)}")
         try:
-            raw_path = cells[where["path"]]
-            conversions = _count(cells[where["total_conversions"]])
-            nulls = _count(cells[where["total_null"]])
-        except (IndexError, ValueError) as exc:
-            raise InvalidInput(f"{source}: line {line_no}: {exc or 'too few columns'}") from None
-        names = _collapse([n.strip() for n in raw_path.split(">") if n.strip()])
+            conversions, nulls = (_count(c, cells[where[c]]) for c in COLUMNS[1:])
+        except ValueError as exc:
+            raise InvalidInput(f"{at}: {exc}") from None
+        total += conversions + nulls
+        if not math.isfinite(total):
+            largest = f"{sys.float_info.max:.4g}"
+            raise InvalidInput(f"{at}: the customers add up past the largest number ({largest})")
+        names = _collapse([n.strip() for n in cells[where["path"]].split(">") if n.strip()])
         if not names:
-            raise InvalidInput(f"{source}: line {line_no}: empty path")
+            raise InvalidInput(f"{at}: empty path")
         rows.append((names, conversions, nulls))
     return rows
 
@@ -109,10 +117,13 @@ def load_path_table(path: str | Path, journey_id: str, name: str | None = None) 
     return journey_from_path_table(text, journey_id, name, str(path))
 
 
-def _count(cell: str) -> float:
-    value = float(cell.strip())
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"'{cell.strip()}' is not a count >= 0")
+def _count(column: str, cell: str) -> float:
+    try:
+        value = float(cell.strip())
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < math.inf:
+        raise ValueError(f"{column}: '{cell.strip()}' is not a count >= 0")
     return value
 
 

@@ -78,7 +78,9 @@ def aggregate_surveys(
         f"""CREATE OR REPLACE TEMP TABLE answers AS
         SELECT row_number() OVER () AS row_no, {text(cols.touchpoint)} AS raw,
                {score_sql(cols.experience, spec, target)} AS x, {text(cols.experience)} AS x_raw,
-               {expectation} AS e, {importance} AS i
+               {expectation} AS e, {_raw(cols.expectation)} AS e_raw,
+               CASE WHEN isfinite({importance}) AND {importance} >= 0 THEN {importance} END AS i,
+               {_raw(cols.importance)} AS i_raw
         FROM {scan}"""
     )
     result = SurveyAggregate()
@@ -93,13 +95,17 @@ def aggregate_surveys(
     return result
 
 
+def _raw(column: str | None) -> str:
+    return text(column) if column else "NULL::VARCHAR"
+
+
 def _fields(
     score: ScoreStats, expected: float | None, important: float | None, scale: Scale
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {"experience": round(score.mean, 4), "responses": score.n}
     if expected is not None:
         doc["expectation"] = round(float(expected), 4)
-    if important is not None and important >= 0:
+    if important is not None:
         doc["importance"] = round(float(important), 4)
     interval = score.interval(scale)
     if interval is not None:
@@ -111,6 +117,8 @@ def _problems(con: duckdb.DuckDBPyConnection, result: SurveyAggregate) -> None:
     checks = {
         "unknown_touchpoint": "a.raw IS NULL OR n.tid IS NULL",
         "bad_experience": "a.x IS NULL",
+        "bad_expectation": "a.e_raw IS NOT NULL AND a.e IS NULL",  # off the scale or not a number
+        "bad_importance": "a.i_raw IS NOT NULL AND a.i IS NULL",  # not a finite number >= 0
     }
     case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in checks.items())
     any_bad = " OR ".join(f"({c})" for c in checks.values())
@@ -121,13 +129,12 @@ def _problems(con: duckdb.DuckDBPyConnection, result: SurveyAggregate) -> None:
     result.bad_rows = int(row[0])
     result.problems = {name: int(n) for name, n in zip(checks, row[1:], strict=True) if n}
     examples = con.execute(
-        f"SELECT a.row_no, CASE {case} END, a.raw, a.x_raw {base} WHERE {any_bad} "
+        f"SELECT a.row_no, CASE {case} END, a.raw, a.x_raw, a.e_raw, a.i_raw {base} WHERE {any_bad} "
         f"ORDER BY a.row_no LIMIT {EXAMPLES}"
     ).fetchall()
-    for row_no, problem, raw, x_raw in examples:
+    for row_no, problem, *values in examples:
         example: dict[str, Any] = {"row": int(row_no), "problem": problem}
-        if raw is not None:
-            example["touchpoint"] = raw
-        if x_raw is not None:
-            example["experience"] = x_raw
+        for key, value in zip(("touchpoint", "experience", "expectation", "importance"), values, strict=True):
+            if value is not None:
+                example[key] = value
         result.examples.append(example)

@@ -91,6 +91,14 @@ def test_path_table_command(tmp_path: Path) -> None:
     assert {(t["from"], t["to"]): t["customers"] for t in doc["transitions"]}[("entry", "a")] == 8
 
 
+def test_path_table_with_counts_too_large_exits_2_not_70(tmp_path: Path) -> None:
+    table = tmp_path / "paths.csv"
+    table.write_text("path;total_conversions;total_null\nA;1e308;0\nB;1e308;0\n")
+    result = run("ingest", str(table), "--path-table", "--id", "mta", "--json", store=tmp_path / "db")
+    assert result.returncode == 2, result.stderr
+    assert "line 3" in result.stderr and "internal error" not in result.stderr
+
+
 def test_structural_diff() -> None:
     planned = journey_from_path_table("path;total_conversions;total_null\nA > B;3;1\nA;0;4\n", "plan")
     actual = journey_from_path_table(

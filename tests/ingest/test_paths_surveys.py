@@ -59,6 +59,26 @@ def test_path_table_collapses_repeats_and_names_bad_lines() -> None:
         journey_from_path_table("path;total_conversions;total_null\nA;0;0\n", "p")
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("A;1", "line 2: 2 fields, need path;total_conversions;total_null"),
+        ("A;x;1", "line 2: total_conversions: 'x' is not a count >= 0"),
+        ("A;1;-2", "line 2: total_null: '-2' is not a count >= 0"),
+    ],
+)
+def test_path_table_bad_cells_name_line_and_column(row: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        journey_from_path_table(f"path;total_conversions;total_null\n{row}\n", "p")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("rows", ["A;1e308;1e308", "A;1e308;0\nB;1e308;0"])
+def test_path_table_counts_too_large_to_add_are_refused_by_line(rows: str) -> None:
+    with pytest.raises(InvalidInput, match=r"line [23]: the customers add up past the largest number"):
+        journey_from_path_table(f"path;total_conversions;total_null\n{rows}\n", "p")
+
+
 def survey_mapping(scale: object, **columns: str) -> object:
     return parse_mapping(
         {
@@ -112,6 +132,36 @@ def test_csat_answers_are_rescaled_and_averaged(tmp_path: Path, log: Path) -> No
     assert [e["row"] for e in survey["examples"]] == [5, 6]
     with pytest.raises(InvalidInput, match="row 5 unknown touchpoint"):
         ingest_events(log, survey_mapping("1-5"), surveys=path, strict=True)
+
+
+def test_unusable_expectation_and_importance_are_bad_rows(tmp_path: Path, log: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "tp,score,exp,imp\n"
+        "view,4,4,8\n"
+        "view,4,50,8\n"  # expectation off the 1-5 scale
+        "view,4,4,-3\n"  # negative importance
+        "view,4,4,inf\n"
+        "view,4,high,nan\n"
+        "desk,2,,\n"  # not answered: not a problem
+    )
+    spec = survey_mapping("1-5", expectation="exp", importance="imp")
+    result = ingest_events(log, spec, surveys=path)
+    page = result.journey.touchpoint("page")
+    assert (page.expectation, page.importance, page.responses) == (7.5, 8, 5)
+    survey = result.summary["surveys"]
+    assert survey["problems"] == {"bad_expectation": 2, "bad_importance": 3}
+    assert survey["bad_rows"] == 4
+    assert [(e["row"], e["problem"]) for e in survey["examples"]] == [
+        (2, "bad_expectation"),
+        (3, "bad_importance"),
+        (4, "bad_importance"),
+        (5, "bad_expectation"),
+    ]
+    assert survey["examples"][0]["expectation"] == "50"
+    assert survey["examples"][1]["importance"] == "-3"
+    with pytest.raises(InvalidInput, match="row 2 bad expectation"):
+        ingest_events(log, spec, surveys=path, strict=True)
 
 
 def test_label_answers(tmp_path: Path, log: Path) -> None:
