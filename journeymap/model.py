@@ -244,19 +244,23 @@ def _id_problems(journey: Journey) -> list[Problem]:
 def _score_problems(journey: Journey) -> list[Problem]:
     if journey.scale is None:
         return []
-    low, high = journey.scale.min, journey.scale.max
     problems = []
     for i, tp in enumerate(journey.touchpoints):
-        for field in ("experience", "expectation", "ideal"):
-            value = getattr(tp, field)
-            if value is not None and not low <= value <= high:
-                problems.append(
-                    Problem(
-                        f"touchpoints[{i}].{field}",
-                        "score-outside-scale",
-                        f"{value:g} is outside the scale {low:g}..{high:g}",
-                    )
-                )
+        problems += scale_problems(
+            f"touchpoints[{i}]", tp, ("experience", "expectation", "ideal"), journey.scale
+        )
+    return problems
+
+
+def scale_problems(loc: str, item: BaseModel, fields: tuple[str, ...], scale: Scale) -> list[Problem]:
+    """A ``score-outside-scale`` problem for each of ``item``'s ``fields`` set off ``scale``."""
+    low, high = scale.min, scale.max
+    problems = []
+    for field in fields:
+        value = getattr(item, field)
+        if value is not None and not low <= value <= high:
+            message = f"{value:g} is outside the scale {low:g}..{high:g}"
+            problems.append(Problem(f"{loc}.{field}", "score-outside-scale", message))
     return problems
 
 

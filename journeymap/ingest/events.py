@@ -20,7 +20,7 @@ import duckdb
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import ident, literal, open_scan, rejected_lines, text, time_micros
+from journeymap.ingest.source import ident, literal, open_scan, rejected_lines, rescaled, text, time_micros
 
 EXAMPLES = 5
 PROBLEMS = {
@@ -94,10 +94,8 @@ def _load(
     time = time_micros(cols.time, types[cols.time], mapping.time_format)
     score, score_bad = "NULL::DOUBLE", "false"
     if cols.score:
-        low, high = mapping.event_scale().min, mapping.event_scale().max
         given = text(cols.score)
-        value = f"try_cast({given} AS DOUBLE)"
-        score = f"CASE WHEN {value} BETWEEN {low} AND {high} THEN {value} END"
+        score = rescaled(f"try_cast({given} AS DOUBLE)", mapping.event_scale(), mapping.scale)
         score_bad = f"({given} IS NOT NULL AND {score} IS NULL)"
     sql = f"""
         CREATE OR REPLACE TEMP TABLE ev AS

@@ -15,7 +15,7 @@ A mapping is YAML::
     unmapped: drop               # or keep
     surveys: {columns: {touchpoint: tp, experience: score}, scale: "1-5"}
 
-Everything is checked when the file is loaded, so ingest never starts with a
+Everything is checked when the file is loaded (``parse_mapping``), so ingest never starts with a
 mapping that could only produce an invalid journey.
 """
 
@@ -24,12 +24,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from journeymap.errors import InvalidInput, InvalidJourney, Problem
 from journeymap.files import read_document
-from journeymap.model import ENTRY, Phase, Scale, Slug, Stage
+from journeymap.model import ENTRY, Phase, Scale, Score, Slug, Stage, scale_problems
 
+Column = Annotated[str, Field(min_length=1)]
 DOMAIN_LABELS = {"还可以": 40.0, "满意": 60.0, "非常满意": 100.0}  # OK / satisfied / very satisfied
 TimeFormat = Literal["iso", "epoch_s", "epoch_ms", "auto"]
 
@@ -39,10 +40,10 @@ class _Spec(BaseModel):
 
 
 class EventColumns(_Spec):
-    customer: str = "customer_id"
-    touchpoint: str = "event"
-    time: str = "timestamp"
-    score: str | None = None
+    customer: Column = "customer_id"
+    touchpoint: Column = "event"
+    time: Column = "timestamp"
+    score: Column | None = None
 
 
 class TouchpointSpec(_Spec):
@@ -51,9 +52,9 @@ class TouchpointSpec(_Spec):
     name: str | None = None
     channel: str | None = None
     owner: str | None = None
-    expectation: float | None = None
-    importance: Annotated[float, Field(ge=0)] | None = None
-    ideal: float | None = None
+    expectation: Score | None = None
+    importance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    ideal: Score | None = None
 
 
 class OutcomeSpec(_Spec):
@@ -69,11 +70,11 @@ class UnmappedStage(_Spec):
 
 
 class SurveyColumns(_Spec):
-    touchpoint: str = "touchpoint"
-    experience: str = "experience"
-    expectation: str | None = None
-    importance: str | None = None
-    customer: str | None = None
+    touchpoint: Column = "touchpoint"
+    experience: Column = "experience"
+    expectation: Column | None = None
+    importance: Column | None = None
+    customer: Column | None = None
 
 
 class SurveySpec(_Spec):
@@ -97,13 +98,6 @@ class Mapping(_Spec):
     unmapped: Literal["drop", "keep"] = "drop"
     unmapped_stage: UnmappedStage = UnmappedStage()
     surveys: SurveySpec = SurveySpec()
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Mapping:
-        problems = mapping_problems(self)
-        if problems:
-            raise ValueError("; ".join(str(p) for p in problems))
-        return self
 
     def event_scale(self) -> Scale:
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
@@ -130,15 +124,18 @@ class Mapping(_Spec):
 
 
 def mapping_problems(mapping: Mapping) -> list[Problem]:
-    """Clashes a mapping would carry into the journey: unknown stages, shared ids."""
+    """What a mapping would carry into an invalid journey: unknown stages, shared ids, off-scale scores."""
     problems = []
     stage_ids = [s.id for s in mapping.stages]
-    owners: dict[str, str] = {sid: f"stages[{i}]" for i, sid in enumerate(stage_ids)}
+    owners: dict[str, str] = {}
+    for i, sid in enumerate(stage_ids):
+        problems += _clash(f"stages[{i}]", sid, owners, "stage")
     seen_tp: dict[str, TouchpointSpec] = {}
     for raw, tp in mapping.touchpoints.items():
         loc = f"touchpoints.{raw}"
         if tp.stage not in stage_ids:
             problems.append(Problem(f"{loc}.stage", "unknown-stage", f"unknown stage '{tp.stage}'"))
+        problems += scale_problems(loc, tp, ("expectation", "ideal"), mapping.scale)
         earlier = seen_tp.get(tp.id)
         if earlier is not None and earlier.model_dump(exclude={"name"}) != tp.model_dump(exclude={"name"}):
             problems.append(
@@ -154,19 +151,24 @@ def mapping_problems(mapping: Mapping) -> list[Problem]:
             problems.append(Problem(loc, "conflicting-outcome", f"'{outcome.id}' has two kinds"))
         kinds[outcome.id] = outcome.kind
         problems += _clash(loc, outcome.id, owners, "outcome")
-    for raw in set(mapping.touchpoints) & set(mapping.outcomes):
+    for raw in sorted(set(mapping.touchpoints) & set(mapping.outcomes)):
         problems.append(
             Problem(f"outcomes.{raw}", "double-mapping", f"'{raw}' is both touchpoint and outcome")
         )
+    if mapping.unmapped == "keep":
+        problems += _clash("unmapped_stage", mapping.unmapped_stage.id, owners, "unmapped")
     return problems
 
 
 def _clash(loc: str, node_id: str, owners: dict[str, str], kind: str) -> list[Problem]:
+    """Problems of ``node_id`` at ``loc``: reserved, or taken by another kind (or by another stage)."""
     if node_id == ENTRY:
         return [Problem(f"{loc}.id", "reserved-id", "'entry' is reserved for the start")]
-    owner = owners.setdefault(node_id, f"{kind}:{loc}")
-    if not owner.startswith(f"{kind}:"):
-        return [Problem(f"{loc}.id", "duplicate-id", f"id '{node_id}' is already used at {owner}")]
+    here = loc if kind == "stage" else f"{kind}:{loc}"  # several raw names may share one node, not one stage
+    owner = owners.setdefault(node_id, here)
+    if owner != here and not (kind != "stage" and owner.startswith(f"{kind}:")):
+        where = owner.split(":", 1)[-1]
+        return [Problem(f"{loc}.id", "duplicate-id", f"id '{node_id}' is already used at {where}")]
     return []
 
 
@@ -175,13 +177,17 @@ def parse_mapping(data: Any, source: str | None = None) -> Mapping:
     if not isinstance(data, dict):
         raise InvalidJourney([Problem("", "document", "a mapping file must be a YAML mapping")], source)
     try:
-        return Mapping.model_validate(data)
+        mapping = Mapping.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
             loc = ".".join(str(p) for p in err["loc"])
             problems.append(Problem(loc, err["type"], err["msg"].removeprefix("Value error, ")))
         raise InvalidJourney(problems, source) from None
+    problems = mapping_problems(mapping)
+    if problems:
+        raise InvalidJourney(problems, source)
+    return mapping
 
 
 def load_mapping(path: str | Path) -> Mapping:

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from journeymap.errors import InvalidInput
+from journeymap.model import Scale
 
 MEMORY_LIMIT = os.environ.get("JOURNEYMAP_INGEST_MEMORY", "1GB")
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "U")
@@ -116,6 +117,15 @@ def literal(value: Any) -> str:
 def text(column: str) -> str:
     """A column as trimmed text, empty strings as NULL."""
     return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
+
+
+def rescaled(value: str, source: Scale, target: Scale) -> str:
+    """SQL mapping a number linearly from ``source`` onto ``target`` (NULL when off ``source``)."""
+    factor = (target.max - target.min) / (source.max - source.min)
+    return (
+        f"CASE WHEN {value} BETWEEN {source.min} AND {source.max} "
+        f"THEN {target.min} + ({value} - {source.min}) * {factor} END"
+    )
 
 
 def time_micros(column: str, sql_type: str, fmt: str) -> str:

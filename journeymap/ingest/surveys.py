@@ -17,7 +17,7 @@ import duckdb
 
 from journeymap.ingest.mapping import Mapping, SurveySpec
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import literal, open_scan, text
+from journeymap.ingest.source import literal, open_scan, rescaled, text
 from journeymap.model import Scale
 
 EXAMPLES = 5
@@ -49,12 +49,7 @@ def score_sql(column: str, spec: SurveySpec, target: Scale) -> str:
     if spec.scale == "labels":
         cases = " ".join(f"WHEN {literal(k)} THEN {float(v)}" for k, v in spec.labels.items())
         value = f"coalesce(CASE {given} {cases} END, {value})"
-    scale = answer_scale(spec)
-    factor = (target.max - target.min) / (scale.max - scale.min)
-    return (
-        f"CASE WHEN {value} BETWEEN {scale.min} AND {scale.max} "
-        f"THEN {target.min} + ({value} - {scale.min}) * {factor} END"
-    )
+    return rescaled(value, answer_scale(spec), target)
 
 
 def aggregate_surveys(

@@ -201,6 +201,17 @@ def test_scores_mean_interval_and_default(tmp_path: Path) -> None:
     assert {"row": 4, "problem": "bad_score"} in result.summary["examples"]
 
 
+def test_event_scores_on_their_own_scale_are_converted_to_the_journey_scale(tmp_path: Path) -> None:
+    path = tmp_path / "scored.csv"
+    path.write_text("cust,event,ts,rating\na,view,1,80\nb,view,1,90\nc,view,1,120\n")
+    spec = parse_mapping(mapping(score=True).model_dump() | {"score_scale": {"min": 0, "max": 100}})
+    result = ingest_events(path, spec)
+    page = result.journey.touchpoint("product_page")
+    assert (page.experience, page.responses) == (pytest.approx(8.5), 2)
+    assert page.interval is not None and page.interval.high <= 10
+    assert result.summary["bad_scores"] == 1  # 120 is off the 0-100 score scale
+
+
 def test_bad_rows_counted_with_examples(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("cust,event,ts\na,view,1\n,view,2\nb,view,yesterday\nc,,3\nb,cart,4\nd,zzz,5\n")

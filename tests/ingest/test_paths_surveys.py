@@ -194,6 +194,82 @@ def test_mapping_problems_are_named() -> None:
         assert needle in text
 
 
+MAPPING_BASE = {
+    "stages": [{"id": "shop", "name": "Shop", "phase": "sale"}],
+    "touchpoints": {"view": {"id": "page", "stage": "shop"}},
+    "outcomes": {"buy": {"id": "done", "kind": "success"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "loc", "message"),
+    [
+        (
+            {
+                "stages": [
+                    {"id": "shop", "name": "A", "phase": "sale"},
+                    {"id": "shop", "name": "B", "phase": "sale"},
+                ]
+            },
+            "stages[1].id",
+            "id 'shop' is already used at stages[0]",
+        ),
+        (
+            {"unmapped": "keep", "unmapped_stage": {"id": "shop"}},
+            "unmapped_stage.id",
+            "already used at stages[0]",
+        ),
+        (
+            {"unmapped": "keep", "unmapped_stage": {"id": "page"}},
+            "unmapped_stage.id",
+            "already used at touchpoints.view",
+        ),
+        ({"unmapped": "keep", "unmapped_stage": {"id": "entry"}}, "unmapped_stage.id", "'entry' is reserved"),
+        (
+            {"touchpoints": {"view": {"id": "page", "stage": "shop", "expectation": 99}}},
+            "touchpoints.view.expectation",
+            "99 is outside the scale 0..10",
+        ),
+        (
+            {"touchpoints": {"view": {"id": "page", "stage": "shop", "ideal": -1}}},
+            "touchpoints.view.ideal",
+            "-1 is outside the scale 0..10",
+        ),
+        (
+            {"touchpoints": {"view": {"id": "page", "stage": "shop", "importance": float("inf")}}},
+            "touchpoints.view.importance",
+            "finite",
+        ),
+        ({"columns": {"customer": ""}}, "columns.customer", "at least 1 character"),
+    ],
+)
+def test_mapping_refuses_what_only_the_journey_would_catch(
+    change: dict[str, object], loc: str, message: str
+) -> None:
+    """Checked when the mapping is loaded, named at the mapping's own field, each problem on its own."""
+    with pytest.raises(InvalidJourney) as caught:
+        parse_mapping(MAPPING_BASE | change, "map.yaml")
+    assert [p.loc for p in caught.value.problems] == [loc]
+    assert message in caught.value.problems[0].message
+
+
+def test_mapping_consistency_problems_are_listed_one_by_one() -> None:
+    with pytest.raises(InvalidJourney) as caught:
+        parse_mapping(
+            MAPPING_BASE
+            | {
+                "touchpoints": {
+                    "a": {"id": "page", "stage": "nowhere"},
+                    "b": {"id": "entry", "stage": "shop"},
+                }
+            }
+        )
+    assert [(p.loc, p.rule) for p in caught.value.problems] == [
+        ("touchpoints.a.stage", "unknown-stage"),
+        ("touchpoints.b.id", "reserved-id"),
+    ]
+
+
 def test_touchpoint_interval_must_be_ordered() -> None:
     from journeymap.model import journey_document, parse_journey
 
