@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from journeymap.engine import analyze, top_paths
+from journeymap.ingest.scores import rescale
 from journeymap.model import Journey
 
 TOP = 10
@@ -81,21 +82,31 @@ def _share_changes(
 
 
 def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str, Any]]:
-    """Touchpoints in both journeys, largest score difference first."""
+    """Touchpoints in both journeys, largest score difference first.
+
+    The actual journey's scores are converted to the planned journey's scale
+    when both have one and they differ, so a 7 of 10 and a 70 of 100 agree.
+    """
     by_id = {tp.id: tp for tp in actual.touchpoints}
+    source, target = actual.scale, planned.scale
+
+    def score(value: float) -> float:
+        return value if source is None or target is None else rescale(value, source, target)
+
     rows: list[dict[str, Any]] = []
     for tp in planned.touchpoints:
         other = by_id.get(tp.id)
         if other is None:
             continue
+        experience, expected = score(other.experience), score(other.expected)
         values = {
-            "experience": (tp.experience, other.experience),
-            "expectation": (tp.expected, other.expected),
+            "experience": (tp.experience, experience),
+            "expectation": (tp.expected, expected),
             "importance": (tp.weight, other.weight),
-            "satisfaction": (tp.experience - tp.expected, other.experience - other.expected),
+            "satisfaction": (tp.experience - tp.expected, experience - expected),
         }
         for field, (before, after) in values.items():
-            if before != after:
+            if round(after - before, 6) != 0:
                 rows.append(
                     {
                         "touchpoint": tp.id,

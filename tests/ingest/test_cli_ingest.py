@@ -121,6 +121,32 @@ def test_structural_diff() -> None:
     assert doc["score_changes"] == []
 
 
+def test_diff_compares_scores_on_the_planned_scale() -> None:
+    planned = load_journey(Path("fixtures/mei-su-electronics.yaml"))
+    assert planned.scale is not None and (planned.scale.min, planned.scale.max) == (0, 10)
+    tenfold = {"experience", "expectation", "ideal"}
+    actual = planned.model_copy(
+        update={
+            "scale": planned.scale.model_copy(update={"max": 100.0}),
+            "touchpoints": [
+                tp.model_copy(update={f: getattr(tp, f) * 10 for f in tenfold if getattr(tp, f) is not None})
+                for tp in planned.touchpoints
+            ],
+        }
+    )
+    assert structural_diff(planned, actual)["score_changes"] == []
+    lower = actual.model_copy(
+        update={
+            "touchpoints": [
+                actual.touchpoints[0].model_copy(update={"experience": 20.0}),
+                *actual.touchpoints[1:],
+            ]
+        }
+    )
+    [change, *_] = structural_diff(planned, lower)["score_changes"]
+    assert (change["field"], change["actual"]) == ("experience", 2.0)
+
+
 def test_diff_command(tmp_path: Path) -> None:
     pytest.importorskip("journeymap.engine")
     fixture = next(iter(sorted(Path("fixtures").glob("*.yaml"))))
