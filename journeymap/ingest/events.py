@@ -17,10 +17,20 @@ from typing import Any
 
 import duckdb
 
+from journeymap.errors import InvalidInput
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import ident, literal, open_scan, rejected_lines, rescaled, text, time_micros
+from journeymap.ingest.source import (
+    ident,
+    literal,
+    open_scan,
+    reason,
+    rejected_lines,
+    rescaled,
+    text,
+    time_micros,
+)
 
 EXAMPLES = 5
 PROBLEMS = {
@@ -110,9 +120,7 @@ def _load(
     try:
         run(con, sql, "reading events", progress)
     except duckdb.Error as exc:
-        from journeymap.errors import InvalidInput
-
-        raise InvalidInput(f"{path}: cannot read ({str(exc).strip().splitlines()[0]})") from None
+        raise InvalidInput(f"{path}: cannot read ({reason(exc)})") from None
 
 
 def _names_sql(raw_names: list[str]) -> str:

@@ -92,7 +92,7 @@ def column_types(con: duckdb.DuckDBPyConnection, scan: str, source: str) -> dict
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     except duckdb.Error as exc:
-        raise InvalidInput(f"{source}: cannot read ({_first_line(exc)})") from None
+        raise InvalidInput(f"{source}: cannot read ({reason(exc)})") from None
     return {str(r[0]): str(r[1]) for r in rows}
 
 
@@ -174,5 +174,12 @@ def _quote(value: str) -> str:
     return value.replace("'", "''")
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def reason(exc: Exception) -> str:
+    """DuckDB's error in one line: its first, or the line naming an over-long CSV line.
+
+    DuckDB's "CSV Error on Line: N" counts from the sniffer's sample, not the file,
+    so when a line is over ``max_line_size`` the line saying so is the clearer one.
+    """
+    lines = str(exc).strip().splitlines()
+    too_long = [line for line in lines if line.startswith("Maximum line size")]
+    return (too_long or lines or [type(exc).__name__])[0]

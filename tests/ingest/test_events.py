@@ -263,6 +263,14 @@ def test_missing_column_and_file(tmp_path: Path) -> None:
         ingest_events(tmp_path / "nope.csv", mapping())
 
 
+def test_a_line_over_the_size_limit_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("cust,event,ts\na,view,1\na,view," + "9" * 2_100_000 + "\na,buy,3\n")
+    with pytest.raises(InvalidInput, match="Maximum line size of 2000000 bytes exceeded") as caught:
+        ingest_events(path, mapping())
+    assert "Original Line" not in str(caught.value)
+
+
 def test_malformed_lines_are_reported_by_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
     path.write_text("cust,event,ts\na,view,1\nb,view,2,extra,cols\nc,cart,3\n")
