@@ -18,6 +18,7 @@ from journeymap.errors import InvalidInput
 from journeymap.files import Format, dump_journey
 from journeymap.ingest import ingest_events, load_mapping
 from journeymap.ingest.diff import diff_journeys
+from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.paths import load_path_table
 from journeymap.ingest.pipeline import IngestResult, summarize_paths
 from journeymap.model import Journey
@@ -101,7 +102,7 @@ def _build(
     if path_table:
         if mapping is not None or surveys is not None:
             raise InvalidInput("--path-table takes neither --mapping nor --surveys")
-        journey = load_path_table(events, journey_id or "paths", name)
+        journey = load_path_table(events, checked_id(journey_id, "paths"), name)
         return IngestResult(journey, summarize_paths(journey))
     if mapping is None:
         raise InvalidInput("--mapping is required (or --path-table for a path table)")

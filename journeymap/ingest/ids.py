@@ -7,7 +7,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from journeymap.errors import InvalidInput
+from journeymap.model import ID_PATTERN
+
 MAX_ID = 64
+
+
+def journey_id(given: str | None, default: str) -> str:
+    """The journey id asked for with ``--id`` (``default`` when none is given), checked.
+
+    >>> journey_id(None, "events"), journey_id("shop", "events")
+    ('events', 'shop')
+    """
+    chosen = default if given is None else given
+    if not re.fullmatch(ID_PATTERN, chosen):
+        raise InvalidInput(f"--id: '{chosen}' is not an id (lowercase letters, digits, '_' or '-')")
+    return chosen
 
 
 def slugify(name: str) -> str:

@@ -157,6 +157,22 @@ def mapping_problems(mapping: Mapping) -> list[Problem]:
         )
     if mapping.unmapped == "keep":
         problems += _clash("unmapped_stage", mapping.unmapped_stage.id, owners, "unmapped")
+    problems += _shared_columns("columns", mapping.columns)
+    problems += _shared_columns("surveys.columns", mapping.surveys.columns)
+    return problems
+
+
+def _shared_columns(loc: str, columns: BaseModel) -> list[Problem]:
+    """A problem for each role that names a column another role already reads."""
+    problems: list[Problem] = []
+    role_of: dict[str, str] = {}
+    for role, column in columns.model_dump().items():
+        if column is None:
+            continue
+        if column in role_of:
+            message = f"column '{column}' is already the {role_of[column]} column"
+            problems.append(Problem(f"{loc}.{role}", "shared-column", message))
+        role_of.setdefault(column, role)
     return problems
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,13 @@ from typing import Any
 from journeymap.errors import InvalidInput
 from journeymap.ingest.build import assemble
 from journeymap.ingest.events import EventAggregate, aggregate_events
+from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.ids import slugify
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.source import connection
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_surveys
-from journeymap.model import ENTRY, ID_PATTERN, Journey
+from journeymap.model import ENTRY, Journey
 
 TOP_UNMAPPED = 10
 
@@ -43,9 +43,7 @@ def ingest_events(
     row (or unmapped event) raises ``InvalidInput`` naming the first rows.
     """
     path = Path(events)
-    jid = journey_id or slugify(path.name.split(".")[0])
-    if not re.match(ID_PATTERN, jid):
-        raise InvalidInput(f"--id: '{jid}' is not an id (lowercase letters, digits, '_' or '-')")
+    jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
     with connection() as con:
         agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
         _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)

@@ -172,3 +172,12 @@ def test_diff_command(tmp_path: Path) -> None:
     assert doc["expected_pain"]["actual"] >= doc["expected_pain"]["planned"]
     text = run("diff", str(fixture), str(actual), store=tmp_path / "db")
     assert text.returncode == 0 and "success probability" in text.stdout
+
+
+@pytest.mark.parametrize("bad_id", ["", "Not An Id"])
+def test_an_empty_or_malformed_id_is_refused(tmp_path: Path, bad_id: str) -> None:
+    table = tmp_path / "paths.csv"
+    table.write_text("path;total_conversions;total_null\nA;1;3\n")
+    result = run("ingest", str(table), "--path-table", "--id", bad_id, store=tmp_path / "db")
+    assert result.returncode == 2
+    assert "--id" in result.stderr and "is not an id" in result.stderr

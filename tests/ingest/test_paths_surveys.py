@@ -241,6 +241,21 @@ MAPPING_BASE = {
             "finite",
         ),
         ({"columns": {"customer": ""}}, "columns.customer", "at least 1 character"),
+        (
+            {"columns": {"customer": "ev", "touchpoint": "ev", "time": "ts"}},
+            "columns.touchpoint",
+            "column 'ev' is already the customer column",
+        ),
+        (
+            {"columns": {"time": "ts", "score": "ts"}},
+            "columns.score",
+            "column 'ts' is already the time column",
+        ),
+        (
+            {"surveys": {"columns": {"touchpoint": "tp", "experience": "x", "expectation": "x"}}},
+            "surveys.columns.expectation",
+            "column 'x' is already the experience column",
+        ),
     ],
 )
 def test_mapping_refuses_what_only_the_journey_would_catch(
