@@ -80,6 +80,8 @@ def open_scan(
     scan = scan_sql(path)
     types = column_types(con, scan, str(path))
     require_columns(types, wanted, str(path))
+    if file_format(path) == "csv" and any(f"{c}_1" in types for c in wanted.values() if c):
+        refuse_repeated_headers(con, path, wanted)
     if file_format(path) == "json":
         fields = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in dict.fromkeys(c for c in wanted.values() if c))
         scan = f"read_json({literal(path)}, format = 'newline_delimited', columns = {{{fields}}})"
@@ -102,6 +104,27 @@ def require_columns(types: dict[str, str], wanted: dict[str, str | None], source
     if missing:
         have = ", ".join(types) or "none"
         raise InvalidInput(f"{source}: missing column(s) {', '.join(missing)} (columns: {have})")
+
+
+def refuse_repeated_headers(
+    con: duckdb.DuckDBPyConnection, path: Path, wanted: dict[str, str | None]
+) -> None:
+    """Refuse a CSV whose header names a mapped column twice.
+
+    DuckDB renames the second ``ts`` to ``ts_1``, so the first would be read silently;
+    only called when such a name shows up, as a file may also have a real ``ts_1``.
+    """
+    header = con.execute(
+        f"SELECT * FROM read_csv({literal(path)}, header = false, all_varchar = true) LIMIT 1"
+    ).fetchone()
+    cells = [str(c).strip() for c in header or ()]
+    for role, column in wanted.items():
+        places = [str(i + 1) for i, cell in enumerate(cells) if column and cell == column]
+        if len(places) > 1:
+            raise InvalidInput(
+                f"{path}: columns.{role}: '{column}' names {len(places)} columns of the header "
+                f"(columns {', '.join(places)}); rename one"
+            )
 
 
 def ident(name: str) -> str:

@@ -341,3 +341,18 @@ def test_numbers_out_of_time_range_are_bad_rows_not_a_failure(tmp_path: Path, ti
     assert [e["row"] for e in summary["examples"]] == [2, 3, 4, 5]
     assert summary["examples"][0]["time"] == "1e30"
     assert summary["customers"] == 2
+
+
+def test_a_header_naming_a_mapped_column_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("cust,event,ts,ts\na,view,1,5\na,cart,2,6\n")
+    with pytest.raises(
+        InvalidInput, match=r"columns.time: 'ts' names 2 columns of the header \(columns 3, 4\)"
+    ):
+        ingest_events(path, mapping())
+
+
+def test_a_real_column_named_like_a_renamed_duplicate_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "ts1.csv"
+    path.write_text("cust,event,ts,ts_1\na,view,1,x\na,cart,2,y\n")
+    assert ingest_events(path, mapping()).summary["customers"] == 1
