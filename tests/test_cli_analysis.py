@@ -82,12 +82,15 @@ def test_paths_json_and_filters(db: Path) -> None:
     table = run("paths", str(MEI_SU), "--to", "purchase", store=db)
     assert table.returncode == 0, table.stderr
     assert "convenience → product_range" in table.stdout
+    both = run("paths", str(MEI_SU), "--to", "purchase", "--kind", "success", "--json", store=db)
+    assert both.returncode == 0, both.stderr  # consistent, as the HTTP API accepts it
+    assert json.loads(both.stdout)["paths"] == top_paths(load_journey(MEI_SU), to="purchase")["paths"]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--to", "purchase", "--kind", "failure"], "--to and --kind"),
+        (["--to", "purchase", "--kind", "failure"], "outcome 'purchase' is a success outcome, not failure"),
         (["--to", "pikcup"], "to: 'pikcup' is not an outcome"),
         (["--rank", "loud"], "rank:"),
         (["--k", "-2"], "k:"),

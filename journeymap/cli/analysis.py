@@ -14,7 +14,6 @@ from journeymap.engine import analyze as analyze_journey
 from journeymap.engine import impact as impact_of
 from journeymap.engine import top_paths
 from journeymap.engine import whatif as whatif_of
-from journeymap.errors import InvalidInput
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -91,8 +90,6 @@ def paths(
     as_json: AsJson = False,
 ) -> None:
     """The exact top-k paths from entry to an outcome, by pain mass or probability."""
-    if to is not None and kind is not None:
-        raise InvalidInput("--to and --kind: give one or the other")
     doc = top_paths(resolve_journey(file_or_id), k=k, rank=rank, to=to, kind=kind)
     if as_json:
         print_json(doc)
