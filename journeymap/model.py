@@ -242,13 +242,17 @@ def _id_problems(journey: Journey) -> list[Problem]:
 
 
 def _score_problems(journey: Journey) -> list[Problem]:
-    if journey.scale is None:
-        return []
     problems = []
     for i, tp in enumerate(journey.touchpoints):
-        problems += scale_problems(
-            f"touchpoints[{i}]", tp, ("experience", "expectation", "ideal"), journey.scale
-        )
+        if journey.scale is not None:
+            fields = ("experience", "expectation", "ideal")
+            problems += scale_problems(f"touchpoints[{i}]", tp, fields, journey.scale)
+        if tp.interval is not None and not tp.interval.low <= tp.experience <= tp.interval.high:
+            message = (
+                f"{tp.interval.low:g}..{tp.interval.high:g} does not contain the experience "
+                f"{tp.experience:g} (it is that score's confidence interval)"
+            )
+            problems.append(Problem(f"touchpoints[{i}].interval", "interval", message))
     return problems
 
 

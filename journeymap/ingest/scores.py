@@ -24,19 +24,20 @@ class ScoreStats:
         return cls(int(n), float(mean) if mean is not None else math.nan, sd_value)
 
     def interval(self, scale: Scale) -> tuple[float, float] | None:
-        """The 95 % t interval of the mean, clipped to the scale; None below two scores.
+        """The 95 % t interval of the mean, to 3 places, clipped to the scale; None below two scores.
 
         >>> ScoreStats(4, 6.0, 2.0).interval(Scale(min=0, max=10))
-        (2.818, 9.182)
+        (2.817, 9.183)
         """
         if self.n < 2 or self.sd is None:
             return None
         from scipy import stats  # imported here: scipy.stats is slow to import
 
         half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, self.n - 1)) * self.sd / math.sqrt(self.n)
-        low = max(scale.min, self.mean - half)
-        high = min(scale.max, self.mean + half)
-        return round(low, 3), round(high, 3)
+        # rounded outwards, so it still contains the mean (and the mean rounded to 4 places)
+        low = max(scale.min, math.floor((self.mean - half) * 1000) / 1000)
+        high = min(scale.max, math.ceil((self.mean + half) * 1000) / 1000)
+        return low, high
 
 
 def rescale(value: float, source: Scale, target: Scale) -> float:

@@ -356,3 +356,15 @@ def test_a_real_column_named_like_a_renamed_duplicate_is_fine(tmp_path: Path) ->
     path = tmp_path / "ts1.csv"
     path.write_text("cust,event,ts,ts_1\na,view,1,x\na,cart,2,y\n")
     assert ingest_events(path, mapping()).summary["customers"] == 1
+
+
+def test_the_interval_always_contains_the_rounded_experience() -> None:
+    """Scores all alike (sd 0) with a mean of 20/3: the interval, rounded outwards to 3
+    places, still contains the experience rounded to 4 (rounding both to nearest did not)."""
+    from journeymap.ingest.scores import ScoreStats
+    from journeymap.model import Scale
+
+    for n, mean, sd in [(3, 20 / 3, 0.0), (5, 6.66666, 1e-7), (4, 6.0, 2.0), (2, 9.99996, 0.0)]:
+        low, high = ScoreStats(n, mean, sd).interval(Scale(min=0, max=10)) or (0.0, 0.0)
+        assert low <= round(mean, 4) <= high, (n, mean, sd, low, high)
+        assert low >= 0 and high <= 10
