@@ -87,15 +87,6 @@ def advance_backward(
 
 
 @njit(cache=True)
-def distances_to(indptr: Any, indices: Any, costs: Any, sources: Any) -> Any:
-    """Shortest distance from every node to the nearest of ``sources`` (``inf`` if none),
-    over a reversed graph as in ``advance_backward``."""
-    dist, settled, keys, values, size = start_backward(len(indptr) - 1, len(indices), sources)
-    advance_backward(indptr, indices, costs, dist, settled, keys, values, size, -1)
-    return dist
-
-
-@njit(cache=True)
 def log_add(a: float, b: float) -> float:
     """``log(exp(a) + exp(b))`` without overflow or underflow."""
     if a == NEG_INF:
