@@ -214,54 +214,29 @@ def top_paths(
     max_steps: int,
     backward_per_step: int,
 ) -> tuple[Any, Any, Any, Any, Any, bool]:
-    """The candidate paths of ``best_first`` (see there). ``forward`` is the graph as CSR
-    ``(indptr, indices, p, log p)``, ``reverse`` the reversed graph ``(indptr, indices,
-    −log p)``, ``labels``/``sinks_first`` the strong components.
+    """The best-first search; returns the candidate paths as flat arrays (nodes of every
+    path one after the other, each path's end offset, probability, log probability, pain)
+    and whether ``max_steps`` was exceeded (the candidates are then incomplete).
 
-    By pain the pain bounds need ``h`` everywhere, so the backward search runs to the end
-    first; by probability it advances ``backward_per_step`` nodes per forward step.
+    ``forward`` is the graph as CSR ``(indptr, indices, p, log p)``, ``reverse`` the
+    reversed graph ``(indptr, indices, −log p)``, ``labels``/``sinks_first`` the strong
+    components. By pain the pain bounds need ``h`` everywhere, so the backward search runs
+    to the end first; by probability it advances ``backward_per_step`` nodes per forward
+    step. Every complete path not pruned when generated is a candidate (the caller sorts
+    them with the documented tie-break and keeps k); the pruning limit is the k-th best
+    log key among them.
     """
-    indptr, indices, _, log_probs = forward
+    indptr, indices, probs, log_probs = forward
     r_indptr, r_indices, r_costs = reverse
-    dist, settled, keys, values, size = start_backward(
+    dist, settled, b_keys, b_values, b_size = start_backward(
         len(r_indptr) - 1, len(r_indices), np.nonzero(is_target)[0]
     )
     log_m = np.empty(0)
     if pain_rank:
-        size = advance_backward(r_indptr, r_indices, r_costs, dist, settled, keys, values, size, -1)
+        b_size = advance_backward(r_indptr, r_indices, r_costs, dist, settled, b_keys, b_values, b_size, -1)
         settled[:] = True  # an unreached node is now known to be unreachable: h = inf
         log_m = pain_bounds(indptr, indices, log_probs, pain, is_target, -dist, labels, sinks_first)
         backward_per_step = 0
-    backward = (r_indptr, r_indices, r_costs, dist, settled, keys, values, size)
-    return best_first(
-        forward, pain, is_target, backward, log_m, k, pain_rank, slack, max_steps, backward_per_step
-    )
-
-
-@njit(cache=True)
-def best_first(
-    forward: Any,
-    pain: Any,
-    is_target: Any,
-    backward: Any,
-    log_m: Any,
-    k: int,
-    pain_rank: bool,
-    slack: float,
-    max_steps: int,
-    backward_per_step: int,
-) -> tuple[Any, Any, Any, Any, Any, bool]:
-    """Search; returns the candidate paths as flat arrays (nodes of every path one after
-    the other, each path's end offset, probability, log probability, pain) and whether
-    ``max_steps`` was exceeded (the candidates are then incomplete).
-
-    ``backward`` is ``(reverse indptr, indices, costs, dist, settled, keys, values, size)``.
-    Every complete path not pruned when generated is a candidate (the caller sorts them
-    with the documented tie-break and keeps k); the pruning limit is the k-th best log
-    key among them.
-    """
-    indptr, indices, probs, log_probs = forward
-    r_indptr, r_indices, r_costs, dist, settled, b_keys, b_values, b_size = backward
     node = [0]
     parent = [-1]
     edge = [-1]  # the transition that led to each prefix's last node
