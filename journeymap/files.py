@@ -13,6 +13,7 @@ from journeymap.model import Journey, journey_document, parse_journey
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 Format = Literal["yaml", "json"]
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in: ~7x faster
 
 
 def read_document(path: Path) -> Any:
@@ -38,7 +39,7 @@ def read_document(path: Path) -> Any:
 def decode_text(text: str, source: str | None = None) -> Any:
     """Decode YAML (JSON is YAML too) with errors that name the line."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=LOADER)  # a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,12 +16,14 @@ from rich.table import Table
 from journeymap.cli.common import console, err_console, print_json, resolve_journey, store
 from journeymap.errors import InvalidInput
 from journeymap.files import Format, dump_journey
-from journeymap.ingest import ingest_events, load_mapping
 from journeymap.ingest.diff import diff_journeys
 from journeymap.ingest.ids import journey_id as checked_id
+from journeymap.ingest.mapping import load_mapping
 from journeymap.ingest.paths import load_path_table
-from journeymap.ingest.pipeline import IngestResult, summarize_paths
 from journeymap.model import Journey
+
+if TYPE_CHECKING:
+    from journeymap.ingest.pipeline import IngestResult
 
 
 class _Bar:
@@ -99,6 +101,8 @@ def _build(
     strict: bool,
     show_progress: bool,
 ) -> IngestResult:
+    from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads numba
+
     if path_table:
         if mapping is not None or surveys is not None:
             raise InvalidInput("--path-table takes neither --mapping nor --surveys")

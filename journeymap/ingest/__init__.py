@@ -6,9 +6,23 @@
 [('a', 'b', 2.0), ('b', 'conversion', 1.0), ('b', 'null', 1.0), ('entry', 'a', 2.0)]
 """
 
+from typing import TYPE_CHECKING, Any
+
 from journeymap.ingest.mapping import Mapping, load_mapping, parse_mapping
 from journeymap.ingest.paths import journey_from_path_table
-from journeymap.ingest.pipeline import IngestResult, ingest_events
+
+if TYPE_CHECKING:
+    from journeymap.ingest.pipeline import IngestResult, ingest_events
+
+
+def __getattr__(name: str) -> Any:
+    """The event-log pipeline, imported when first asked for (it loads compiled code)."""
+    if name in ("IngestResult", "ingest_events"):
+        from journeymap.ingest import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'journeymap.ingest' has no attribute {name!r}")
+
 
 __all__ = [
     "IngestResult",

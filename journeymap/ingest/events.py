@@ -56,29 +56,23 @@ class EventAggregate:
     repeats_collapsed: int = 0
     after_outcome: int = 0
     bad_scores: int = 0
+    reader: str = "duckdb"
 
 
 def aggregate_events(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     mapping: Mapping,
-    kept_ids: dict[str, str] | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> EventAggregate:
-    """Read an event log and aggregate it as ``mapping`` says.
-
-    ``kept_ids`` is filled by the caller's id allocator for unmapped raw names
-    (``unmapped: keep``); it is computed here from the names found when None.
-    """
+    """Read an event log and aggregate it as ``mapping`` says."""
     raw_names = list(mapping.touchpoints) + list(mapping.outcomes)
     _load(con, path, mapping, raw_names, progress)
     agg = EventAggregate()
     _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
     _unmapped(con, agg, mapping)
-    node_of = [
-        mapping.touchpoints[n].id if n in mapping.touchpoints else mapping.outcomes[n].id for n in raw_names
-    ]
+    node_of = [mapping.node_id(n) or "" for n in raw_names]
     nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
     codes = {node: i + 1 for i, node in enumerate(nodes)}
@@ -171,10 +165,15 @@ def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str], names: s
 
 def _unmapped(con: duckdb.DuckDBPyConnection, agg: EventAggregate, mapping: Mapping) -> None:
     rows = con.execute(
-        "SELECT raw, count(*) AS n FROM ev WHERE r IS NULL AND raw IS NOT NULL "
-        "AND c IS NOT NULL AND t IS NOT NULL GROUP BY raw ORDER BY n DESC, raw"
+        "SELECT raw, count(*) FROM ev WHERE r IS NULL AND raw IS NOT NULL "
+        "AND c IS NOT NULL AND t IS NOT NULL GROUP BY raw"
     ).fetchall()
-    agg.unmapped_names = {str(name): int(n) for name, n in rows}
+    record_unmapped(agg, [(str(name), int(n)) for name, n in rows], mapping)
+
+
+def record_unmapped(agg: EventAggregate, counts: list[tuple[str, int]], mapping: Mapping) -> None:
+    """Note the unmapped raw names (most frequent first) and, for ``unmapped: keep``, their ids."""
+    agg.unmapped_names = dict(sorted(counts, key=lambda item: (-item[1], item[0])))
     agg.unmapped_events = sum(agg.unmapped_names.values())
     if mapping.unmapped == "keep":
         from journeymap.ingest.ids import slug_ids

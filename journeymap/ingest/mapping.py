@@ -103,6 +103,12 @@ class Mapping(_Spec):
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
         return self.score_scale or self.scale
 
+    def node_id(self, raw: str) -> str | None:
+        """The touchpoint or outcome id a raw event name maps to (None: unmapped)."""
+        if raw in self.touchpoints:
+            return self.touchpoints[raw].id
+        return self.outcomes[raw].id if raw in self.outcomes else None
+
     def touchpoint_specs(self) -> dict[str, TouchpointSpec]:
         """One spec per touchpoint id (several raw names may map to one touchpoint)."""
         return {spec.id: spec for spec in self.touchpoints.values()}

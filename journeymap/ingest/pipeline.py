@@ -11,6 +11,7 @@ from journeymap.ingest.build import assemble
 from journeymap.ingest.events import EventAggregate, aggregate_events
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.ids import slugify
+from journeymap.ingest.in_memory import aggregate_in_memory
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.source import connection
@@ -44,15 +45,18 @@ def ingest_events(
     """
     path = Path(events)
     jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
-    with connection() as con:
-        agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
-        _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)
-        if not agg.transitions:
-            raise InvalidInput(f"{path}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
-        survey = None
-        if surveys is not None:
+    agg = aggregate_in_memory(path, mapping, strict, progress)
+    if agg is None:
+        with connection() as con:
+            agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
+    _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)
+    if not agg.transitions:
+        raise InvalidInput(f"{path}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
+    survey = None
+    if surveys is not None:
+        with connection() as con:
             survey = aggregate_surveys(con, Path(surveys), mapping, _survey_names(mapping, agg))
-            _check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
+        _check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
     journey = assemble(
         jid,
         name or f"Journey from {path.name}",
@@ -120,6 +124,7 @@ def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | N
     """The ingest summary document (also the CLI's ``--json`` output)."""
     summary = journey_summary(journey) | {
         "events": agg.events,
+        "reader": agg.reader,
         "unmapped_events": agg.unmapped_events,
         "unmapped_top": dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED]),
         "unmapped_kept": len(agg.kept_names),

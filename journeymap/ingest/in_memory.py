@@ -1,0 +1,254 @@
+"""The in-memory reader: a clean CSV event log that fits in memory, read without DuckDB.
+
+pyarrow parses the file on all cores; compiled loops (``kernels.py``) give
+customers and event names integer codes and follow each customer's events in
+(time, file row) order. It takes only files it reads exactly as the DuckDB
+reader (``events.py``) would: a plain CSV (no compression) with a ``,``
+delimiter, small enough for memory, every customer, event and time present
+and untrimmed, times that are integers (epoch) or ISO-8601 timestamps/dates as
+``time_format`` asks, scores numeric and on their scale, and no ``--strict``
+refusal to make. For anything else ``aggregate_in_memory`` returns None and
+the DuckDB reader takes the file, so every problem is counted and reported
+the one way, and files larger than memory stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from journeymap.ingest import kernels
+from journeymap.ingest.events import EventAggregate, record_unmapped
+from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.progress import Progress
+from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.source import MEMORY_LIMIT, file_format
+
+READER = os.environ.get("JOURNEYMAP_INGEST_READER", "auto")  # "duckdb": never read in memory
+MEMORY_PER_FILE_BYTE = 6  # this reader's peak memory over the file's size (5.5-6 measured)
+PARTS = min(os.cpu_count() or 1, 8)  # threads sharing the compiled work
+EXACT = 2**53  # integers up to this are exact in floating point
+T = TypeVar("T")
+MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1}
+UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def aggregate_in_memory(
+    path: Path, mapping: Mapping, strict: bool = False, progress: Progress | None = None
+) -> EventAggregate | None:
+    """The aggregate of a clean CSV event log, or None when the DuckDB reader must take it."""
+    if not fits(path):
+        return None
+    if progress is not None:
+        progress.step("reading events")
+    table = _read(path, mapping)
+    if table is None:
+        return None
+    cols = mapping.columns
+    customer = _strings(table.column(cols.customer))
+    event = _strings(table.column(cols.touchpoint))
+    time = _micros(table.column(cols.time), mapping.time_format)
+    if customer is None or event is None or time is None:
+        return None
+    coded = _in_parallel([partial(kernels.encode, *customer, part, PARTS) for part in range(PARTS)])
+    event_codes, starts, keys = kernels.encode(*event, 0, 1)
+    if not all(kernels.plain(*distinct) for _, *distinct in [*coded, (event_codes, starts, keys)]):
+        return None
+    names = [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
+    agg = EventAggregate(events=table.num_rows, reader="in-memory")
+    counts = np.bincount(event_codes, minlength=len(names))
+    unmapped = [(name, int(n)) for name, n in zip(names, counts, strict=True) if not mapping.node_id(name)]
+    record_unmapped(agg, unmapped, mapping)
+    if strict and agg.unmapped_events and mapping.unmapped == "drop":
+        return None  # the DuckDB reader names the first rows at fault
+    node_of = {name: mapping.node_id(name) or agg.kept_names.get(name) for name in names}
+    nodes = sorted({n for n in node_of.values() if n is not None})
+    index = {node: i for i, node in enumerate(nodes)}
+    code_node = np.array([index.get(node_of[n], -1) for n in names], np.int32)  # type: ignore[arg-type]
+    step = code_node[event_codes]
+    scores = _scores(table, mapping, step, nodes) if cols.score else {}
+    if scores is None:
+        return None
+    if progress is not None:
+        progress.update(100.0)
+        progress.step("following customers")
+    outcome_ids = set(mapping.outcome_specs())
+    is_outcome = np.array([n in outcome_ids for n in nodes], np.bool_)
+    follows = [
+        partial(kernels.follow, codes, step, time, len(ends) - 1, is_outcome) for codes, ends, _ in coded
+    ]
+    followed = _in_parallel(follows)
+    matrix: np.ndarray = np.sum([counts for counts, _, _ in followed], axis=0)
+    agg.repeats_collapsed = sum(repeats for _, repeats, _ in followed)
+    agg.after_outcome = sum(after for _, _, after in followed)
+    labels = [*nodes, "entry"]
+    targets = [*nodes, mapping.default_outcome.id]
+    for source, target in zip(*np.nonzero(matrix), strict=True):
+        agg.transitions[(labels[source], targets[target])] += int(matrix[source, target])
+    agg.scores = scores
+    if progress is not None:
+        progress.update(100.0)
+    return agg
+
+
+def _in_parallel(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run compiled calls (which release the GIL) on threads at once; their results in order."""
+    if len(calls) == 1:
+        return [calls[0]()]
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def fits(path: Path) -> bool:
+    """Whether ``path`` is a plain CSV file this reader may hold in memory."""
+    if READER == "duckdb" or file_format(path) != "csv" or path.suffix.lower() in (".gz", ".gzip", ".zst"):
+        return False
+    limit = memory_bytes(MEMORY_LIMIT)
+    try:
+        return limit is not None and path.is_file() and path.stat().st_size * MEMORY_PER_FILE_BYTE <= limit
+    except OSError:
+        return False
+
+
+def memory_bytes(limit: str) -> int | None:
+    """A memory limit such as ``1GB`` or ``512MiB`` in bytes (None when not of that form)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*", limit, re.IGNORECASE)
+    if match is None:
+        return None
+    return int(float(match[1]) * UNITS[(match[2] or "b").lower()])
+
+
+def _read(path: Path, mapping: Mapping) -> pa.Table | None:
+    """The mapped columns of ``path`` (identifiers as text), or None when pyarrow alone cannot be trusted."""
+    wanted = [c for c in mapping.columns.model_dump().values() if c]
+    if not _header_names_each_once(path, wanted):
+        return None
+    text = {c: pa.string() for c in (mapping.columns.customer, mapping.columns.touchpoint)}
+    try:
+        table = pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=text, include_columns=wanted, null_values=[""], strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowException, OSError):
+        return None
+    return table
+
+
+def _header_names_each_once(path: Path, wanted: list[str]) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    names = [h.strip() for h in header]
+    return all(header.count(c) == 1 and names.count(c) == 1 for c in wanted)
+
+
+def _strings(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Arrow's offsets and bytes of a text column without nulls (None otherwise)."""
+    array = column.combine_chunks()
+    if array.null_count or not pa.types.is_string(array.type):
+        return None
+    _, offsets, data = array.buffers()
+    return (
+        np.frombuffer(offsets, np.int32, len(array) + 1, array.offset * 4),
+        np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8),
+    )
+
+
+def _micros(column: pa.ChunkedArray, time_format: str) -> np.ndarray | None:
+    """Event times in epoch microseconds, computed as the DuckDB reader does; None if any would fail.
+
+    Integers are epoch seconds or milliseconds (``auto``: milliseconds from a
+    magnitude of 1e11); DuckDB computes ``round(CAST(x AS DOUBLE) * 1e6)``,
+    which is exact, so equal to the integer product, while the product stays
+    below 2**53. Timestamps and dates were ISO-8601 text.
+    """
+    kind = column.type
+    values = _numbers(column)
+    if values is None or column.null_count:
+        return None
+    if pa.types.is_integer(kind) and time_format != "iso":
+        if not len(values) or max(values.max(), -values.min()) > EXACT // 1_000:
+            return None
+        if time_format == "auto":
+            micros = np.where(np.abs(values) >= 100_000_000_000, values * 1_000, values * 1_000_000)
+        else:
+            micros = values * (1_000_000 if time_format == "epoch_s" else 1_000)
+        return micros if max(micros.max(), -micros.min()) <= EXACT else None  # else DuckDB rounds
+    if time_format not in ("iso", "auto"):
+        return None
+    if pa.types.is_date32(kind):
+        return values.astype(np.int64) * 86_400_000_000
+    if pa.types.is_timestamp(kind) and kind.unit in MICROS:
+        return values * MICROS[kind.unit]
+    if pa.types.is_timestamp(kind) and kind.unit == "ns":
+        return values // 1000 if (values % 1000 == 0).all() else None
+    return None
+
+
+def _numbers(column: pa.ChunkedArray) -> np.ndarray | None:
+    """A numeric or temporal column as numpy, nulls as nan (read from Arrow's buffers, no pandas)."""
+    array = column.combine_chunks()
+    kind = array.type
+    if pa.types.is_null(kind):
+        return np.full(len(array), np.nan)
+    if pa.types.is_floating(kind):
+        code = "f"
+    elif pa.types.is_integer(kind) or pa.types.is_temporal(kind):
+        code = "u" if pa.types.is_unsigned_integer(kind) else "i"
+    else:
+        return None
+    dtype = np.dtype(f"{code}{kind.bit_width // 8}")
+    values = np.frombuffer(array.buffers()[1], dtype, len(array), array.offset * dtype.itemsize)
+    if not array.null_count:
+        return values
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], np.uint8), bitorder="little")
+    values = values.astype(np.float64)
+    values[bits[array.offset : array.offset + len(array)] == 0] = np.nan
+    return values
+
+
+def _scores(
+    table: pa.Table, mapping: Mapping, step: np.ndarray, nodes: list[str]
+) -> dict[str, ScoreStats] | None:
+    """Score count, mean and standard deviation per node; None if a score given is off its scale."""
+    assert mapping.columns.score is not None
+    column = table.column(mapping.columns.score)
+    kind = column.type
+    given = _numbers(column)  # empty cells are null: no score
+    if given is None or pa.types.is_temporal(kind):
+        return None
+    given = given.astype(np.float64)
+    source, target = mapping.event_scale(), mapping.scale
+    scored = ~np.isnan(given)
+    if len(given) - scored.sum() != column.null_count:  # a "nan" written in the file: a bad score
+        return None
+    if not ((given[scored] >= source.min) & (given[scored] <= source.max)).all():
+        return None
+    factor = (target.max - target.min) / (source.max - source.min)
+    value = target.min + (given - source.min) * factor
+    keep = scored & (step >= 0)
+    node, value = step[keep], value[keep]
+    n = np.bincount(node, minlength=len(nodes))
+    mean = np.bincount(node, value, minlength=len(nodes)) / np.maximum(n, 1)
+    squares = np.bincount(node, (value - mean[node]) ** 2, minlength=len(nodes))
+    sd = np.sqrt(squares / np.maximum(n - 1, 1))
+    return {
+        nodes[i]: ScoreStats.of(int(n[i]), float(mean[i]), float(sd[i]) if n[i] > 1 else None)
+        for i in np.nonzero(n)[0]
+    }
