@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -39,6 +40,7 @@ MEMORY_PER_FILE_BYTE = 6  # this reader's peak memory over the file's size (5.5-
 PARTS = min(os.cpu_count() or 1, 8)  # threads sharing the compiled work
 EXACT = 2**53  # integers up to this are exact in floating point
 T = TypeVar("T")
+Strings = tuple[np.ndarray, np.ndarray]  # a text column in Arrow's layout: offsets, bytes
 MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1}
 UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
@@ -61,23 +63,22 @@ def aggregate_in_memory(
     time = _micros(table.column(cols.time), mapping.time_format)
     if customer is None or event is None or time is None:
         return None
-    coded = _in_parallel([partial(kernels.encode, *customer, part, PARTS) for part in range(PARTS)])
-    event_codes, starts, keys = kernels.encode(*event, 0, 1)
-    if not all(kernels.plain(*distinct) for _, *distinct in [*coded, (event_codes, starts, keys)]):
+    coded = _in_parallel([partial(_code_part, customer, event, part) for part in range(PARTS)])
+    if not all(kernels.plain(starts, keys) for part in coded for _, starts, keys, _ in part):
         return None
-    names = [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
     agg = EventAggregate(events=table.num_rows, reader="in-memory")
-    counts = np.bincount(event_codes, minlength=len(names))
-    unmapped = [(name, int(n)) for name, n in zip(names, counts, strict=True) if not mapping.node_id(name)]
-    record_unmapped(agg, unmapped, mapping)
+    names = [_texts(starts, keys) for _, (_, starts, keys, _) in coded]
+    totals: Counter[str] = Counter()
+    for part_names, (_, (_, _, _, counts)) in zip(names, coded, strict=True):
+        totals.update(dict(zip(part_names, counts.tolist(), strict=True)))
+    record_unmapped(agg, [(name, n) for name, n in totals.items() if not mapping.node_id(name)], mapping)
     if strict and agg.unmapped_events and mapping.unmapped == "drop":
         return None  # the DuckDB reader names the first rows at fault
-    node_of = {name: mapping.node_id(name) or agg.kept_names.get(name) for name in names}
-    nodes = sorted({n for n in node_of.values() if n is not None})
+    node_id = {name: mapping.node_id(name) or agg.kept_names.get(name) for name in totals}
+    nodes = sorted({n for n in node_id.values() if n is not None})
     index = {node: i for i, node in enumerate(nodes)}
-    code_node = np.array([index.get(node_of[n], -1) for n in names], np.int32)  # type: ignore[arg-type]
-    step = code_node[event_codes]
-    scores = _scores(table, mapping, step, nodes) if cols.score else {}
+    node_of = [np.array([index.get(node_id[n] or "", -1) for n in part], np.int32) for part in names]
+    scores = _scores(table, mapping, _row_nodes(coded, node_of), nodes) if cols.score else {}
     if scores is None:
         return None
     if progress is not None:
@@ -86,7 +87,8 @@ def aggregate_in_memory(
     outcome_ids = set(mapping.outcome_specs())
     is_outcome = np.array([n in outcome_ids for n in nodes], np.bool_)
     follows = [
-        partial(kernels.follow, codes, step, time, len(ends) - 1, is_outcome) for codes, ends, _ in coded
+        partial(kernels.follow, customers, events, part_nodes, time, len(starts) - 1, is_outcome)
+        for ((customers, starts, _, _), (events, *_)), part_nodes in zip(coded, node_of, strict=True)
     ]
     followed = _in_parallel(follows)
     matrix: np.ndarray = np.sum([counts for counts, _, _ in followed], axis=0)
@@ -100,6 +102,29 @@ def aggregate_in_memory(
     if progress is not None:
         progress.update(100.0)
     return agg
+
+
+Coded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # codes, distinct (starts, bytes), counts
+NOTHING = np.empty(0, np.int32)
+
+
+def _code_part(customer: Strings, event: Strings, part: int) -> tuple[Coded, Coded]:
+    """Customer and event codes of the rows of one part (the customers whose hash falls in it)."""
+    customers = kernels.encode(*customer, part, PARTS, NOTHING)
+    return customers, kernels.encode(*event, part, PARTS, customers[0])
+
+
+def _texts(starts: np.ndarray, keys: np.ndarray) -> list[str]:
+    return [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
+
+
+def _row_nodes(coded: list[tuple[Coded, Coded]], node_of: list[np.ndarray]) -> np.ndarray:
+    """Each row's node code (-1: none)."""
+    rows = np.full(len(coded[0][0][0]), -1, np.int32)
+    for (_, (events, *_)), part_nodes in zip(coded, node_of, strict=True):
+        mine = events >= 0
+        rows[mine] = part_nodes[events[mine]]
+    return rows
 
 
 def _in_parallel(calls: Sequence[Callable[[], T]]) -> list[T]:
@@ -158,7 +183,7 @@ def _header_names_each_once(path: Path, wanted: list[str]) -> bool:
     return all(header.count(c) == 1 and names.count(c) == 1 for c in wanted)
 
 
-def _strings(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
+def _strings(column: pa.ChunkedArray) -> Strings | None:
     """Arrow's offsets and bytes of a text column without nulls (None otherwise)."""
     array = column.combine_chunks()
     if array.null_count or not pa.types.is_string(array.type):

@@ -19,7 +19,7 @@ OFFSETS = nt.Array(nt.int32, 1, "C", readonly=True)
 BYTES = nt.Array(nt.uint8, 1, "C", readonly=True)
 CODES = nt.Array(nt.int32, 1, "C")
 ROWS = nt.Array(nt.int64, 1, "C")
-ENCODE = nt.Tuple((CODES, ROWS, nt.Array(nt.uint8, 1, "C")))  # type: ignore[no-untyped-call]
+ENCODE = nt.Tuple((CODES, ROWS, nt.Array(nt.uint8, 1, "C"), ROWS))  # type: ignore[no-untyped-call]
 FOLLOW = nt.Tuple((nt.Array(nt.int64, 2, "C"), nt.int64, nt.int64))  # type: ignore[no-untyped-call]
 
 
@@ -76,17 +76,18 @@ def _sort_stable(times: np.ndarray, steps: np.ndarray, a: int, b: int) -> None: 
         times[k + 1], steps[k + 1] = t, s
 
 
-@nb.njit(ENCODE(OFFSETS, BYTES, nt.int64, nt.int64), cache=True, nogil=True)
+@nb.njit(ENCODE(OFFSETS, BYTES, nt.int64, nt.int64, CODES), cache=True, nogil=True)
 def encode(
-    offsets: np.ndarray, data: np.ndarray, part: int, parts: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
-    """Integer codes of the strings in Arrow's layout (offsets, bytes), and the distinct strings.
+    offsets: np.ndarray, data: np.ndarray, part: int, parts: int, among: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """Integer codes of the strings in Arrow's layout (offsets, bytes); the distinct strings; their counts.
 
-    Work is split by hash into ``parts`` that threads run at once: this call
-    codes only the strings of part ``part`` (-1 for the others), numbering its
-    distinct strings 0, 1, ... by first appearance. The
-    distinct strings come back in Arrow's layout, copied into one compact
-    block so that comparing a row with them stays in cache.
+    Threads share the work in ``parts``: a string is in part ``part`` if its
+    hash says so or, when ``among`` is not empty, if ``among`` codes its row
+    (>= 0: the rows of one part of another column). This call codes the rows of
+    its part (-1 for the others), numbering its distinct strings 0, 1, ... by
+    first appearance. The distinct strings come back in Arrow's layout, copied
+    into one compact block so that comparing a row with them stays in cache.
     """
     n = offsets.shape[0] - 1
     size = 1024
@@ -94,14 +95,19 @@ def encode(
     hashes = np.empty(1024, np.uint64)  # code -> hash
     starts = np.zeros(1025, np.int64)  # code -> offset of its bytes in keys
     keys = np.empty(1024 + data.shape[0] // 8, np.uint8)
+    counts = np.zeros(1024, np.int64)  # code -> rows
     codes = np.empty(n, np.int32)
     count = 0
+    by_hash = among.shape[0] == 0
     for i in range(n):
+        if not by_hash and among[i] < 0:
+            codes[i] = -1
+            continue
         a, b = offsets[i], offsets[i + 1]
         h = FNV_OFFSET
         for j in range(a, b):
             h = (h ^ np.uint64(data[j])) * FNV_PRIME
-        if (h >> np.uint64(32)) % np.uint64(parts) != part:
+        if by_hash and (h >> np.uint64(32)) % np.uint64(parts) != part:
             codes[i] = -1
             continue
         tag = np.int64(h >> np.uint64(33))
@@ -113,6 +119,7 @@ def encode(
                 if count == hashes.shape[0]:
                     hashes = np.concatenate((hashes, np.empty(count, np.uint64)))
                     starts = np.concatenate((starts, np.empty(count, np.int64)))
+                    counts = np.concatenate((counts, np.zeros(count, np.int64)))
                 start = starts[count]
                 while start + b - a > keys.shape[0]:
                     keys = np.concatenate((keys, np.empty(keys.shape[0], np.uint8)))
@@ -120,10 +127,12 @@ def encode(
                 starts[count + 1], hashes[count] = start + b - a, h
                 slots[slot] = (tag << 32) | count
                 codes[i] = count
+                counts[count] = 1
                 count += 1
                 break
             if held >> 32 == tag and _same(starts, keys, held & 0xFFFFFFFF, data, a, b):
                 codes[i] = held & 0xFFFFFFFF
+                counts[codes[i]] += 1
                 break
             slot = (slot + 1) & mask
         if 2 * count > size:
@@ -135,7 +144,7 @@ def encode(
                 while slots[slot] >= 0:
                     slot = (slot + 1) & mask
                 slots[slot] = (np.int64(hashes[code] >> np.uint64(33)) << 32) | code
-    return codes, starts[: count + 1].copy(), keys[: starts[count]].copy()
+    return codes, starts[: count + 1].copy(), keys[: starts[count]].copy(), counts[:count].copy()
 
 
 @nb.njit(nt.boolean(ROWS, nt.Array(nt.uint8, 1, "C")), cache=True, nogil=True)
@@ -162,26 +171,27 @@ def plain(offsets: np.ndarray, data: np.ndarray) -> bool:  # pragma: no cover
     return True
 
 
-@nb.njit(FOLLOW(CODES, CODES, ROWS, nt.int64, nt.Array(nt.boolean, 1, "C")), cache=True, nogil=True)
+@nb.njit(FOLLOW(CODES, CODES, CODES, ROWS, nt.int64, nt.Array(nt.boolean, 1, "C")), cache=True, nogil=True)
 def follow(
     customer: np.ndarray,
-    node: np.ndarray,
+    event: np.ndarray,
+    node_of: np.ndarray,
     time: np.ndarray,
     customers: int,
     is_outcome: np.ndarray,
 ) -> tuple[np.ndarray, int, int]:  # pragma: no cover
     """Transition counts of customers' events taken in (time, file row) order.
 
-    ``customer[i]`` and ``node[i]`` are row i's codes (-1: not a customer of
-    this part, or not a node; the row is skipped). Returns the counts as a
-    matrix whose last row is entry and last column the default outcome, the
-    repeats collapsed (a node followed by itself) and the events after a
-    customer's first outcome (ignored).
+    ``customer[i]`` and ``event[i]`` are row i's codes (-1: not a row of this
+    part, skipped); ``node_of`` maps event codes to node codes (-1: not a
+    node, skipped). Returns the counts as a matrix whose last row is entry and
+    last column the default outcome, the repeats collapsed (a node followed by
+    itself) and the events after a customer's first outcome (ignored).
     """
     nodes = is_outcome.shape[0]
     start = np.zeros(customers + 1, np.int64)
     for i in range(customer.shape[0]):
-        if node[i] >= 0 and customer[i] >= 0:
+        if customer[i] >= 0 and event[i] >= 0 and node_of[event[i]] >= 0:
             start[customer[i] + 1] += 1
     for c in range(customers):
         start[c + 1] += start[c]
@@ -189,9 +199,9 @@ def follow(
     times = np.empty(start[customers], np.int64)
     steps = np.empty(start[customers], np.int32)
     for i in range(customer.shape[0]):  # grouped by customer, file order kept within
-        if node[i] >= 0 and customer[i] >= 0:
+        if customer[i] >= 0 and event[i] >= 0 and node_of[event[i]] >= 0:
             c = customer[i]
-            times[fill[c]], steps[fill[c]] = time[i], node[i]
+            times[fill[c]], steps[fill[c]] = time[i], node_of[event[i]]
             fill[c] += 1
     counts = np.zeros((nodes + 1, nodes + 1), np.int64)
     repeats = after = 0

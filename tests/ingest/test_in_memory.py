@@ -269,16 +269,25 @@ def test_encode_gives_one_code_per_distinct_string(parts: int) -> None:
     seen: dict[str, tuple[int, int]] = {}
     total = 0
     for part in range(parts):
-        codes, starts, keys = kernels.encode(offsets, data, part, parts)
+        codes, starts, keys, counts = kernels.encode(offsets, data, part, parts, np.empty(0, np.int32))
         distinct = [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
         total += len(distinct)
-        first_seen = [s for s, c in zip(strings, codes, strict=True) if c >= 0]
-        assert distinct == list(dict.fromkeys(first_seen))  # numbered by first appearance
+        mine = [s for s, c in zip(strings, codes, strict=True) if c >= 0]
+        assert distinct == list(dict.fromkeys(mine))  # numbered by first appearance
+        assert dict(zip(distinct, counts.tolist(), strict=True)) == Counter(mine)
         for s, code in zip(strings, codes, strict=True):
             if code >= 0:
                 assert seen.setdefault(s, (part, int(code))) == (part, int(code))
                 assert distinct[code] == s
     assert total == len(set(strings)) == len(seen)
+
+
+def test_encode_among_the_rows_another_column_coded() -> None:
+    strings = ["x", "y", "x", "z", "y", "x"]
+    among = np.array([0, -1, 3, 1, -1, 0], np.int32)
+    codes, starts, keys, counts = kernels.encode(*arrow_layout(strings), 0, 2, among)
+    assert codes.tolist() == [0, -1, 0, 1, -1, 0]
+    assert (bytes(keys).decode(), starts.tolist(), counts.tolist()) == ("xz", [0, 1, 2], [3, 1])
 
 
 def test_plain_refuses_what_duckdb_would_trim_or_sniff() -> None:
@@ -302,12 +311,12 @@ def test_plain_refuses_what_duckdb_would_trim_or_sniff() -> None:
 
 
 def brute_follow(
-    customer: list[int], node: list[int], time: list[int], is_outcome: list[bool]
+    customer: list[int], event: list[int], node_of: list[int], time: list[int], is_outcome: list[bool]
 ) -> tuple[Counter[tuple[int, int]], int, int]:
     rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for i, (c, n, t) in enumerate(zip(customer, node, time, strict=True)):
-        if c >= 0 and n >= 0:
-            rows[c].append((t, i, n))
+    for i, (c, e, t) in enumerate(zip(customer, event, time, strict=True)):
+        if c >= 0 and e >= 0 and node_of[e] >= 0:
+            rows[c].append((t, i, node_of[e]))
     counts: Counter[tuple[int, int]] = Counter()
     repeats = after = 0
     entry = default = len(is_outcome)
@@ -330,20 +339,22 @@ def brute_follow(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.integers(-1, 6), st.integers(-1, 4), st.integers(0, 5)), max_size=300),
+    rows=st.lists(st.tuples(st.integers(-1, 6), st.integers(-1, 5), st.integers(0, 5)), max_size=300),
+    node_of=st.lists(st.integers(-1, 4), min_size=6, max_size=6),
     outcomes=st.lists(st.booleans(), min_size=5, max_size=5),
 )
 def test_follow_equals_sorting_each_customer_in_python(
-    rows: list[tuple[int, int, int]], outcomes: list[bool]
+    rows: list[tuple[int, int, int]], node_of: list[int], outcomes: list[bool]
 ) -> None:
-    customer, node, time = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    customer, event, time = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
     matrix, repeats, after = kernels.follow(
         np.array(customer, np.int32),
-        np.array(node, np.int32),
+        np.array(event, np.int32),
+        np.array(node_of, np.int32),
         np.array(time, np.int64),
         7,
         np.array(outcomes, np.bool_),
     )
-    counts, want_repeats, want_after = brute_follow(customer, node, time, outcomes)
+    counts, want_repeats, want_after = brute_follow(customer, event, node_of, time, outcomes)
     got = Counter({(int(a), int(b)): int(matrix[a, b]) for a, b in zip(*np.nonzero(matrix), strict=True)})
     assert (got, repeats, after) == (counts, want_repeats, want_after)
