@@ -236,9 +236,17 @@ def test_compressed_large_or_switched_off_files_go_to_duckdb(
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     assert aggregate_in_memory(plain, spec()) is not None
     assert aggregate_in_memory(packed, spec()) is None
-    needs = plain.stat().st_size * in_memory.MEMORY_PER_FILE_BYTE
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{needs - 1}B")
+    lines = plain.read_bytes().count(b"\n") + 1  # a small file is read whole: its lines counted
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{lines * in_memory.BYTES_PER_ROW}B")
+    assert aggregate_in_memory(plain, spec()) is not None
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{lines * in_memory.BYTES_PER_ROW - 1}B")
     assert aggregate_in_memory(plain, spec()) is None
+    big = write_log(tmp_path / "big.csv", [[f"c{i}", "view", str(i)] for i in range(20_000)])
+    rows = 20_001  # estimated from the first 64 KiB (shorter lines: ~1.13 x) and 1.5 x for safety
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(1.5 * rows * in_memory.BYTES_PER_ROW)}B")
+    assert aggregate_in_memory(big, spec()) is None
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(2.0 * rows * in_memory.BYTES_PER_ROW)}B")
+    assert aggregate_in_memory(big, spec()) is not None
     monkeypatch.setattr(in_memory, "MEMORY_LIMIT", "1GB")
     monkeypatch.setattr(in_memory, "READER", "duckdb")
     assert aggregate_in_memory(plain, spec()) is None
