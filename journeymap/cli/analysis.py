@@ -10,10 +10,6 @@ from rich import box
 from rich.table import Table
 
 from journeymap.cli.common import console, print_json, resolve_journey
-from journeymap.engine import analyze as analyze_journey
-from journeymap.engine import impact as impact_of
-from journeymap.engine import top_paths
-from journeymap.engine import whatif as whatif_of
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -50,6 +46,8 @@ def _table(title: str, *columns: str) -> Table:
 
 def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -> None:
     """Flow, scores, carried experience and removal effects of every touchpoint."""
+    from journeymap.engine import analyze as analyze_journey  # the engine (scipy) loads when used
+
     doc = analyze_journey(resolve_journey(file_or_id), alpha)
     if as_json:
         print_json(doc)
@@ -90,6 +88,8 @@ def paths(
     as_json: AsJson = False,
 ) -> None:
     """The exact top-k paths from entry to an outcome, by pain mass or probability."""
+    from journeymap.engine import top_paths
+
     doc = top_paths(resolve_journey(file_or_id), k=k, rank=rank, to=to, kind=kind)
     if as_json:
         print_json(doc)
@@ -111,6 +111,8 @@ def print_paths(doc: dict[str, Any], title: str) -> None:
 
 def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
     """Touchpoints ordered by priority (pain delivered per entrant), with removal effects."""
+    from journeymap.engine import impact as impact_of
+
     doc = impact_of(resolve_journey(file_or_id))
     if as_json:
         print_json(doc)
@@ -141,6 +143,8 @@ def whatif(
     as_json: AsJson = False,
 ) -> None:
     """Apply a what-if patch and show the analysis before and after."""
+    from journeymap.engine import whatif as whatif_of
+
     doc = whatif_of(resolve_journey(file_or_id), read_document(patch), alpha)
     if as_json:
         print_json(doc)
@@ -188,6 +192,9 @@ def _signed(value: float | None, pct: bool = False) -> str:
 
 def print_demo_analysis(journey: Journey) -> None:
     """The demo's few lines per journey: success, top three priorities, top three pain paths."""
+    from journeymap.engine import impact as impact_of
+    from journeymap.engine import top_paths
+
     doc = impact_of(journey)
     console.print(f"\n[bold]{journey.id}[/bold]: success probability {_pct(doc['success_probability'])}")
     console.print(impact_table(doc["touchpoints"][:3], "Top 3 touchpoints by priority"))

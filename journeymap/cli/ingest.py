@@ -16,7 +16,6 @@ from rich.table import Table
 from journeymap.cli.common import console, err_console, print_json, resolve_journey, store
 from journeymap.errors import InvalidInput
 from journeymap.files import Format, dump_journey
-from journeymap.ingest.diff import diff_journeys
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.mapping import load_mapping
 from journeymap.ingest.paths import load_path_table
@@ -174,6 +173,8 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare a designed journey with an ingested one."""
+    from journeymap.ingest.diff import diff_journeys  # the engine (scipy) loads when used
+
     document = diff_journeys(resolve_journey(planned), resolve_journey(actual), top=top)
     if as_json:
         print_json(document)

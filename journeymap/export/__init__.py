@@ -23,11 +23,12 @@ cypher             ``cypher/export/*.cypher`` templates, parameters inlined
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from journeymap.errors import InvalidInput
-from journeymap.export import cypher, graphviz, mermaid, networkx_formats, tabular
+from journeymap.export import cypher, graphviz, mermaid, tabular
 from journeymap.export.mappage import render
 from journeymap.export.tables import Tables, journey_tables, main_path
 from journeymap.model import Journey
@@ -56,6 +57,18 @@ def _from_tables(write: Callable[[Tables], bytes]) -> Callable[[Journey, bool], 
     return run
 
 
+def _networkx(name: str) -> Callable[[Tables], bytes]:
+    """A writer of ``networkx_formats``, imported on first use (networkx takes ~0.1 s to import)."""
+
+    def write(tables: Tables) -> bytes:
+        writer: Callable[[Tables], bytes] = getattr(
+            importlib.import_module("journeymap.export.networkx_formats"), name
+        )
+        return writer(tables)
+
+    return write
+
+
 def _dot(journey: Journey, with_analysis: bool) -> bytes:
     # Edge widths show the customers the model sends, so the analysis always runs.
     return graphviz.dot(journey_tables(journey, with_analysis=True), detailed=with_analysis)
@@ -67,10 +80,10 @@ def _mermaid_journey(journey: Journey, with_analysis: bool) -> bytes:
 
 
 _FORMATS: dict[str, _Format] = {
-    "graphml": _Format("graphml", "application/graphml+xml", _from_tables(networkx_formats.graphml)),
-    "gexf": _Format("gexf", "application/gexf+xml", _from_tables(networkx_formats.gexf)),
-    "cytoscape": _Format("cyjs", "application/json", _from_tables(networkx_formats.cytoscape)),
-    "d3": _Format("json", "application/json", _from_tables(networkx_formats.d3)),
+    "graphml": _Format("graphml", "application/graphml+xml", _from_tables(_networkx("graphml"))),
+    "gexf": _Format("gexf", "application/gexf+xml", _from_tables(_networkx("gexf"))),
+    "cytoscape": _Format("cyjs", "application/json", _from_tables(_networkx("cytoscape"))),
+    "d3": _Format("json", "application/json", _from_tables(_networkx("d3"))),
     "dot": _Format("dot", "text/vnd.graphviz; charset=utf-8", _dot),
     "mermaid": _Format("mmd", "text/plain; charset=utf-8", _from_tables(mermaid.flowchart)),
     "mermaid-journey": _Format("journey.mmd", "text/plain; charset=utf-8", _mermaid_journey),
