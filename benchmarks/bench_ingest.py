@@ -39,6 +39,7 @@ import time
 import venv
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -124,13 +125,14 @@ def pm4py_python() -> Path:
     return python
 
 
-def run_ours(csv: Path, mapping: Path, out: Path) -> dict[str, float]:
+def run_ours(csv: Path, mapping: Path, out: Path, reader: str = "auto") -> dict[str, Any]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", OURS, str(csv), str(mapping), str(out)],
         capture_output=True,
         text=True,
         check=True,
+        env=os.environ | {"JOURNEYMAP_INGEST_READER": reader},
     )
     process_s = time.perf_counter() - start
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"process_s": process_s}  # type: ignore[no-any-return]
@@ -171,11 +173,15 @@ def same_counts(ours_path: Path, pm4py_path: Path, repeats: int) -> bool:
     return ours == expected and self_loops == repeats
 
 
-def bench(events: int, runs: int, pm4py_runs: int, timeout: float) -> None:
+def bench(events: int, runs: int, pm4py_runs: int, timeout: float, duckdb_too: bool) -> None:
     csv, mapping = generate(events), mapping_file()
     with tempfile.TemporaryDirectory() as tmp:
         ours_out, theirs_out = Path(tmp) / "ours.json", Path(tmp) / "pm4py.json"
-        ours = [run_ours(csv, mapping, ours_out) for _ in range(runs)]
+        ours, duckdb = [], []
+        for _ in range(runs):  # alternating, so both readers meet the same moments of a noisy machine
+            ours.append(run_ours(csv, mapping, ours_out))
+            if duckdb_too:
+                duckdb.append(run_ours(csv, mapping, Path(tmp) / "duckdb.json", "duckdb"))
         theirs = [run_pm4py(csv, theirs_out, timeout) for _ in range(pm4py_runs)]
         ours_s = statistics.median(r["seconds"] for r in ours)
         line = {
@@ -187,6 +193,9 @@ def bench(events: int, runs: int, pm4py_runs: int, timeout: float) -> None:
             "ours_reader": ours[-1]["reader"],
             "ours_process_median_s": round(statistics.median(r["process_s"] for r in ours), 3),
         }
+        if duckdb:
+            line["duckdb_reader_median_s"] = round(statistics.median(r["seconds"] for r in duckdb), 3)
+            line["duckdb_reader_runs_s"] = [round(r["seconds"], 3) for r in duckdb]
         finished = [t for t in theirs if t is not None]
         if finished:
             dfg_s = statistics.median(t["dfg_s"] for t in finished)
@@ -206,6 +215,11 @@ def bench(events: int, runs: int, pm4py_runs: int, timeout: float) -> None:
                 ),
                 "identical_counts": same_counts(ours_out, theirs_out, int(ours[-1]["repeats"])),
             }
+            if duckdb:
+                duckdb_out = Path(tmp) / "duckdb.json"
+                line["duckdb_reader_identical_counts"] = same_counts(
+                    duckdb_out, theirs_out, int(duckdb[-1]["repeats"])
+                )
         else:
             line |= {"pm4py": f"did not finish within {timeout:.0f} s"}
         print(json.dumps(line), flush=True)
@@ -217,9 +231,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pm4py-runs", type=int, default=3)
     parser.add_argument("--pm4py-timeout", type=float, default=900)
+    parser.add_argument("--duckdb-too", action="store_true", help="also time ours with the DuckDB reader")
     args = parser.parse_args()
     for size in args.sizes:
-        bench(size, args.runs, args.pm4py_runs, args.pm4py_timeout)
+        bench(size, args.runs, args.pm4py_runs, args.pm4py_timeout, args.duckdb_too)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,9 @@ PARTS = min(os.cpu_count() or 1, 4)  # threads sharing the compiled work
 BYTES_PER_ROW = 150 + 8 * PARTS  # this reader's peak memory per row: 138-143 measured with 2 threads
 SAMPLE = 1 << 16  # bytes read to estimate the number of rows
 EXACT = 2**53  # integers up to this are exact in floating point
+AUTO_MS = 100_000_000_000  # time_format auto: epoch numbers of this magnitude are milliseconds
 T = TypeVar("T")
 Strings = tuple[np.ndarray, np.ndarray]  # a text column in Arrow's layout: offsets, bytes
-MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1}
 UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
@@ -61,7 +61,7 @@ def aggregate_in_memory(
     cols = mapping.columns
     customer = _strings(table.column(cols.customer))
     event = _strings(table.column(cols.touchpoint))
-    time = _micros(table.column(cols.time), mapping.time_format)
+    time = _times(table.column(cols.time), mapping.time_format)
     if customer is None or event is None or time is None:
         return None
     coded = _in_parallel([partial(_code_part, customer, event, part) for part in range(PARTS)])
@@ -208,34 +208,38 @@ def _strings(column: pa.ChunkedArray) -> Strings | None:
     )
 
 
-def _micros(column: pa.ChunkedArray, time_format: str) -> np.ndarray | None:
-    """Event times in epoch microseconds, computed as the DuckDB reader does; None if any would fail.
+def _times(column: pa.ChunkedArray, time_format: str) -> np.ndarray | None:
+    """Numbers that order the rows as DuckDB's epoch microseconds do; None if a time would not parse.
 
-    Integers are epoch seconds or milliseconds (``auto``: milliseconds from a
-    magnitude of 1e11); DuckDB computes ``round(CAST(x AS DOUBLE) * 1e6)``,
-    which is exact, so equal to the integer product, while the product stays
-    below 2**53. Timestamps and dates were ISO-8601 text.
+    Only the order of a customer's events matters, so a column of one unit is
+    used as it is. Integers are epoch seconds or milliseconds (``auto``:
+    milliseconds from a magnitude of 1e11); DuckDB computes
+    ``round(CAST(x AS DOUBLE) * 1e6)``, exact (so equal to the integer
+    product, and ordered alike) while the product stays below 2**53.
+    Timestamps and dates were ISO-8601 text; nanoseconds are refused unless
+    whole microseconds (DuckDB keeps microseconds).
     """
     kind = column.type
     values = _numbers(column)
-    if values is None or column.null_count:
+    if values is None or column.null_count or not len(values):
         return None
     if pa.types.is_integer(kind) and time_format != "iso":
-        if not len(values) or max(values.max(), -values.min()) > EXACT // 1_000:
+        low, high = int(values.min()), int(values.max())
+        top = max(high, -low)
+        if time_format == "epoch_s" or (time_format == "auto" and top < AUTO_MS):
+            return values if top <= EXACT // 1_000_000 else None  # else DuckDB rounds: leave it to DuckDB
+        if time_format == "epoch_ms" or low >= AUTO_MS or high <= -AUTO_MS:
+            return values if top <= EXACT // 1_000 else None
+        seconds = np.abs(values) < AUTO_MS  # auto, both units in one file
+        if np.abs(values[seconds]).max() > EXACT // 1_000_000 or top > EXACT // 1_000:
             return None
-        if time_format == "auto":
-            micros = np.where(np.abs(values) >= 100_000_000_000, values * 1_000, values * 1_000_000)
-        else:
-            micros = values * (1_000_000 if time_format == "epoch_s" else 1_000)
-        return micros if max(micros.max(), -micros.min()) <= EXACT else None  # else DuckDB rounds
+        return np.where(seconds, values * 1_000_000, values * 1_000)
     if time_format not in ("iso", "auto"):
         return None
     if pa.types.is_date32(kind):
-        return values.astype(np.int64) * 86_400_000_000
-    if pa.types.is_timestamp(kind) and kind.unit in MICROS:
-        return values * MICROS[kind.unit]
-    if pa.types.is_timestamp(kind) and kind.unit == "ns":
-        return values // 1000 if (values % 1000 == 0).all() else None
+        return values.astype(np.int64)
+    if pa.types.is_timestamp(kind) and (kind.unit != "ns" or (values % 1000 == 0).all()):
+        return values
     return None
 
 

@@ -13,12 +13,14 @@ from numba import types as nt
 
 FNV_OFFSET = np.uint64(14695981039346656037)
 FNV_PRIME = np.uint64(1099511628211)
+LONG = -2  # the short key of a string longer than 7 bytes (a short key is >= 0)
 SORT_IN_PLACE = 32  # a customer's events are insertion-sorted up to this many, merge-sorted beyond
 
 OFFSETS = nt.Array(nt.int32, 1, "C", readonly=True)
 BYTES = nt.Array(nt.uint8, 1, "C", readonly=True)
 CODES = nt.Array(nt.int32, 1, "C")
 ROWS = nt.Array(nt.int64, 1, "C")
+TIMES = nt.Array(nt.int64, 1, "C", readonly=True)
 ENCODE = nt.Tuple((CODES, ROWS, nt.Array(nt.uint8, 1, "C"), ROWS))  # type: ignore[no-untyped-call]
 FOLLOW = nt.Tuple((nt.Array(nt.int64, 2, "C"), nt.int64, nt.int64))  # type: ignore[no-untyped-call]
 
@@ -35,6 +37,17 @@ def _same(
         if keys[start + k] != data[a + k]:
             return False
     return True
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _short(data: np.ndarray, a: int, b: int) -> int:  # pragma: no cover
+    """A string of up to 7 bytes as one number (its bytes and length); LONG for longer ones."""
+    if b - a > 7:
+        return LONG
+    packed = int(b - a) << 56
+    for k in range(a, b):
+        packed |= int(data[k]) << (8 * (k - a))
+    return packed
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -86,19 +99,22 @@ def encode(
     hash says so or, when ``among`` is not empty, if ``among`` codes its row
     (>= 0: the rows of one part of another column). This call codes the rows of
     its part (-1 for the others), numbering its distinct strings 0, 1, ... by
-    first appearance. The distinct strings come back in Arrow's layout, copied
-    into one compact block so that comparing a row with them stays in cache.
+    first appearance; counts are kept for ``among`` calls only. The distinct
+    strings come back in Arrow's layout, copied into one compact block; a
+    string of up to 7 bytes is also held in its hash slot, so that finding it
+    reads one cache line.
     """
     n = offsets.shape[0] - 1
     size = 1024
-    slots = np.full(size, -1, np.int64)  # (top bits of the hash << 32) | code; -1: empty
+    table = np.full(2 * size, -1, np.int64)  # per slot: (hash bits << 32) | code, then the short key
     hashes = np.empty(1024, np.uint64)  # code -> hash
+    shorts = np.empty(1024, np.int64)  # code -> its short key
     starts = np.zeros(1025, np.int64)  # code -> offset of its bytes in keys
     keys = np.empty(1024 + data.shape[0] // 8, np.uint8)
-    counts = np.zeros(1024, np.int64)  # code -> rows
+    by_hash = among.shape[0] == 0
+    counts = np.zeros(1 if by_hash else 1024, np.int64)  # code -> rows
     codes = np.empty(n, np.int32)
     count = 0
-    by_hash = among.shape[0] == 0
     for i in range(n):
         if not by_hash and among[i] < 0:
             codes[i] = -1
@@ -110,41 +126,51 @@ def encode(
         if by_hash and (h >> np.uint64(32)) % np.uint64(parts) != part:
             codes[i] = -1
             continue
+        short = _short(data, a, b)
         tag = np.int64(h >> np.uint64(33))
         mask = size - 1
         slot = np.int64(h & np.uint64(mask))
         while True:
-            held = slots[slot]
+            held = table[2 * slot]
             if held < 0:
                 if count == hashes.shape[0]:
                     hashes = np.concatenate((hashes, np.empty(count, np.uint64)))
+                    shorts = np.concatenate((shorts, np.empty(count, np.int64)))
                     starts = np.concatenate((starts, np.empty(count, np.int64)))
-                    counts = np.concatenate((counts, np.zeros(count, np.int64)))
+                    if not by_hash:
+                        counts = np.concatenate((counts, np.zeros(count, np.int64)))
                 start = starts[count]
                 while start + b - a > keys.shape[0]:
                     keys = np.concatenate((keys, np.empty(keys.shape[0], np.uint8)))
                 keys[start : start + b - a] = data[a:b]
-                starts[count + 1], hashes[count] = start + b - a, h
-                slots[slot] = (tag << 32) | count
+                starts[count + 1], hashes[count], shorts[count] = start + b - a, h, short
+                table[2 * slot], table[2 * slot + 1] = (tag << 32) | count, short
                 codes[i] = count
-                counts[count] = 1
                 count += 1
                 break
-            if held >> 32 == tag and _same(starts, keys, held & 0xFFFFFFFF, data, a, b):
-                codes[i] = held & 0xFFFFFFFF
-                counts[codes[i]] += 1
-                break
+            if held >> 32 == tag:
+                code = held & 0xFFFFFFFF
+                if short != LONG and short == table[2 * slot + 1]:
+                    codes[i] = code
+                    break
+                if short == LONG and _same(starts, keys, code, data, a, b):
+                    codes[i] = code
+                    break
             slot = (slot + 1) & mask
+        if not by_hash:
+            counts[codes[i]] += 1
         if 2 * count > size:
             size *= 2
             mask = size - 1
-            slots = np.full(size, -1, np.int64)
+            table = np.full(2 * size, -1, np.int64)
             for code in range(count):
                 slot = np.int64(hashes[code] & np.uint64(mask))
-                while slots[slot] >= 0:
+                while table[2 * slot] >= 0:
                     slot = (slot + 1) & mask
-                slots[slot] = (np.int64(hashes[code] >> np.uint64(33)) << 32) | code
-    return codes, starts[: count + 1].copy(), keys[: starts[count]].copy(), counts[:count].copy()
+                table[2 * slot] = (np.int64(hashes[code] >> np.uint64(33)) << 32) | code
+                table[2 * slot + 1] = shorts[code]
+    tally = counts[:count].copy() if not by_hash else np.zeros(0, np.int64)
+    return codes, starts[: count + 1].copy(), keys[: starts[count]].copy(), tally
 
 
 @nb.njit(nt.boolean(ROWS, nt.Array(nt.uint8, 1, "C")), cache=True, nogil=True)
@@ -171,7 +197,7 @@ def plain(offsets: np.ndarray, data: np.ndarray) -> bool:  # pragma: no cover
     return True
 
 
-@nb.njit(FOLLOW(CODES, CODES, CODES, ROWS, nt.int64, nt.Array(nt.boolean, 1, "C")), cache=True, nogil=True)
+@nb.njit(FOLLOW(CODES, CODES, CODES, TIMES, nt.int64, nt.Array(nt.boolean, 1, "C")), cache=True, nogil=True)
 def follow(
     customer: np.ndarray,
     event: np.ndarray,
@@ -184,7 +210,8 @@ def follow(
 
     ``customer[i]`` and ``event[i]`` are row i's codes (-1: not a row of this
     part, skipped); ``node_of`` maps event codes to node codes (-1: not a
-    node, skipped). Returns the counts as a matrix whose last row is entry and
+    node, skipped); ``time`` holds any numbers that order the rows as their
+    times do. Returns the counts as a matrix whose last row is entry and
     last column the default outcome, the repeats collapsed (a node followed by
     itself) and the events after a customer's first outcome (ignored).
     """
