@@ -143,6 +143,18 @@ def test_the_same_aggregate_with_a_named_time_format(tmp_path: Path, time_format
     assert_same(*both(path, spec(time_format=time_format)))
 
 
+@pytest.mark.parametrize("threads", [1, 3, 4])
+def test_the_same_aggregate_on_any_number_of_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Threads share the customers by hash; each follows its own."""
+    monkeypatch.setattr(in_memory, "PARTS", threads)
+    rng = random.Random(threads)
+    rows = [[f"c{rng.randint(0, 30)}", rng.choice(RAW), str(rng.randint(0, 40))] for _ in range(700)]
+    path = write_log(tmp_path / "log.csv", rows)
+    assert_same(*both(path, spec("keep")))
+
+
 def test_scores_on_their_own_scale(tmp_path: Path) -> None:
     rows = [[f"c{i % 7}", ["view", "cart"][i % 2], str(i), str(1 + i % 5)] for i in range(60)]
     path = write_log(tmp_path / "log.csv", rows, score=True)
