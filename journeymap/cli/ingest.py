@@ -134,9 +134,10 @@ def _write(journey: Journey, output: Path | None, to_store: bool) -> str | None:
 
 def _print_summary(summary: dict[str, Any], out: Console) -> None:
     events = f"{summary['events']} events, " if "events" in summary else ""
+    reader = f" (reader: {summary['reader']})" if "reader" in summary else ""
     out.print(
         f"[bold]{summary['journey']}[/bold]: {summary['customers']} customers, {events}"
-        f"{summary['touchpoints']} touchpoints, {summary['transitions']} transitions"
+        f"{summary['touchpoints']} touchpoints, {summary['transitions']} transitions{reader}"
     )
     table = Table("outcome", "kind", "customers", "share")
     for oid, row in summary["outcomes"].items():
