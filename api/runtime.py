@@ -116,6 +116,8 @@ async def read_json(request: Request) -> Any:
     body = await request.body()
     try:
         return json.loads(body)
+    except UnicodeDecodeError as exc:  # the same problem a journey file with such bytes gets
+        raise InvalidJourney([Problem("", "encoding", f"not UTF-8 text (byte {exc.start})")]) from None
     except ValueError as exc:
         raise InvalidJourney([Problem("", "syntax", f"not valid JSON: {exc}")]) from None
     except RecursionError:

@@ -197,6 +197,15 @@ def test_malformed_json_is_422_syntax(client: TestClient) -> None:
     assert body["problems"][0]["rule"] == "syntax"
 
 
+def test_a_body_that_is_not_utf8_is_422_naming_the_byte(client: TestClient) -> None:
+    latin1 = b'{"id": "caf\xe9"}'
+    json_type = {**EDITOR, "Content-Type": "application/json"}
+    response = client.put(f"/journeys/{JID}", content=latin1, headers=json_type)
+    body = assert_problem(response, 422)
+    assert body["problems"] == [{"loc": "", "rule": "encoding", "message": "not UTF-8 text (byte 11)"}]
+    assert client.get("/journeys", headers=VIEWER).json()["total"] == 0
+
+
 def test_a_body_that_is_not_json_is_415(client: TestClient) -> None:
     response = client.put(
         f"/journeys/{JID}", content=b"id: x", headers={**EDITOR, "Content-Type": "text/yaml"}
