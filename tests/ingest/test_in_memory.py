@@ -176,6 +176,22 @@ CLEAN = [["a", "view", "1"], ["a", "cart", "2"], ["b", "view", "1"]]
 
 
 @pytest.mark.parametrize(
+    ("case", "text"),
+    [
+        ("byte_order_mark", "\ufeffcust,event,ts\na,view,1\na,cart,2\nb,view,1\n"),
+        ("quoted_header_and_values", '"cust","event","ts"\n"a","view","1"\n"a","cart",2\nb,"help",1\n'),
+        ("other_columns", "note,cust,event,ts,note2\nx,a,view,1,\n,a,cart,2,y\nz,b,view,1,z\n"),
+        ("no_final_newline", "cust,event,ts\na,view,1\na,buy,2"),
+        ("negative_epoch", "cust,event,ts\na,view,-20\na,cart,-30\nb,view,0\n"),
+    ],
+)
+def test_plain_files_of_other_shapes_read_alike(tmp_path: Path, case: str, text: str) -> None:
+    path = tmp_path / f"{case}.csv"
+    path.write_text(text, encoding="utf-8")
+    assert_same(*both(path, spec()))
+
+
+@pytest.mark.parametrize(
     ("case", "rows", "why"),
     [
         ("padded_customer", [[" a", "view", "1"]], "DuckDB trims it"),
