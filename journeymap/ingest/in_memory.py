@@ -3,7 +3,7 @@
 pyarrow parses the file on all cores; compiled loops (``kernels.py``) give
 customers and event names integer codes and follow each customer's events in
 (time, file row) order. It takes only files it reads exactly as the DuckDB
-reader (``events.py``) would: a plain CSV (no compression) with a ``,``
+reader (``events.py``) would: a ``.csv`` file (not compressed) with a ``,``
 delimiter, small enough for memory, every customer, event and time present
 and untrimmed, times that are integers (epoch) or ISO-8601 timestamps/dates as
 ``time_format`` asks, scores numeric and on their scale, and no ``--strict``
@@ -33,7 +33,7 @@ from journeymap.ingest.events import EventAggregate, record_unmapped
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import MEMORY_LIMIT, file_format
+from journeymap.ingest.source import MEMORY_LIMIT
 
 READER = os.environ.get("JOURNEYMAP_INGEST_READER", "auto")  # "duckdb": never read in memory
 PARTS = min(os.cpu_count() or 1, 4)  # threads sharing the compiled work
@@ -143,7 +143,7 @@ def fits(path: Path) -> bool:
     first 64 KiB, with a margin of half as many again for lines that get
     shorter further on.
     """
-    if READER == "duckdb" or file_format(path) != "csv" or path.suffix.lower() in (".gz", ".gzip", ".zst"):
+    if READER == "duckdb" or path.suffix.lower() != ".csv":  # not compressed, Parquet or NDJSON
         return False
     limit = memory_bytes(MEMORY_LIMIT)
     try:

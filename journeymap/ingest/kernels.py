@@ -175,7 +175,7 @@ def encode(
 
 @nb.njit(nt.boolean(ROWS, nt.Array(nt.uint8, 1, "C")), cache=True, nogil=True)
 def plain(offsets: np.ndarray, data: np.ndarray) -> bool:  # pragma: no cover
-    """Whether all strings (Arrow's layout) are non-empty, free of quotes and backslashes, and untrimmed.
+    """Whether all strings (Arrow's layout) are non-empty, free of quote and escape marks, and untrimmed.
 
     "Untrimmed": no white space at either end, ASCII or Unicode (any first or
     last character that some trim function could remove).
@@ -185,7 +185,7 @@ def plain(offsets: np.ndarray, data: np.ndarray) -> bool:  # pragma: no cover
         if a == b:
             return False
         for k in range(a, b):
-            if data[k] == 34 or data[k] == 92:  # " and \
+            if data[k] == 34 or data[k] == 39 or data[k] == 92:  # " ' \ : quotes or escapes DuckDB may sniff
                 return False
         if _space(_code_point(data, a, b)):
             return False

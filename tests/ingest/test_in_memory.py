@@ -205,6 +205,7 @@ def test_plain_files_of_other_shapes_read_alike(tmp_path: Path, case: str, text:
         ("far_epoch", [["a", "view", "99999999999999"]], "past exact floating point"),
         ("quote_inside", [['a"b', "view", "1"]], "quoting DuckDB may sniff otherwise"),
         ("backslash", [["a\\b", "view", "1"]], "escapes DuckDB may sniff otherwise"),
+        ("single_quotes", [["'a'", "'view'", "1"]], "DuckDB may sniff ' as the quote and read view"),
     ],
 )
 def test_files_it_must_not_read_alone_go_to_duckdb(
@@ -265,6 +266,9 @@ def test_compressed_large_or_switched_off_files_go_to_duckdb(
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     assert aggregate_in_memory(plain, spec()) is not None
     assert aggregate_in_memory(packed, spec()) is None
+    other = tmp_path / "log.txt"
+    other.write_bytes(plain.read_bytes())
+    assert aggregate_in_memory(other, spec()) is None  # only .csv files: DuckDB reads the rest
     lines = plain.read_bytes().count(b"\n") + 1  # a small file is read whole: its lines counted
     monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{lines * in_memory.BYTES_PER_ROW}B")
     assert aggregate_in_memory(plain, spec()) is not None
@@ -340,6 +344,7 @@ def test_plain_refuses_what_duckdb_would_trim_or_sniff() -> None:
         (["a\u3000"], False),
         (["a\u2003"], False),
         (['a"b'], False),
+        (["o'brien"], False),
         (["a\\b"], False),
         (["é"], True),
         (["客"], True),
