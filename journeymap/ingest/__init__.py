@@ -6,21 +6,22 @@
 [('a', 'b', 2.0), ('b', 'conversion', 1.0), ('b', 'null', 1.0), ('entry', 'a', 2.0)]
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from journeymap.ingest.mapping import Mapping, load_mapping, parse_mapping
 from journeymap.ingest.paths import journey_from_path_table
 
 if TYPE_CHECKING:
+    from journeymap.ingest.in_memory import prepare
     from journeymap.ingest.pipeline import IngestResult, ingest_events
 
 
 def __getattr__(name: str) -> Any:
-    """The event-log pipeline, imported when first asked for (it loads compiled code)."""
-    if name in ("IngestResult", "ingest_events"):
-        from journeymap.ingest import pipeline
-
-        return getattr(pipeline, name)
+    """The event-log pipeline, imported when first asked for (DuckDB, pyarrow)."""
+    if name in ("IngestResult", "ingest_events", "prepare"):
+        module = "in_memory" if name == "prepare" else "pipeline"
+        return getattr(importlib.import_module(f"journeymap.ingest.{module}"), name)
     raise AttributeError(f"module 'journeymap.ingest' has no attribute {name!r}")
 
 
@@ -31,4 +32,5 @@ __all__ = [
     "journey_from_path_table",
     "load_mapping",
     "parse_mapping",
+    "prepare",
 ]

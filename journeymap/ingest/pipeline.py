@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from journeymap.ingest.build import assemble
 from journeymap.ingest.events import EventAggregate, aggregate_events
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.ids import slugify
-from journeymap.ingest.in_memory import aggregate_in_memory
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.source import connection
@@ -45,7 +45,7 @@ def ingest_events(
     """
     path = Path(events)
     jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
-    agg = aggregate_in_memory(path, mapping, strict, progress)
+    agg = _read_in_memory(path, mapping, strict, progress)
     if agg is None:
         with connection() as con:
             agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
@@ -68,6 +68,17 @@ def ingest_events(
         str(path),
     )
     return IngestResult(journey, summarize(journey, agg, survey))
+
+
+def _read_in_memory(
+    path: Path, mapping: Mapping, strict: bool, progress: Progress | None
+) -> EventAggregate | None:
+    """The in-memory reader's aggregate, once ``prepare()`` loaded it (pyarrow and numba load only then)."""
+    reader = sys.modules.get("journeymap.ingest.in_memory")
+    if reader is None:
+        return None
+    found: EventAggregate | None = reader.aggregate_in_memory(path, mapping, strict, progress)
+    return found
 
 
 def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:

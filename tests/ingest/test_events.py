@@ -83,6 +83,7 @@ def generated_log(seed: int, customers: int, events: int, unmapped: bool = True)
 def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each reader in turn: the in-memory one (plain CSV files) and DuckDB (everything)."""
     monkeypatch.setattr(in_memory, "READER", "auto" if request.param == "in-memory" else "duckdb")
+    in_memory.prepare()  # small files are read in memory once the compiled loops are loaded
     return str(request.param)
 
 

@@ -30,6 +30,8 @@ from journeymap.ingest.in_memory import aggregate_in_memory, memory_bytes
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.source import connection
 
+in_memory.prepare()  # every file below may be read in memory, however small
+
 RAW = ["view", "cart", "help", "chat", "buy", "cancel", "电话预约", "promo, banner", "newsletter"]
 BASE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 TIME_TEXT = {
@@ -270,9 +272,10 @@ def test_compressed_large_or_switched_off_files_go_to_duckdb(
     other.write_bytes(plain.read_bytes())
     assert aggregate_in_memory(other, spec()) is None  # only .csv files: DuckDB reads the rest
     lines = plain.read_bytes().count(b"\n") + 1  # a small file is read whole: its lines counted
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{lines * in_memory.BYTES_PER_ROW}B")
+    need = lines * in_memory.MARGIN * in_memory.BYTES_PER_ROW
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need)}B")
     assert aggregate_in_memory(plain, spec()) is not None
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{lines * in_memory.BYTES_PER_ROW - 1}B")
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need) - 1}B")
     assert aggregate_in_memory(plain, spec()) is None
     big = write_log(tmp_path / "big.csv", [[f"c{i}", "view", str(i)] for i in range(20_000)])
     rows = 20_001  # estimated from the first 64 KiB (shorter lines: ~1.13 x) and 1.5 x for safety
@@ -283,6 +286,15 @@ def test_compressed_large_or_switched_off_files_go_to_duckdb(
     monkeypatch.setattr(in_memory, "MEMORY_LIMIT", "1GB")
     monkeypatch.setattr(in_memory, "READER", "duckdb")
     assert aggregate_in_memory(plain, spec()) is None
+
+
+def test_until_prepared_every_file_goes_to_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_log(tmp_path / "log.csv", CLEAN)
+    monkeypatch.setattr(in_memory, "KERNELS", "journeymap.ingest.not_loaded_yet")
+    assert aggregate_in_memory(path, spec()) is None
+    assert ingest_events(path, spec()).summary["reader"] == "duckdb"
+    monkeypatch.setattr(in_memory, "KERNELS", "journeymap.ingest.kernels")
+    assert aggregate_in_memory(path, spec()) is not None
 
 
 def test_memory_limits_are_read_like_duckdb_reads_them() -> None:
