@@ -100,7 +100,7 @@ def _build(
     strict: bool,
     show_progress: bool,
 ) -> IngestResult:
-    from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads numba
+    from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads DuckDB
 
     if path_table:
         if mapping is not None or surveys is not None:

@@ -2,14 +2,16 @@
 
 pyarrow parses the file on all cores; compiled loops (``kernels.py``) give
 customers and event names integer codes and follow each customer's events in
-(time, file row) order. It takes only files it reads exactly as the DuckDB
-reader (``events.py``) would: a ``.csv`` file (not compressed) with a ``,``
-delimiter, small enough for memory, every customer, event and time present
-and untrimmed, times that are integers (epoch) or ISO-8601 timestamps/dates as
-``time_format`` asks, scores numeric and on their scale, and no ``--strict``
-refusal to make. For anything else ``aggregate_in_memory`` returns None and
-the DuckDB reader takes the file, so every problem is counted and reported
-the one way, and files larger than memory stream.
+(time, file row) order, on two threads. It is used once ``prepare()`` has
+loaded those loops, and takes only files it reads exactly as the DuckDB reader
+(``events.py``) would: a ``.csv`` file (not compressed) with a ``,``
+delimiter, small enough for memory, every customer, event and time present,
+untrimmed and free of quote or escape marks, times that are integers (epoch)
+or ISO-8601 timestamps/dates as ``time_format`` asks, scores numeric and on
+their scale, and no ``--strict`` refusal to make. For anything else
+``aggregate_in_memory`` returns None and the DuckDB reader takes the file, so
+every problem is counted and reported the one way, and files larger than
+memory stream.
 """
 
 from __future__ import annotations
