@@ -413,3 +413,60 @@ def test_follow_equals_sorting_each_customer_in_python(
     counts, want_repeats, want_after = brute_follow(customer, event, node_of, time, outcomes)
     got = Counter({(int(a), int(b)): int(matrix[a, b]) for a, b in zip(*np.nonzero(matrix), strict=True)})
     assert (got, repeats, after) == (counts, want_repeats, want_after)
+
+
+ODD_CELLS = ["c ", " d", "", "'x'", '"q"', "a\\b", "x\ty"]
+ODD_TIMES = ["1.5", "", "x", "1e3", "99999999999999"]
+
+
+@st.composite
+def odd_logs(draw: st.DrawFn) -> str:
+    """A mostly clean log, now and then a cell, separator or line end that DuckDB reads its own way."""
+    odd = draw(st.sampled_from([0.0, 0.0, 0.03, 0.1, 0.3]))  # chance of each odd piece; clean files too
+    times = draw(
+        st.sampled_from(
+            [
+                ["1", "2", "-3", "40"],
+                ["1700000000000", "1700000000500"],
+                ["2024-01-01T00:00:00Z", "2024-01-01T00:00:01+01:00"],
+                ["2024-01-01", "2024-02-01"],
+            ]
+        )
+    )
+
+    def pick(clean: list[str], strange: list[str]) -> str:
+        return draw(st.sampled_from(strange)) if draw(st.floats(0, 1)) < odd else draw(st.sampled_from(clean))
+
+    lines = []
+    for _ in range(draw(st.integers(1, 25))):
+        cells = [
+            pick(["a", "b", "客户"], ODD_CELLS),
+            pick(["view", "cart", "buy", "help", "promo"], ODD_CELLS),
+            pick(times, ODD_TIMES),
+        ]
+        sep = pick([","], [";", ",,"])
+        lines.append(sep.join(cells) + pick(["\n"], ["\r\n", "\n\n"]))
+    return "cust,event,ts\n" + "".join(lines)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=odd_logs())
+def test_any_file_gets_the_same_journey_or_the_same_refusal_from_either_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Odd files, read once as the user gets them and once by DuckDB alone: never a crash, same answer."""
+    path = tmp_path / "odd.csv"
+    path.write_text(text, encoding="utf-8")
+
+    def outcome() -> Any:
+        try:
+            result = ingest_events(path, spec("keep"))
+        except InvalidInput as error:
+            return str(error)
+        summary = dict(result.summary)
+        summary.pop("reader")
+        return result.journey, summary
+
+    either = outcome()
+    monkeypatch.setattr(in_memory, "READER", "duckdb")
+    assert outcome() == either
