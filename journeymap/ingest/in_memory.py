@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import csv
 import importlib
+import itertools
+import math
+import mmap
 import os
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from types import ModuleType
@@ -45,6 +49,7 @@ BYTES_PER_ROW = 150 + 8 * PARTS  # this reader's peak memory per row: 138-143 me
 SAMPLE = 1 << 16  # bytes read to estimate the number of rows
 MARGIN = 1.5  # on the estimated rows, for the memory check
 KERNELS = "journeymap.ingest.kernels"
+BUCKET_ROWS = 4096  # rows per bucket of customers (by hash) followed at once, in cache
 EXACT = 2**53  # integers up to this are exact in floating point
 AUTO_MS = 100_000_000_000  # time_format auto: epoch numbers of this magnitude are milliseconds
 T = TypeVar("T")
@@ -63,83 +68,186 @@ def aggregate_in_memory(
     """
     if KERNELS not in sys.modules:
         return None
-    rows = estimated_rows(path)
-    if rows is None or rows * MARGIN * BYTES_PER_ROW > (memory_bytes(MEMORY_LIMIT) or 0):
+    estimate = estimated_rows(path)
+    if estimate is None or estimate * MARGIN * BYTES_PER_ROW > (memory_bytes(MEMORY_LIMIT) or 0):
         return None
     kernels = sys.modules[KERNELS]
     if progress is not None:
         progress.step("reading events")
-    table = _read(path, mapping)
-    if table is None:
+    rows = _read_plain(kernels, path, mapping) or _read_arrow(kernels, path, mapping)
+    if rows is None:
         return None
-    cols = mapping.columns
-    customer = _strings(table.column(cols.customer))
-    event = _strings(table.column(cols.touchpoint))
-    time = _times(table.column(cols.time), mapping.time_format)
-    if customer is None or event is None or time is None:
-        return None
-    coded = _in_parallel([partial(_code_part, kernels, customer, event, part) for part in range(PARTS)])
-    if not all(kernels.plain(starts, keys) for part in coded for _, starts, keys, _ in part):
-        return None
-    agg = EventAggregate(events=table.num_rows, reader="in-memory")
-    names = [_texts(starts, keys) for _, (_, starts, keys, _) in coded]
+    agg = EventAggregate(events=len(rows.hashes), reader="in-memory")
     totals: Counter[str] = Counter()
-    for part_names, (_, (_, _, _, counts)) in zip(names, coded, strict=True):
-        totals.update(dict(zip(part_names, counts.tolist(), strict=True)))
+    for _, _, names, counts in rows.ranges:
+        totals.update(dict(zip(names, counts, strict=True)))
     record_unmapped(agg, [(name, n) for name, n in totals.items() if not mapping.node_id(name)], mapping)
     if strict and agg.unmapped_events and mapping.unmapped == "drop":
         return None  # the DuckDB reader names the first rows at fault
     node_id = {name: mapping.node_id(name) or agg.kept_names.get(name) for name in totals}
     nodes = sorted({n for n in node_id.values() if n is not None})
     index = {node: i for i, node in enumerate(nodes)}
-    node_of = [np.array([index.get(node_id[n] or "", -1) for n in part], np.int32) for part in names]
-    scores = _scores(table, mapping, _row_nodes(coded, node_of), nodes) if cols.score else {}
-    if scores is None:
-        return None
+    node_of = [
+        np.array([index.get(node_id[n] or "", -1) for n in names], np.int32) for _, _, names, _ in rows.ranges
+    ]
+    if rows.table is not None and mapping.columns.score:
+        scores = _scores(rows.table, mapping, node_of[0][rows.events], nodes)
+        if scores is None:
+            return None
+        agg.scores = scores
     if progress is not None:
         progress.update(100.0)
         progress.step("following customers")
     outcome_ids = set(mapping.outcome_specs())
-    is_outcome = np.array([n in outcome_ids for n in nodes], np.bool_)
-    follows = [
-        partial(kernels.follow, customers, events, part_nodes, time, len(starts) - 1, is_outcome)
-        for ((customers, starts, _, _), (events, *_)), part_nodes in zip(coded, node_of, strict=True)
-    ]
-    followed = _in_parallel(follows)
-    matrix: np.ndarray = np.sum([counts for counts, _, _ in followed], axis=0)
-    agg.repeats_collapsed = sum(repeats for _, repeats, _ in followed)
-    agg.after_outcome = sum(after for _, _, after in followed)
+    followed = _follow(kernels, rows, node_of, np.array([n in outcome_ids for n in nodes], np.bool_))
+    if followed is None:
+        return None
+    matrix, agg.repeats_collapsed, agg.after_outcome = followed
     labels = [*nodes, "entry"]
     targets = [*nodes, mapping.default_outcome.id]
     for source, target in zip(*np.nonzero(matrix), strict=True):
         agg.transitions[(labels[source], targets[target])] += int(matrix[source, target])
-    agg.scores = scores
     if progress is not None:
         progress.update(100.0)
     return agg
 
 
-Coded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # codes, distinct (starts, bytes), counts
-NOTHING = np.empty(0, np.int32)
+@dataclass
+class Rows:
+    """Each row's customer (hash; key: its bytes, or where they are in ``text``), event code and time.
+
+    Rows are in file order.
+
+    ``ranges`` are runs of rows (``lo``, ``hi``) whose event codes index their
+    own list of event names (with the rows of each); ``table`` is what pyarrow
+    read, if it read the file (for the scores).
+    """
+
+    hashes: np.ndarray
+    keys: np.ndarray
+    events: np.ndarray
+    times: np.ndarray
+    text: np.ndarray
+    ranges: list[tuple[int, int, list[str], list[int]]]
+    table: pa.Table | None = None
 
 
-def _code_part(kernels: ModuleType, customer: Strings, event: Strings, part: int) -> tuple[Coded, Coded]:
-    """Customer and event codes of the rows of one part (the customers whose hash falls in it)."""
-    customers = kernels.encode(*customer, part, PARTS, NOTHING)
-    return customers, kernels.encode(*event, part, PARTS, customers[0])
+def _read_plain(kernels: ModuleType, path: Path, mapping: Mapping) -> Rows | None:
+    """The rows of a plain file (ASCII, no quoting, integer times, no scores), parsed on all threads.
+
+    None for any other file: pyarrow reads it then (``_read_arrow``).
+    """
+    cols = mapping.columns
+    if cols.score or mapping.time_format == "iso":
+        return None
+    data = _mapped(path)
+    if data is None:
+        return None
+    header = _header(data)
+    if header is None:
+        return None
+    names, begin = header
+    wanted = [cols.customer, cols.touchpoint, cols.time]
+    if not _names_each_once(names, wanted) or begin == len(data):
+        return None
+    cuts = [
+        begin,
+        *(kernels.line_start(data, begin + (len(data) - begin) * k // PARTS) for k in range(1, PARTS)),
+    ]
+    cuts.append(len(data))
+    counts = _in_parallel([partial(kernels.lines, data, lo, hi) for lo, hi in itertools.pairwise(cuts)])
+    first = [0, *itertools.accumulate(counts)]
+    n = first[-1]
+    hashes, keys = np.empty(n, np.uint64), np.empty(n, np.int64)
+    events, times = np.empty(n, np.int32), np.empty(n, np.int64)
+    columns = np.array([names.index(c) for c in wanted], np.int64)
+    parse = [
+        partial(kernels.parse_plain, data, lo, hi, row, len(names), columns, hashes, keys, events, times)
+        for (lo, hi), row in zip(itertools.pairwise(cuts), first, strict=False)
+    ]
+    parsed = _in_parallel(parse)
+    if any(answer != kernels.OK or not kernels.plain(starts, names) for answer, starts, names in parsed):
+        return None
+    epoch = _integer_times(times, mapping.time_format)
+    if epoch is None:
+        return None
+    ranges = [
+        _range(lo, hi, starts, names, events)
+        for lo, hi, (_, starts, names) in zip(first, first[1:], parsed, strict=False)
+    ]
+    return Rows(hashes, keys, events, epoch, data, ranges)
 
 
-def _texts(starts: np.ndarray, keys: np.ndarray) -> list[str]:
-    return [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
+def _read_arrow(kernels: ModuleType, path: Path, mapping: Mapping) -> Rows | None:
+    """The rows of a file pyarrow parses (on all cores), or None when it cannot be trusted alone."""
+    table = _read(path, mapping)
+    if table is None:
+        return None
+    cols = mapping.columns
+    customer = _strings(table.column(cols.customer))
+    event = _strings(table.column(cols.touchpoint))
+    times = _times(table.column(cols.time), mapping.time_format)
+    if customer is None or event is None or times is None:
+        return None
+    n = table.num_rows
+    hashes, keys, events = np.empty(n, np.uint64), np.empty(n, np.int64), np.empty(n, np.int32)
+    coding = partial(kernels.code_strings, *event, events)
+    hashing = partial(kernels.hash_strings, *customer, 0, n, hashes, keys)
+    (starts, names), hashed = _in_parallel([coding, hashing])
+    if not hashed or not kernels.plain(starts, names):
+        return None
+    return Rows(hashes, keys, events, times, customer[1], [_range(0, n, starts, names, events)], table)
 
 
-def _row_nodes(coded: list[tuple[Coded, Coded]], node_of: list[np.ndarray]) -> np.ndarray:
-    """Each row's node code (-1: none)."""
-    rows = np.full(len(coded[0][0][0]), -1, np.int32)
-    for (_, (events, *_)), part_nodes in zip(coded, node_of, strict=True):
-        mine = events >= 0
-        rows[mine] = part_nodes[events[mine]]
-    return rows
+def _follow(
+    kernels: ModuleType, rows: Rows, node_of: list[np.ndarray], is_outcome: np.ndarray
+) -> tuple[np.ndarray, int, int] | None:
+    """Transition counts, repeats and events after an outcome; None if a customer is not plain text.
+
+    Rows go to buckets by the top bits of their customer's hash (about
+    ``BUCKET_ROWS`` each, file order kept); threads take runs of buckets.
+    """
+    n = len(rows.hashes)
+    bits = min(max(math.ceil(math.log2(max(n / BUCKET_ROWS, 1))), 1), 20)
+    shift = 64 - bits
+    tallies = np.zeros((len(rows.ranges), 1 << bits), np.int64)
+    _in_parallel(
+        [
+            partial(kernels.histogram, rows.hashes, lo, hi, shift, tally)
+            for (lo, hi, _, _), tally in zip(rows.ranges, tallies, strict=True)
+        ]
+    )
+    bounds = np.zeros((1 << bits) + 1, np.int64)
+    np.cumsum(tallies.sum(axis=0), out=bounds[1:])
+    fills = bounds[:-1] + np.cumsum(tallies, axis=0) - tallies  # where each range's rows of a bucket go
+    moved = (np.empty(n, np.uint64), np.empty(n, np.int64), np.empty(n, np.int32), np.empty(n, np.int64))
+    row_of = (rows.hashes, rows.keys, rows.events, rows.times)
+    _in_parallel(
+        [
+            partial(kernels.scatter, *row_of, lo, hi, shift, of, fill, *moved)
+            for (lo, hi, _, _), of, fill in zip(rows.ranges, node_of, fills, strict=True)
+        ]
+    )
+    cuts = np.searchsorted(bounds, [n * k // PARTS for k in range(PARTS + 1)])
+    cuts[0], cuts[-1] = 0, 1 << bits
+    followed = _in_parallel(
+        [
+            partial(kernels.follow_buckets, *moved, bounds, first, last, rows.text, is_outcome)
+            for first, last in itertools.pairwise(cuts.tolist())
+        ]
+    )
+    if not all(plain for *_, plain in followed):
+        return None
+    matrix: np.ndarray = np.sum([counts for counts, *_ in followed], axis=0)
+    return matrix, sum(f[1] for f in followed), sum(f[2] for f in followed)
+
+
+def _range(
+    lo: int, hi: int, starts: np.ndarray, names: np.ndarray, events: np.ndarray
+) -> tuple[int, int, list[str], list[int]]:
+    """Rows ``lo:hi``, the event names their codes stand for and the rows of each."""
+    texts = [bytes(names[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
+    return lo, hi, texts, np.bincount(events[lo:hi], minlength=len(texts)).tolist()
 
 
 def _in_parallel(calls: Sequence[Callable[[], T]]) -> list[T]:
@@ -220,8 +328,32 @@ def _header_names_each_once(path: Path, wanted: list[str]) -> bool:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
+    return _names_each_once(header, wanted)
+
+
+def _names_each_once(header: list[str], wanted: list[str]) -> bool:
     names = [h.strip() for h in header]
     return all(header.count(c) == 1 and names.count(c) == 1 for c in wanted)
+
+
+def _mapped(path: Path) -> np.ndarray | None:
+    """A file's bytes, mapped read-only (no copy: the pages the system holds for the file)."""
+    try:
+        with path.open("rb") as fh:
+            return np.frombuffer(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), np.uint8)
+    except (OSError, ValueError):  # ValueError: an empty file
+        return None
+
+
+def _header(data: np.ndarray) -> tuple[list[str], int] | None:
+    """The names on the first line of a file's bytes (CSV, UTF-8) and where the next line starts."""
+    begin = sys.modules[KERNELS].line_start(data, 1)
+    end = begin - 1 if begin and data[begin - 1] == ord("\n") else begin
+    try:
+        line = bytes(data[:end]).decode("utf-8-sig")
+        return next(csv.reader([line], strict=True), []), begin
+    except (UnicodeDecodeError, csv.Error):
+        return None
 
 
 def _strings(column: pa.ChunkedArray) -> Strings | None:
@@ -252,16 +384,7 @@ def _times(column: pa.ChunkedArray, time_format: str) -> np.ndarray | None:
     if values is None or column.null_count or not len(values):
         return None
     if pa.types.is_integer(kind) and time_format != "iso":
-        low, high = int(values.min()), int(values.max())
-        top = max(high, -low)
-        if time_format == "epoch_s" or (time_format == "auto" and top < AUTO_MS):
-            return values if top <= EXACT // 1_000_000 else None  # else DuckDB rounds: leave it to DuckDB
-        if time_format == "epoch_ms" or low >= AUTO_MS or high <= -AUTO_MS:
-            return values if top <= EXACT // 1_000 else None
-        seconds = np.abs(values) < AUTO_MS  # auto, both units in one file
-        if np.abs(values[seconds]).max() > EXACT // 1_000_000 or top > EXACT // 1_000:
-            return None
-        return np.where(seconds, values * 1_000_000, values * 1_000)
+        return _integer_times(values, time_format)
     if time_format not in ("iso", "auto"):
         return None
     if pa.types.is_date32(kind):
@@ -269,6 +392,22 @@ def _times(column: pa.ChunkedArray, time_format: str) -> np.ndarray | None:
     if pa.types.is_timestamp(kind) and (kind.unit != "ns" or (values % 1000 == 0).all()):
         return values
     return None
+
+
+def _integer_times(values: np.ndarray, time_format: str) -> np.ndarray | None:
+    """Integer epoch times as numbers that order like DuckDB's microseconds (see ``_times``)."""
+    if not len(values) or time_format == "iso":
+        return None
+    low, high = int(values.min()), int(values.max())
+    top = max(high, -low)
+    if time_format == "epoch_s" or (time_format == "auto" and top < AUTO_MS):
+        return values if top <= EXACT // 1_000_000 else None  # else DuckDB rounds: leave it to DuckDB
+    if time_format == "epoch_ms" or low >= AUTO_MS or high <= -AUTO_MS:
+        return values if top <= EXACT // 1_000 else None
+    seconds = np.abs(values) < AUTO_MS  # auto, both units in one file
+    if np.abs(values[seconds]).max() > EXACT // 1_000_000 or top > EXACT // 1_000:
+        return None
+    return np.where(seconds, values * 1_000_000, values * 1_000)
 
 
 def _numbers(column: pa.ChunkedArray) -> np.ndarray | None:
