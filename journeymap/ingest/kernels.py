@@ -28,14 +28,14 @@ LONG = -2  # the short key of a string longer than 7 bytes (a short key is >= 0)
 SORT_IN_PLACE = 32  # a customer's events are insertion-sorted up to this many, merge-sorted beyond
 SPAN_BITS = 24  # a span is (start << SPAN_BITS) | length
 MAX_DIGITS = 18  # longer integer times are left to pyarrow
-# The plain parser's byte classes. Refused: control characters (so \r and \t),
-# anything not ASCII (pyarrow checks UTF-8), quote and escape marks, and the
-# other delimiters DuckDB's sniffer tries.
-TEXT, FIELD_END, LINE_END, REFUSED = 0, 1, 2, 3
+# The plain parser's byte classes. Refused: control characters (\r only as the
+# first half of a \r\n line end), anything not ASCII (pyarrow checks UTF-8),
+# quote and escape marks, and the other delimiters DuckDB's sniffer tries.
+TEXT, FIELD_END, LINE_END, REFUSED, RETURN = 0, 1, 2, 3, 4
 CLASSES = np.full(256, TEXT, np.uint8)
 CLASSES[:32] = CLASSES[127:] = REFUSED
 CLASSES[list(b"\"'\\;|")] = REFUSED
-CLASSES[ord(",")], CLASSES[ord("\n")] = FIELD_END, LINE_END
+CLASSES[ord(",")], CLASSES[ord("\n")], CLASSES[ord("\r")] = FIELD_END, LINE_END, RETURN
 OK, BAD_BYTE, BAD_FIELDS, BAD_TIME, LONG_TEXT = 0, 1, 2, 3, 4  # parse_plain's answers
 
 BYTES = nt.Array(nt.uint8, 1, "C", readonly=True)
@@ -72,7 +72,7 @@ def _short(data: np.ndarray, a: int, b: int) -> int:  # pragma: no cover
 def _key(data: np.ndarray, a: int, b: int) -> int:  # pragma: no cover
     """A customer's key: its short key (>= 0) or, when longer, -1 - its span (where its bytes are)."""
     short = _short(data, a, b)
-    return short if short != LONG else -1 - ((np.int64(a) << SPAN_BITS) | (b - a))
+    return short if short != LONG else -1 - int((np.int64(a) << SPAN_BITS) | (b - a))
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -112,14 +112,14 @@ def _find(
     while True:
         held = slots[2 * slot]
         if held < 0:
-            return -1 - slot
+            return -1 - int(slot)
         if held >> 32 == tag:
             code = held & 0xFFFFFFFF
             if short != LONG:
                 if short == slots[2 * slot + 1]:
-                    return code
+                    return int(code)
             elif starts[code + 1] - starts[code] == b - a and _equal(data, a, b, keys, starts[code]):
-                return code
+                return int(code)
         slot = (slot + 1) & mask
 
 
@@ -208,7 +208,7 @@ def line_start(data: np.ndarray, at: int) -> int:  # pragma: no cover
     for i in range(at - 1, data.shape[0]):
         if data[i] == 10:
             return i + 1
-    return data.shape[0]
+    return int(data.shape[0])
 
 
 @nb.njit(nt.int64(BYTES, nt.int64, nt.int64), cache=True, nogil=True)
@@ -258,7 +258,11 @@ def parse_plain(
             if kind == TEXT:
                 i += 1
                 continue
-            if kind == REFUSED:
+            if kind == RETURN:
+                if i + 1 == hi or data[i + 1] != 10:  # a \r not ending a line
+                    return BAD_BYTE, np.zeros(1, np.int64), np.empty(0, np.uint8)
+                kind = LINE_END
+            elif kind == REFUSED:
                 return BAD_BYTE, np.zeros(1, np.int64), np.empty(0, np.uint8)
             if field == customer:
                 ca, cb = start, i
@@ -267,6 +271,8 @@ def parse_plain(
             elif field == time:
                 ta, tb = start, i
             field += 1
+            if i < hi and data[i] == 13:  # a \r\n line end: two bytes
+                i += 1
             i += 1
             start = i
             if kind == LINE_END:
@@ -282,7 +288,7 @@ def parse_plain(
             return BAD_TIME, np.zeros(1, np.int64), np.empty(0, np.uint8)
         value = 0
         for j in range(ta, tb):
-            digit = np.int64(data[j]) - 48
+            digit = int(data[j]) - 48
             if digit < 0 or digit > 9:
                 return BAD_TIME, np.zeros(1, np.int64), np.empty(0, np.uint8)
             value = 10 * value + digit

@@ -79,6 +79,19 @@ def write_log(path: Path, rows: list[list[str]], score: bool = False) -> Path:
     return path
 
 
+@pytest.fixture(params=["plain", "arrow"])
+def front(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way in: the plain parser first, as users get it, or pyarrow alone."""
+    if request.param == "arrow":
+        monkeypatch.setattr(in_memory, "_read_plain", lambda *_: None)
+    return str(request.param)
+
+
+def parsed_plain(path: Path, mapping: Mapping) -> bool:
+    """Whether the plain parser takes the file (else pyarrow reads it)."""
+    return in_memory._read_plain(kernels, path, mapping) is not None
+
+
 def both(path: Path, mapping: Mapping) -> tuple[EventAggregate, EventAggregate]:
     fast = aggregate_in_memory(path, mapping)
     assert fast is not None, "the in-memory reader stepped aside for a clean file"
@@ -108,25 +121,39 @@ def assert_same(fast: EventAggregate, slow: EventAggregate) -> None:
     encoding=st.sampled_from(sorted(TIME_TEXT)),
     unmapped=st.sampled_from(["drop", "keep"]),
     score=st.booleans(),
+    ascii_only=st.booleans(),
 )
 def test_the_same_aggregate_as_duckdb(
-    tmp_path: Path, seed: int, events: int, encoding: str, unmapped: str, score: bool
+    tmp_path: Path,
+    front: str,
+    seed: int,
+    events: int,
+    encoding: str,
+    unmapped: str,
+    score: bool,
+    ascii_only: bool,
 ) -> None:
     rng = random.Random(seed)
-    customers = [f"客户{i}" if i % 3 == 0 else f"c{i}" for i in range(rng.randint(1, 12))]
+    name = ["customer-{}", "c{}"] if ascii_only else ["客户{}", "c{}", "c{}"]  # long (> 7 bytes) and short
+    customers = [name[i % len(name)].format(i) for i in range(rng.randint(1, 12))]
+    raw = [r for r in RAW if r.isascii() and "," not in r] if ascii_only else RAW
     step = (
         timedelta(days=1) if encoding == "date" else timedelta(seconds=rng.choice([1, 37]), microseconds=250)
     )
     rows = []
     for _ in range(events):
         when = BASE + step * rng.randint(0, 6)  # few distinct times: many ties, kept in file order
-        row = [rng.choice(customers), rng.choice(RAW), TIME_TEXT[encoding](when)]
+        row = [rng.choice(customers), rng.choice(raw), TIME_TEXT[encoding](when)]
         rows.append(row + ([rng.choice(["", "0", "3", "7.5", "10"])] if score else []))
     path = write_log(tmp_path / f"log{seed}.csv", rows, score)
     mapping = spec(unmapped, score=score)
     if not any(r[1] in mapping.touchpoints or r[1] in mapping.outcomes for r in rows) and unmapped == "drop":
         return
     assert_same(*both(path, mapping))
+    text = path.read_bytes()
+    plain = text.isascii() and b'"' not in text and encoding.startswith("epoch") and not score
+    if front == "plain":  # ascii_only: mostly plain files, else mostly not
+        assert parsed_plain(path, mapping) is plain
 
 
 @pytest.mark.parametrize("time_format", ["epoch_s", "epoch_ms", "iso"])
@@ -147,14 +174,16 @@ def test_the_same_aggregate_with_a_named_time_format(tmp_path: Path, time_format
 
 @pytest.mark.parametrize("threads", [1, 3, 4])
 def test_the_same_aggregate_on_any_number_of_threads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front: str, threads: int
 ) -> None:
-    """Threads share the customers by hash; each follows its own."""
+    """Threads parse their share of the lines, then follow their share of the buckets."""
     monkeypatch.setattr(in_memory, "PARTS", threads)
     rng = random.Random(threads)
-    rows = [[f"c{rng.randint(0, 30)}", rng.choice(RAW), str(rng.randint(0, 40))] for _ in range(700)]
+    rows = [[f"c{rng.randint(0, 30)}", rng.choice(RAW[:6]), str(rng.randint(0, 40))] for _ in range(700)]
     path = write_log(tmp_path / "log.csv", rows)
+    monkeypatch.setattr(in_memory, "BUCKET_ROWS", 64)  # a dozen buckets
     assert_same(*both(path, spec("keep")))
+    assert parsed_plain(path, spec("keep")) is (front == "plain")
 
 
 def test_scores_on_their_own_scale(tmp_path: Path) -> None:
@@ -163,7 +192,7 @@ def test_scores_on_their_own_scale(tmp_path: Path) -> None:
     assert_same(*both(path, spec(score=True, score_scale={"min": 1, "max": 5})))
 
 
-def test_long_journeys_are_sorted_by_time_then_file_order(tmp_path: Path) -> None:
+def test_long_journeys_are_sorted_by_time_then_file_order(tmp_path: Path, front: str) -> None:
     """One customer with 500 events (past the insertion-sort size), times out of order and tied."""
     rng = random.Random(1)
     rows = [["a", rng.choice(["view", "cart", "help"]), str(rng.randint(0, 40))] for _ in range(500)]
@@ -187,7 +216,7 @@ CLEAN = [["a", "view", "1"], ["a", "cart", "2"], ["b", "view", "1"]]
         ("negative_epoch", "cust,event,ts\na,view,-20\na,cart,-30\nb,view,0\n"),
     ],
 )
-def test_plain_files_of_other_shapes_read_alike(tmp_path: Path, case: str, text: str) -> None:
+def test_plain_files_of_other_shapes_read_alike(tmp_path: Path, front: str, case: str, text: str) -> None:
     path = tmp_path / f"{case}.csv"
     path.write_text(text, encoding="utf-8")
     assert_same(*both(path, spec()))
@@ -211,7 +240,7 @@ def test_plain_files_of_other_shapes_read_alike(tmp_path: Path, case: str, text:
     ],
 )
 def test_files_it_must_not_read_alone_go_to_duckdb(
-    tmp_path: Path, case: str, rows: list[list[str]], why: str
+    tmp_path: Path, front: str, case: str, rows: list[list[str]], why: str
 ) -> None:
     path = write_log(tmp_path / f"{case}.csv", CLEAN + rows)
     assert aggregate_in_memory(path, spec()) is None, why
@@ -230,7 +259,7 @@ def test_files_it_must_not_read_alone_go_to_duckdb(
         ("not_utf8", "cust,event,ts\na,vi\xe9w,1\n"),
     ],
 )
-def test_odd_csv_files_go_to_duckdb(tmp_path: Path, case: str, text: str) -> None:
+def test_odd_csv_files_go_to_duckdb(tmp_path: Path, front: str, case: str, text: str) -> None:
     path = tmp_path / f"{case}.csv"
     path.write_bytes(text.encode("latin-1"))
     assert aggregate_in_memory(path, spec()) is None
@@ -313,35 +342,130 @@ def arrow_layout(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-@pytest.mark.parametrize("parts", [1, 2, 3])
-def test_encode_gives_one_code_per_distinct_string(parts: int) -> None:
-    rng = random.Random(parts)
+def distinct_texts(starts: np.ndarray, names: np.ndarray) -> list[str]:
+    return [bytes(names[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
+
+
+def key_of(raw: bytes, at: int) -> int:
+    """A customer's key as the kernels make it: its bytes (up to 7) and length, else -1 - its span."""
+    if len(raw) <= 7:
+        return int.from_bytes(raw, "little") | (len(raw) << 56)
+    return -1 - ((at << kernels.SPAN_BITS) | len(raw))
+
+
+def fnv(raw: bytes) -> int:
+    h = 14695981039346656037
+    for byte in raw:
+        h = ((h ^ byte) * 1099511628211) % 2**64
+    return h
+
+
+def test_code_strings_numbers_distinct_strings_by_first_appearance() -> None:
+    rng = random.Random(3)
     pool = ["", "a", "ab", "ba", "电话", "x" * 40] + [f"c{rng.randint(0, 5000)}" for _ in range(3000)]
-    strings = [rng.choice(pool) for _ in range(20_000)]
+    strings = [rng.choice(pool) for _ in range(20_000)]  # thousands of distinct ones: the table grows
+    codes = np.empty(len(strings), np.int32)
+    starts, names = kernels.code_strings(*arrow_layout(strings), codes)
+    distinct = distinct_texts(starts, names)
+    assert distinct == list(dict.fromkeys(strings))
+    assert [distinct[c] for c in codes] == strings
+
+
+def test_hash_strings_gives_hashes_and_keys() -> None:
+    strings = ["", "a", "c1234", "1234567", "12345678", "客户", "客户 007", "x" * 100]
     offsets, data = arrow_layout(strings)
-    seen: dict[str, tuple[int, int]] = {}
-    total = 0
-    for part in range(parts):
-        codes, starts, keys, counts = kernels.encode(offsets, data, part, parts, np.empty(0, np.int32))
-        distinct = [bytes(keys[starts[i] : starts[i + 1]]).decode() for i in range(len(starts) - 1)]
-        total += len(distinct)
-        mine = [s for s, c in zip(strings, codes, strict=True) if c >= 0]
-        assert distinct == list(dict.fromkeys(mine))  # numbered by first appearance
-        assert counts.size == 0  # rows are counted only for an "among" call (event names)
-        for s, code in zip(strings, codes, strict=True):
-            if code >= 0:
-                assert seen.setdefault(s, (part, int(code))) == (part, int(code))
-                assert distinct[code] == s
-    assert total == len(set(strings)) == len(seen)
+    hashes, keys = np.empty(len(strings), np.uint64), np.empty(len(strings), np.int64)
+    assert kernels.hash_strings(offsets, data, 0, len(strings), hashes, keys)
+    encoded = [s.encode() for s in strings]
+    assert hashes.tolist() == [fnv(raw) for raw in encoded]
+    assert keys.tolist() == [key_of(raw, int(at)) for raw, at in zip(encoded, offsets, strict=False)]
 
 
-def test_encode_among_the_rows_another_column_coded() -> None:
-    long = "a name longer than seven bytes"
-    strings = ["x", "y", "x", long, "y", "x", long]
-    among = np.array([0, -1, 3, 1, -1, 0, 2], np.int32)
-    codes, starts, keys, counts = kernels.encode(*arrow_layout(strings), 0, 2, among)
-    assert codes.tolist() == [0, -1, 0, 1, -1, 0, 1]
-    assert (bytes(keys).decode(), starts.tolist(), counts.tolist()) == ("x" + long, [0, 1, 31], [3, 2])
+PLAIN_BYTES = "ab,-0123456789xyz ,\n"
+REFUSED = ['"', "'", "\\", ";", "|", "\t", "\r", "é", "\x7f", "\x00"]
+
+
+def expected_parse(body: bytes, fields: int) -> tuple[int, list[tuple[int, int, str, int]]]:
+    """What parse_plain must answer, worked out line by line in Python (columns 0, 1, 2)."""
+    rows = []
+    at = 0
+    lines = body.split(b"\n")
+    ended = [True] * (len(lines) - 1) + [False]  # whether a \n ends the line
+    if lines and lines[-1] == b"":
+        lines.pop()
+    for whole, newline in zip(lines, ended, strict=False):
+        line = whole.removesuffix(b"\r") if newline else whole  # a \r\n line end
+        if any(kernels.CLASSES[b] in (kernels.REFUSED, kernels.RETURN) for b in line):
+            return kernels.BAD_BYTE, []
+        cells = line.split(b",")
+        if len(cells) != fields:
+            return kernels.BAD_FIELDS, []
+        time = cells[2].decode()
+        digits = time.removeprefix("-")
+        if not digits or len(digits) > kernels.MAX_DIGITS or not digits.isdigit():
+            return kernels.BAD_TIME, []
+        rows.append((fnv(cells[0]), key_of(cells[0], at), cells[1].decode(), int(time)))
+        at += len(whole) + 1
+    return kernels.OK, rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(st.sampled_from(PLAIN_BYTES), max_size=30).map(lambda s: s.replace("\n", ""))
+        | st.builds(
+            lambda a, b, c: f"{a},{b},{c}",
+            st.text("abcxyz 12", max_size=12),
+            st.sampled_from(["v", "buy", "a long event"]),
+            st.integers(-(10**19), 10**19).map(str),
+        ),
+        max_size=15,
+    ),
+    odd=st.sampled_from(["", *REFUSED]),
+    final_newline=st.booleans(),
+)
+def test_parse_plain_reads_lines_as_python_splits_them(
+    lines: list[str], odd: str, final_newline: bool
+) -> None:
+    if odd and lines:
+        lines[-1] += odd
+    body = ("\n".join(lines) + ("\n" if final_newline and lines else "")).encode()
+    data = np.frombuffer(body or b"\0", np.uint8)[: len(body)]
+    n = kernels.lines(data, 0, len(body))
+    hashes, keys = np.empty(n, np.uint64), np.empty(n, np.int64)
+    events, times = np.empty(n, np.int32), np.empty(n, np.int64)
+    answer, starts, names = kernels.parse_plain(
+        data, 0, len(body), 0, 3, np.array([0, 1, 2], np.int64), hashes, keys, events, times
+    )
+    want_answer, want = expected_parse(body, 3)
+    assert answer == want_answer
+    if answer == kernels.OK:
+        assert n == len(want)
+        got_names = distinct_texts(starts, names)
+        assert got_names == list(dict.fromkeys(e for _, _, e, _ in want))
+        got = list(
+            zip(hashes.tolist(), keys.tolist(), [got_names[e] for e in events], times.tolist(), strict=True)
+        )
+        assert got == want
+
+
+def test_parse_plain_takes_its_columns_anywhere_and_from_any_row() -> None:
+    body = b"x,a,1,view\ny,bb,-2,cart\n"
+    data = np.frombuffer(body, np.uint8)
+    hashes, keys = np.zeros(5, np.uint64), np.zeros(5, np.int64)
+    events, times = np.zeros(5, np.int32), np.zeros(5, np.int64)
+    start = kernels.line_start(data, 3)
+    answer, starts, names = kernels.parse_plain(
+        data, start, len(body), 2, 4, np.array([1, 3, 2], np.int64), hashes, keys, events, times
+    )
+    assert (answer, distinct_texts(starts, names)) == (kernels.OK, ["cart"])
+    assert (keys[2], times[2], events[2]) == (key_of(b"bb", 13), -2, 0)
+    assert (start, kernels.line_start(data, 0), kernels.lines(data, 0, 11), kernels.lines(data, 11, 13)) == (
+        11,
+        0,
+        1,
+        1,
+    )
 
 
 def test_plain_refuses_what_duckdb_would_trim_or_sniff() -> None:
@@ -366,12 +490,12 @@ def test_plain_refuses_what_duckdb_would_trim_or_sniff() -> None:
 
 
 def brute_follow(
-    customer: list[int], event: list[int], node_of: list[int], time: list[int], is_outcome: list[bool]
+    customer: list[str], node: list[int], time: list[int], is_outcome: list[bool]
 ) -> tuple[Counter[tuple[int, int]], int, int]:
-    rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for i, (c, e, t) in enumerate(zip(customer, event, time, strict=True)):
-        if c >= 0 and e >= 0 and node_of[e] >= 0:
-            rows[c].append((t, i, node_of[e]))
+    rows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, (c, n, t) in enumerate(zip(customer, node, time, strict=True)):
+        if n >= 0:
+            rows[c].append((t, i, n))
     counts: Counter[tuple[int, int]] = Counter()
     repeats = after = 0
     entry = default = len(is_outcome)
@@ -392,27 +516,80 @@ def brute_follow(
     return counts, repeats, after
 
 
-@settings(max_examples=60, deadline=None)
+CUSTOMERS = [
+    "a",
+    "b",
+    "c1234",
+    "1234567",
+    "12345678",
+    "客户",
+    "客户 007",
+    "customer-000001",
+    "customer-000002",
+]
+
+
+@settings(max_examples=80, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.integers(-1, 6), st.integers(-1, 5), st.integers(0, 5)), max_size=300),
-    node_of=st.lists(st.integers(-1, 4), min_size=6, max_size=6),
+    rows=st.lists(st.tuples(st.sampled_from(CUSTOMERS), st.integers(-1, 4), st.integers(0, 5)), max_size=300),
     outcomes=st.lists(st.booleans(), min_size=5, max_size=5),
+    buckets=st.sampled_from([1, 2, 8]),
+    hashes=st.sampled_from(["fnv", "all the same", "two"]),
 )
-def test_follow_equals_sorting_each_customer_in_python(
-    rows: list[tuple[int, int, int]], node_of: list[int], outcomes: list[bool]
+def test_follow_buckets_equals_sorting_each_customer_in_python(
+    rows: list[tuple[str, int, int]], outcomes: list[bool], buckets: int, hashes: str
 ) -> None:
-    customer, event, time = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
-    matrix, repeats, after = kernels.follow(
-        np.array(customer, np.int32),
-        np.array(event, np.int32),
-        np.array(node_of, np.int32),
-        np.array(time, np.int64),
-        7,
+    """Rows in buckets by hash, customers told apart by their keys, even when their hashes collide."""
+    customer, node, time = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    offsets, text = arrow_layout(customer)
+    n = len(rows)
+    hashed, keys = np.empty(n, np.uint64), np.empty(n, np.int64)
+    kernels.hash_strings(offsets, text, 0, n, hashed, keys)
+    if hashes != "fnv":  # collisions: different customers, one hash
+        hashed[:] = [0 if hashes == "all the same" else CUSTOMERS.index(c) % 2 for c in customer]
+    shift = 64 - buckets.bit_length() + 1 if buckets > 1 else 63
+    bucket = (hashed >> np.uint64(shift)).astype(np.int64) if buckets > 1 else np.zeros(n, np.int64)
+    order = np.argsort(bucket, kind="stable")  # what histogram and scatter make: by bucket, file order kept
+    bounds = np.searchsorted(bucket[order], np.arange(buckets + 1))
+    matrix, repeats, after, plain_text = kernels.follow_buckets(
+        hashed[order].copy(),
+        keys[order].copy(),
+        np.array(node, np.int32)[order].copy(),
+        np.array(time, np.int64)[order].copy(),
+        bounds.astype(np.int64),
+        0,
+        buckets,
+        text,
         np.array(outcomes, np.bool_),
     )
-    counts, want_repeats, want_after = brute_follow(customer, event, node_of, time, outcomes)
+    counts, want_repeats, want_after = brute_follow(customer, node, time, outcomes)
     got = Counter({(int(a), int(b)): int(matrix[a, b]) for a, b in zip(*np.nonzero(matrix), strict=True)})
-    assert (got, repeats, after) == (counts, want_repeats, want_after)
+    assert (got, repeats, after, plain_text) == (counts, want_repeats, want_after, True)
+
+
+def test_histogram_and_scatter_keep_file_order_within_buckets() -> None:
+    rng = np.random.default_rng(4)
+    n, shift = 1000, 61  # 8 buckets
+    hashes = rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+    keys, events, times = (
+        np.arange(n, dtype=np.int64),
+        rng.integers(0, 3, n).astype(np.int32),
+        rng.integers(0, 9, n),
+    )
+    node_of = np.array([2, -1, 0], np.int32)
+    tallies = np.zeros((2, 8), np.int64)
+    kernels.histogram(hashes, 0, 600, shift, tallies[0])
+    kernels.histogram(hashes, 600, n, shift, tallies[1])
+    bounds = np.concatenate(([0], np.cumsum(tallies.sum(axis=0))))
+    fills = bounds[:-1] + np.cumsum(tallies, axis=0) - tallies
+    moved = (np.empty(n, np.uint64), np.empty(n, np.int64), np.empty(n, np.int32), np.empty(n, np.int64))
+    kernels.scatter(hashes, keys, events, times, 600, n, shift, node_of, fills[1], *moved)
+    kernels.scatter(hashes, keys, events, times, 0, 600, shift, node_of, fills[0], *moved)
+    order = np.argsort(hashes >> np.uint64(shift), kind="stable")
+    assert moved[1].tolist() == order.tolist()  # keys were row numbers
+    assert moved[0].tolist() == hashes[order].tolist()
+    assert moved[2].tolist() == node_of[events[order]].tolist()
+    assert moved[3].tolist() == times[order].tolist()
 
 
 ODD_CELLS = ["c ", " d", "", "'x'", '"q"', "a\\b", "x\ty"]
