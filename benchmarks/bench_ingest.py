@@ -53,7 +53,7 @@ TOUCHPOINTS = [f"t{i:02d}" for i in range(20)]
 OUTCOMES = {"purchase": "success", "cancel": "failure"}
 PER_CUSTOMER = 10
 
-OURS = """
+OURS = r"""
 import json, re, sys, time
 from journeymap.ingest import ingest_events, load_mapping, prepare
 prepare()  # the compiled loops, loaded once per process, as a long-running one does at start

@@ -37,7 +37,8 @@ def main(csv_path: str, out_path: str) -> None:
             fh,
         )
     # VmHWM, not ru_maxrss: a child's ru_maxrss also counts its parent's peak before exec
-    peak_mb = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read())[1]) / 1024
+    with open("/proc/self/status") as fh:
+        peak_mb = int(re.search(r"VmHWM:\s+(\d+)", fh.read())[1]) / 1024
     timings = {"read_csv_s": loaded - start, "format_s": formatted - loaded, "dfg_s": done - formatted}
     print(json.dumps(timings | {"peak_rss_mb": peak_mb}))
 

@@ -266,14 +266,14 @@ def _threads(count: int) -> ThreadPoolExecutor:
 
 
 def prepare() -> None:
-    """Load the in-memory reader's compiled loops (numba's cached machine code, ~0.5 s once per process).
+    """Load the in-memory reader's compiled loops (numba's cached machine code, ~0.7 s once per process).
 
     Until then every file goes to DuckDB. A process that ingests more than
     once (a service, a notebook, a batch script) calls this at start; a
     one-shot run does not: on the benchmark machine loading costs more than
     the reader saves up to the files it may hold in memory with the default
-    limit (3 M events from the command line: 1.6-1.8 s in memory, 1.4-1.5 s with
-    DuckDB; the reader itself 0.6-1.2 s against 1.0-1.2 s).
+    limit (whole command, 1 M events: 1.0-1.3 s with DuckDB, 1.6-2.1 s
+    prepared; 3 M: 1.8-2.2 s either way).
     """
     importlib.import_module(KERNELS)
 
