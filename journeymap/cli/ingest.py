@@ -19,6 +19,7 @@ from journeymap.files import Format, dump_journey
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.mapping import load_mapping
 from journeymap.ingest.paths import load_path_table
+from journeymap.ingest.problems import describe
 from journeymap.model import Journey
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def _print_summary(summary: dict[str, Any], out: Console) -> None:
             f"bad scores: {summary['bad_scores']}"
         )
         for example in summary["examples"]:
-            out.print(f"  {example}", markup=False)
+            out.print(f"  {describe(example)}", markup=False)
     survey = summary.get("surveys")
     if survey:
         out.print(
@@ -162,7 +163,7 @@ def _print_summary(summary: dict[str, Any], out: Console) -> None:
             f"{survey['bad_rows']} bad rows"
         )
         for example in survey["examples"]:
-            out.print(f"  {example}", markup=False)
+            out.print(f"  {describe(example)}", markup=False)
     if summary.get("written"):
         out.print(f"written: {summary['written']}")
 

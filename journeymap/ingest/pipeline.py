@@ -13,6 +13,7 @@ from journeymap.ingest.events import EventAggregate, aggregate_events
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.ids import slugify
 from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.problems import describe
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.source import connection
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_surveys
@@ -94,17 +95,11 @@ def _check_strict(
 ) -> None:
     if not strict or not (problems or bad_scores):
         return
-    first = "; ".join(_describe(e) for e in examples)
+    first = "; ".join(describe(e) for e in examples)
     counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in problems.items())
     if bad_scores:
         counts = ", ".join(filter(None, [counts, f"{bad_scores} bad score"]))
     raise InvalidInput(f"{source}: bad rows ({counts}); first: {first}")
-
-
-def _describe(example: dict[str, Any]) -> str:
-    where = f"line {example['line']}" if "line" in example else f"row {example['row']}"
-    extra = ", ".join(f"{k}={v!r}" for k, v in example.items() if k not in ("row", "line", "problem"))
-    return f"{where} {example['problem'].replace('_', ' ')}" + (f" ({extra})" if extra else "")
 
 
 def journey_summary(journey: Journey) -> dict[str, Any]:

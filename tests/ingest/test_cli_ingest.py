@@ -50,6 +50,7 @@ def test_ingest_writes_a_journey_and_prints_the_summary(tmp_path: Path, files: t
     }
     assert "3 customers, 7 events" in result.stdout
     assert "ad (1)" in result.stdout and "bad rows: 1" in result.stdout
+    assert "  row 5 missing customer (touchpoint='view')" in result.stdout
     assert "reader: duckdb" in result.stdout  # a row lacks its customer: only DuckDB reports bad rows
 
 
