@@ -301,16 +301,29 @@ def test_compressed_large_or_switched_off_files_go_to_duckdb(
     other.write_bytes(plain.read_bytes())
     assert aggregate_in_memory(other, spec()) is None  # only .csv files: DuckDB reads the rest
     lines = plain.read_bytes().count(b"\n") + 1  # a small file is read whole: its lines counted
+    scored = write_log(tmp_path / "scored.csv", [[*row, "5"] for row in CLEAN], score=True)  # not plain
+    for per_row, path, mapping in [
+        (in_memory.PLAIN_BYTES_PER_ROW, plain, spec()),  # parsed from its bytes: less memory a row
+        (in_memory.BYTES_PER_ROW, scored, spec(score=True)),  # through pyarrow
+    ]:
+        need = lines * in_memory.MARGIN * per_row
+        monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need)}B")
+        assert aggregate_in_memory(path, mapping) is not None
+        monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need) - 1}B")
+        assert aggregate_in_memory(path, mapping) is None
+    quoted = tmp_path / "quoted.csv"  # looks plain to the mapping, is not: pyarrow's limit then
+    quoted.write_text(plain.read_text().replace("view", '"view"'))
     need = lines * in_memory.MARGIN * in_memory.BYTES_PER_ROW
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need)}B")
-    assert aggregate_in_memory(plain, spec()) is not None
     monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need) - 1}B")
-    assert aggregate_in_memory(plain, spec()) is None
+    assert aggregate_in_memory(plain, spec()) is not None
+    assert aggregate_in_memory(quoted, spec()) is None
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(need)}B")
+    assert aggregate_in_memory(quoted, spec()) is not None
     big = write_log(tmp_path / "big.csv", [[f"c{i}", "view", str(i)] for i in range(20_000)])
     rows = 20_001  # estimated from the first 64 KiB (shorter lines: ~1.13 x) and 1.5 x for safety
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(1.5 * rows * in_memory.BYTES_PER_ROW)}B")
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(1.5 * rows * in_memory.PLAIN_BYTES_PER_ROW)}B")
     assert aggregate_in_memory(big, spec()) is None
-    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(2.0 * rows * in_memory.BYTES_PER_ROW)}B")
+    monkeypatch.setattr(in_memory, "MEMORY_LIMIT", f"{int(2.0 * rows * in_memory.PLAIN_BYTES_PER_ROW)}B")
     assert aggregate_in_memory(big, spec()) is not None
     monkeypatch.setattr(in_memory, "MEMORY_LIMIT", "1GB")
     monkeypatch.setattr(in_memory, "READER", "duckdb")
