@@ -6,10 +6,8 @@ per customer, rows shuffled, epoch-ms times; 60 % of customers end with a
 (``$JOURNEYMAP_BENCH_CACHE`` or ``~/.cache/journeymap/bench``), never the repo.
 
 * ours: ``ingest_events`` in a fresh subprocess (memory limit 1 GB), timed from
-  reading the mapping to the validated ``Journey`` (module imports and
-  ``prepare()``, which loads numba's cached machine code, ~1 s together, are
-  outside the timer); peak RSS of that process; which reader took the file
-  (in-memory or DuckDB);
+  reading the mapping to the validated ``Journey`` (module imports are outside
+  the timer); peak RSS of that process;
 * pm4py: in its own venv ``benchmarks/.venv-pm4py`` (created here; pm4py is
   AGPL and never imported by journeymap), ``pd.read_csv``, then
   ``pm4py.format_dataframe`` (sorts by case and time; needed, as
@@ -55,8 +53,7 @@ PER_CUSTOMER = 10
 
 OURS = r"""
 import json, re, sys, time
-from journeymap.ingest import ingest_events, load_mapping, prepare
-prepare()  # the compiled loops, loaded once per process, as a long-running one does at start
+from journeymap.ingest import ingest_events, load_mapping
 start = time.perf_counter()
 result = ingest_events(sys.argv[1], load_mapping(sys.argv[2]), journey_id="bench")
 elapsed = time.perf_counter() - start
@@ -65,7 +62,7 @@ json.dump(counts, open(sys.argv[3], "w"))
 # VmHWM, not ru_maxrss: a child's ru_maxrss also counts its parent's peak before exec
 peak = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read())[1]) / 1024
 s = result.summary
-line = {"seconds": elapsed, "peak_rss_mb": peak, "repeats": s["repeats_collapsed"], "reader": s["reader"]}
+line = {"seconds": elapsed, "peak_rss_mb": peak, "repeats": s["repeats_collapsed"]}
 print(json.dumps(line))
 """
 
@@ -128,14 +125,13 @@ def pm4py_python() -> Path:
     return python
 
 
-def run_ours(csv: Path, mapping: Path, out: Path, reader: str = "auto") -> dict[str, Any]:
+def run_ours(csv: Path, mapping: Path, out: Path) -> dict[str, Any]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", OURS, str(csv), str(mapping), str(out)],
         capture_output=True,
         text=True,
         check=True,
-        env=os.environ | {"JOURNEYMAP_INGEST_READER": reader},
     )
     process_s = time.perf_counter() - start
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"process_s": process_s}  # type: ignore[no-any-return]
@@ -176,15 +172,11 @@ def same_counts(ours_path: Path, pm4py_path: Path, repeats: int) -> bool:
     return ours == expected and self_loops == repeats
 
 
-def bench(events: int, runs: int, pm4py_runs: int, timeout: float, duckdb_too: bool) -> None:
+def bench(events: int, runs: int, pm4py_runs: int, timeout: float) -> None:
     csv, mapping = generate(events), mapping_file()
     with tempfile.TemporaryDirectory() as tmp:
         ours_out, theirs_out = Path(tmp) / "ours.json", Path(tmp) / "pm4py.json"
-        ours, duckdb = [], []
-        for _ in range(runs):  # alternating, so both readers meet the same moments of a noisy machine
-            ours.append(run_ours(csv, mapping, ours_out))
-            if duckdb_too:
-                duckdb.append(run_ours(csv, mapping, Path(tmp) / "duckdb.json", "duckdb"))
+        ours = [run_ours(csv, mapping, ours_out) for _ in range(runs)]
         theirs = [run_pm4py(csv, theirs_out, timeout) for _ in range(pm4py_runs)]
         ours_s = statistics.median(r["seconds"] for r in ours)
         line = {
@@ -194,12 +186,8 @@ def bench(events: int, runs: int, pm4py_runs: int, timeout: float, duckdb_too: b
             "ours_events_per_s": round(events / ours_s),
             "ours_peak_rss_mb": round(max(r["peak_rss_mb"] for r in ours)),
             "ours_peak_rss_runs_mb": [round(r["peak_rss_mb"]) for r in ours],
-            "ours_reader": ours[-1]["reader"],
             "ours_process_median_s": round(statistics.median(r["process_s"] for r in ours), 3),
         }
-        if duckdb:
-            line["duckdb_reader_median_s"] = round(statistics.median(r["seconds"] for r in duckdb), 3)
-            line["duckdb_reader_runs_s"] = [round(r["seconds"], 3) for r in duckdb]
         finished = [t for t in theirs if t is not None]
         if finished:
             dfg_s = statistics.median(t["dfg_s"] for t in finished)
@@ -219,11 +207,6 @@ def bench(events: int, runs: int, pm4py_runs: int, timeout: float, duckdb_too: b
                 ),
                 "identical_counts": same_counts(ours_out, theirs_out, int(ours[-1]["repeats"])),
             }
-            if duckdb:
-                duckdb_out = Path(tmp) / "duckdb.json"
-                line["duckdb_reader_identical_counts"] = same_counts(
-                    duckdb_out, theirs_out, int(duckdb[-1]["repeats"])
-                )
         else:
             line |= {"pm4py": f"did not finish within {timeout:.0f} s"}
         print(json.dumps(line), flush=True)
@@ -235,10 +218,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pm4py-runs", type=int, default=3)
     parser.add_argument("--pm4py-timeout", type=float, default=900)
-    parser.add_argument("--duckdb-too", action="store_true", help="also time ours with the DuckDB reader")
     args = parser.parse_args()
     for size in args.sizes:
-        bench(size, args.runs, args.pm4py_runs, args.pm4py_timeout, args.duckdb_too)
+        bench(size, args.runs, args.pm4py_runs, args.pm4py_timeout)
 
 
 if __name__ == "__main__":

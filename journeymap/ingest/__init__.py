@@ -13,15 +13,13 @@ from journeymap.ingest.mapping import Mapping, load_mapping, parse_mapping
 from journeymap.ingest.paths import journey_from_path_table
 
 if TYPE_CHECKING:
-    from journeymap.ingest.in_memory import prepare
     from journeymap.ingest.pipeline import IngestResult, ingest_events
 
 
 def __getattr__(name: str) -> Any:
-    """The event-log pipeline, imported when first asked for (DuckDB, pyarrow)."""
-    if name in ("IngestResult", "ingest_events", "prepare"):
-        module = "in_memory" if name == "prepare" else "pipeline"
-        return getattr(importlib.import_module(f"journeymap.ingest.{module}"), name)
+    """The event-log pipeline, imported when first asked for (DuckDB)."""
+    if name in ("IngestResult", "ingest_events"):
+        return getattr(importlib.import_module("journeymap.ingest.pipeline"), name)
     raise AttributeError(f"module 'journeymap.ingest' has no attribute {name!r}")
 
 
@@ -32,5 +30,4 @@ __all__ = [
     "journey_from_path_table",
     "load_mapping",
     "parse_mapping",
-    "prepare",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,8 @@ def ingest_events(
     """
     path = Path(events)
     jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
-    agg = _read_in_memory(path, mapping, strict, progress)
-    if agg is None:
-        with connection() as con:
-            agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
+    with connection() as con:
+        agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
     _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)
     if not agg.transitions:
         raise InvalidInput(f"{path}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
@@ -69,17 +66,6 @@ def ingest_events(
         str(path),
     )
     return IngestResult(journey, summarize(journey, agg, survey))
-
-
-def _read_in_memory(
-    path: Path, mapping: Mapping, strict: bool, progress: Progress | None
-) -> EventAggregate | None:
-    """The in-memory reader's aggregate, once ``prepare()`` loaded it (pyarrow and numba load only then)."""
-    reader = sys.modules.get("journeymap.ingest.in_memory")
-    if reader is None:
-        return None
-    found: EventAggregate | None = reader.aggregate_in_memory(path, mapping, strict, progress)
-    return found
 
 
 def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:

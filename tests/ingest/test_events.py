@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeymap.errors import InvalidInput
-from journeymap.ingest import in_memory, ingest_events, parse_mapping
+from journeymap.ingest import ingest_events, parse_mapping
 from journeymap.ingest.mapping import Mapping
 from journeymap.model import parse_journey
 
@@ -79,25 +79,15 @@ def generated_log(seed: int, customers: int, events: int, unmapped: bool = True)
     )
 
 
-@pytest.fixture(params=["in-memory", "duckdb"])
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each reader in turn: the in-memory one (plain CSV files) and DuckDB (everything)."""
-    monkeypatch.setattr(in_memory, "READER", "auto" if request.param == "in-memory" else "duckdb")
-    in_memory.prepare()  # small files are read in memory once the compiled loops are loaded
-    return str(request.param)
-
-
-def counts_of(path: Path, spec: Mapping, reader: str | None = None) -> Counter[tuple[str, str]]:
-    """Transition counts of the ingested journey; ``reader``: the reader that must have read the file."""
+def counts_of(path: Path, spec: Mapping) -> Counter[tuple[str, str]]:
+    """Transition counts of the ingested journey."""
     result = ingest_events(path, spec)
-    if reader is not None:
-        assert result.summary["reader"] == reader
     return Counter({(t.source, t.target): int(t.weight) for t in result.journey.transitions})
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), customers=st.integers(1, 30), events=st.integers(1, 200))
-def test_counts_match_pandas(tmp_path: Path, reader: str, seed: int, customers: int, events: int) -> None:
+def test_counts_match_pandas(tmp_path: Path, seed: int, customers: int, events: int) -> None:
     df = generated_log(seed, customers, events)
     path = tmp_path / f"log{seed}.csv"
     df.to_csv(path, index=False)
@@ -105,13 +95,13 @@ def test_counts_match_pandas(tmp_path: Path, reader: str, seed: int, customers: 
         with pytest.raises(InvalidInput, match="no usable events"):
             ingest_events(path, mapping())
         return
-    assert counts_of(path, mapping(), reader) == oracle(df)
+    assert counts_of(path, mapping()) == oracle(df)
 
 
-def test_ties_keep_file_order(tmp_path: Path, reader: str) -> None:
+def test_ties_keep_file_order(tmp_path: Path) -> None:
     path = tmp_path / "ties.csv"
     path.write_text("cust,event,ts\na,cart,5\na,view,5\nb,view,5\nb,cart,5\na,buy,5\n")
-    assert counts_of(path, mapping(), reader) == Counter(
+    assert counts_of(path, mapping()) == Counter(
         {
             ("entry", "cart"): 1,
             ("cart", "product_page"): 1,
@@ -123,10 +113,10 @@ def test_ties_keep_file_order(tmp_path: Path, reader: str) -> None:
     )
 
 
-def test_single_event_customers_and_unsorted_input(tmp_path: Path, reader: str) -> None:
+def test_single_event_customers_and_unsorted_input(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text("cust,event,ts\nz,cart,30\ny,view,1\nz,view,10\nx,buy,3\n")
-    assert counts_of(path, mapping(), reader) == Counter(
+    assert counts_of(path, mapping()) == Counter(
         {
             ("entry", "product_page"): 2,
             ("product_page", DEFAULT): 1,
@@ -137,11 +127,11 @@ def test_single_event_customers_and_unsorted_input(tmp_path: Path, reader: str) 
     )
 
 
-def test_events_after_outcome_and_repeats(tmp_path: Path, reader: str) -> None:
+def test_events_after_outcome_and_repeats(tmp_path: Path) -> None:
     path = tmp_path / "after.csv"
     path.write_text("cust,event,ts\na,view,1\na,view,2\na,help,3\na,chat,4\na,buy,5\na,cart,6\na,cancel,7\n")
     result = ingest_events(path, mapping())
-    assert result.summary["reader"] == reader
+    assert result.summary["reader"] == "duckdb"
     counts = Counter({(t.source, t.target): t.weight for t in result.journey.transitions})
     assert counts == Counter(
         {("entry", "product_page"): 1, ("product_page", "support"): 1, ("support", "purchase"): 1}
@@ -151,7 +141,7 @@ def test_events_after_outcome_and_repeats(tmp_path: Path, reader: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv.gz", "parquet", "parquet_datetime", "ndjson", "epoch_ms", "iso"])
-def test_formats_and_time_encodings(tmp_path: Path, reader: str, fmt: str) -> None:
+def test_formats_and_time_encodings(tmp_path: Path, fmt: str) -> None:
     df = generated_log(7, 40, 400)
     path = tmp_path / f"log.{fmt}"
     written = df.copy()
@@ -175,22 +165,20 @@ def test_formats_and_time_encodings(tmp_path: Path, reader: str, fmt: str) -> No
         path = tmp_path / "log_iso.csv"
         written["ts"] = pd.to_datetime(df["ts"], unit="s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         written.to_csv(path, index=False)
-    plain_csv = fmt in ("epoch_ms", "iso")
-    used = reader if plain_csv else "duckdb"
-    assert counts_of(path, mapping(), used) == oracle(written if fmt == "epoch_ms" else df)
+    assert counts_of(path, mapping()) == oracle(written if fmt == "epoch_ms" else df)
 
 
-def test_unmapped_reported_and_kept(tmp_path: Path, reader: str) -> None:
+def test_unmapped_reported_and_kept(tmp_path: Path) -> None:
     df = generated_log(3, 20, 300)
     path = tmp_path / "log.csv"
     df.to_csv(path, index=False)
     dropped = ingest_events(path, mapping())
-    assert dropped.summary["reader"] == reader
+    assert dropped.summary["reader"] == "duckdb"
     names = df.loc[df["event"].isin(UNMAPPED), "event"].value_counts()
     assert dropped.summary["unmapped_events"] == int(names.sum())
     assert dropped.summary["unmapped_top"] == {k: int(v) for k, v in names.items()}
     kept = ingest_events(path, mapping("keep"))
-    assert kept.summary["reader"] == reader
+    assert kept.summary["reader"] == "duckdb"
     ids = {"Promo Banner!": "promo_banner-2", "promo_banner": "promo_banner", "newsletter": "newsletter"}
     journey = kept.journey
     assert {tp.id: tp.name for tp in journey.touchpoints if tp.stage == "unmapped"} == {
@@ -217,11 +205,11 @@ def test_scores_mean_interval_and_default(tmp_path: Path) -> None:
     assert {"row": 4, "problem": "bad_score"} in result.summary["examples"]
 
 
-def test_clean_scores_in_either_reader(tmp_path: Path, reader: str) -> None:
+def test_clean_scores(tmp_path: Path) -> None:
     path = tmp_path / "scored.csv"
     path.write_text("cust,event,ts,rating\na,view,1,6\nb,view,1,8.5\nc,view,1,\nc,cart,2,3\nd,view,1,4\n")
     result = ingest_events(path, mapping(score=True))
-    assert result.summary["reader"] == reader
+    assert result.summary["reader"] == "duckdb"
     page, cart = result.journey.touchpoint("product_page"), result.journey.touchpoint("cart")
     assert (page.experience, page.responses, cart.experience, cart.responses) == (6.1667, 3, 3.0, 1)
     # mean 37/6, sd 2.2546, t(0.975, 2) = 4.3027: 6.1667 -/+ 5.6008, rounded outwards, clipped to 0..10
