@@ -3,13 +3,15 @@
 The graph carries everything in the journey file, so the round trip is lossless:
 
 * ``G.graph``: ``id``, ``name``, ``description``, ``scale`` (dict or None),
-  ``entrants`` (as written, may be None) and ``stages`` (ordered list of dicts);
+  ``entrants`` (as written, may be None), ``stages`` (ordered list of dicts) and
+  ``personas``, ``opportunities`` (lists of dicts), ``notes``, ``evidence``
+  (each None when the journey has none);
 * node ``"entry"``: ``type="entry"``;
 * touchpoint nodes: ``type="touchpoint"`` plus every touchpoint field but ``id``;
 * outcome nodes: ``type="outcome"`` plus ``name``, ``kind`` (success | failure),
   ``description``;
-* edges: ``customers`` *or* ``share`` (the one the file used) and ``index``,
-  the transition's position in the file.
+* edges: ``customers`` *or* ``share`` (the one the file used), ``index``,
+  the transition's position in the file, and ``personas`` when given.
 
 Node insertion order is entry, touchpoints, outcomes, each in file order.
 """
@@ -32,6 +34,7 @@ def to_graph(journey: Journey) -> nx.DiGraph:
         scale=journey.scale.model_dump() if journey.scale else None,
         entrants=journey.entrants,
         stages=[s.model_dump() for s in journey.stages],
+        **journey.model_dump(include={"personas", "opportunities", "notes", "evidence"}),
     )
     g.add_node(ENTRY, type="entry")
     for tp in journey.touchpoints:
@@ -40,7 +43,8 @@ def to_graph(journey: Journey) -> nx.DiGraph:
         g.add_node(o.id, type="outcome", **o.model_dump(exclude={"id"}))
     for i, t in enumerate(journey.transitions):
         weight = {"customers": t.customers} if t.customers is not None else {"share": t.share}
-        g.add_edge(t.source, t.target, index=i, **weight)
+        extra = {"personas": t.personas} if t.personas is not None else {}
+        g.add_edge(t.source, t.target, index=i, **weight, **extra)
     return g
 
 
@@ -59,6 +63,7 @@ def from_graph(g: nx.DiGraph) -> Journey:
             **{"from": u, "to": v},
             customers=d.get("customers"),
             share=d.get("share"),
+            personas=d.get("personas"),
         )
         for u, v, d in edges
     ]
@@ -73,4 +78,5 @@ def from_graph(g: nx.DiGraph) -> Journey:
         touchpoints=touchpoints,
         outcomes=outcomes,
         transitions=transitions,
+        **{k: meta.get(k) for k in ("personas", "opportunities", "notes", "evidence")},
     )

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from journeymap.errors import InvalidJourney, Problem
 
@@ -23,9 +23,20 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 SHARE_TOLERANCE = 1e-6
 
 Slug = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _none_if_empty(value: list[Any] | None) -> list[Any] | None:
+    return value or None
+
+
+Ids = Annotated[list[str] | None, AfterValidator(_none_if_empty)]  # an empty list is the same as none
 Score = Annotated[float, Field(allow_inf_nan=False)]
 Phase = Literal["pre_sale", "sale", "after_sale"]
 PHASES: tuple[Phase, ...] = ("pre_sale", "sale", "after_sale")
+LANES: tuple[str, ...] = ("front-stage", "back-stage", "support")  # the usual lanes; any text is allowed
+Status = Literal["idea", "planned", "in_progress", "done"]
+STATUSES: tuple[Status, ...] = ("idea", "planned", "in_progress", "done")
+URL_PATTERN = r"^https?://\S+$"
 
 
 class _Strict(BaseModel):
@@ -43,11 +54,53 @@ class Scale(_Strict):
         return self
 
 
+class Evidence(_Strict):
+    """One piece of evidence behind a journey, stage or touchpoint.
+
+    ``kind`` says what it is: a ``quote`` (a customer's or staff member's words), a
+    ``link`` (a source to read) or a ``note`` (an observation); ``source`` names where
+    it comes from (an interview, a document); ``url`` must be http(s).
+    """
+
+    text: Annotated[str, Field(min_length=1)]
+    kind: Literal["quote", "link", "note"] = "note"
+    source: str | None = None
+    url: Annotated[str, Field(pattern=URL_PATTERN)] | None = None
+
+
+EvidenceList = Annotated[list[Evidence] | None, AfterValidator(_none_if_empty)]
+
+
+class Persona(_Strict):
+    id: Slug
+    name: str
+    description: str | None = None
+
+
+class Opportunity(_Strict):
+    """An improvement idea tied to the touchpoints it would change.
+
+    ``customer_value`` and ``business_value`` are 0-100, ``effort`` 0-5 (as in the
+    usual value/effort matrix); all three are optional.
+    """
+
+    id: Slug
+    title: Annotated[str, Field(min_length=1)]
+    touchpoints: list[str] = Field(default_factory=list)
+    customer_value: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    business_value: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    effort: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)] | None = None
+    status: Status = "idea"
+    description: str | None = None
+
+
 class Stage(_Strict):
     id: Slug
     name: str
     phase: Phase
     description: str | None = None
+    notes: str | None = None
+    evidence: EvidenceList = None
 
 
 class Interval(_Strict):
@@ -69,6 +122,7 @@ class Touchpoint(_Strict):
     stage: Slug
     channel: str | None = None
     owner: str | None = None
+    lane: str | None = None
     description: str | None = None
     experience: Score
     expectation: Score | None = None
@@ -76,6 +130,9 @@ class Touchpoint(_Strict):
     ideal: Score | None = None
     responses: Annotated[int, Field(ge=0)] | None = None
     interval: Interval | None = None
+    personas: Ids = None
+    notes: str | None = None
+    evidence: EvidenceList = None
 
     @property
     def expected(self) -> float:
@@ -100,6 +157,7 @@ class Transition(_Strict):
     target: str = Field(alias="to")
     customers: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
+    personas: Ids = None
 
     @model_validator(mode="after")
     def _one_weight(self) -> Transition:
@@ -124,6 +182,10 @@ class Journey(_Strict):
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(min_length=1)
     transitions: list[Transition] = Field(min_length=1)
+    personas: Annotated[list[Persona] | None, AfterValidator(_none_if_empty)] = None
+    opportunities: Annotated[list[Opportunity] | None, AfterValidator(_none_if_empty)] = None
+    notes: str | None = None
+    evidence: EvidenceList = None
 
     @property
     def effective_entrants(self) -> float:
@@ -183,6 +245,8 @@ _RULES = {
     "finite_number": "range",
     "too_short": "required",
     "literal_error": "choice",
+    "less_than": "range",
+    "string_too_short": "required",
 }
 
 
@@ -192,7 +256,9 @@ def _shape_problems(exc: ValidationError) -> list[Problem]:
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         rule = _RULES.get(err["type"], "type" if err["type"].endswith(("_type", "_parsing")) else err["type"])
         message = err["msg"]
-        if rule == "id-syntax":
+        if rule == "id-syntax" and err["loc"][-1] == "url":
+            rule, message = "url", f"{err['input']!r} is not an http(s) URL"
+        elif rule == "id-syntax":
             message = f"{err['input']!r} is not an id (lowercase letters, digits, '_' or '-')"
         elif rule == "unknown-field":
             message = "unknown field"
@@ -210,6 +276,7 @@ def graph_problems(journey: Journey) -> list[Problem]:
     problems += _transition_problems(journey)
     if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
         problems += _flow_problems(journey)
+    problems += annotation_problems(journey)
     return problems
 
 
@@ -356,6 +423,51 @@ def _flow_problems(journey: Journey) -> list[Problem]:
                 )
             )
     return problems
+
+
+def annotation_problems(journey: Journey) -> list[Problem]:
+    """Personas and opportunities: ids unique within each list, every reference known.
+
+    >>> doc = {"id": "j", "name": "J", "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...   "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5,
+    ...                    "personas": ["vip"]}],
+    ...   "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+    ...   "transitions": [{"from": "entry", "to": "a", "share": 1}, {"from": "a", "to": "ok", "share": 1}]}
+    >>> [str(p) for p in annotation_problems(Journey.model_validate(doc))]
+    ["touchpoints[0].personas[0]: unknown persona 'vip' [unknown-persona]"]
+    """
+    problems: list[Problem] = []
+    personas = _unique_ids("personas", journey.personas or [], problems)
+    _unique_ids("opportunities", journey.opportunities or [], problems)
+    holders: list[tuple[str, list[str] | None]] = [
+        *((f"touchpoints[{i}]", tp.personas) for i, tp in enumerate(journey.touchpoints)),
+        *((f"transitions[{i}]", t.personas) for i, t in enumerate(journey.transitions)),
+    ]
+    for loc, refs in holders:
+        for j, ref in enumerate(refs or []):
+            if ref not in personas:
+                problems.append(
+                    Problem(f"{loc}.personas[{j}]", "unknown-persona", f"unknown persona '{ref}'")
+                )
+    touchpoints = {tp.id for tp in journey.touchpoints}
+    for i, opp in enumerate(journey.opportunities or []):
+        for j, ref in enumerate(opp.touchpoints):
+            if ref not in touchpoints:
+                loc = f"opportunities[{i}].touchpoints[{j}]"
+                problems.append(Problem(loc, "unknown-touchpoint", f"unknown touchpoint '{ref}'"))
+    return problems
+
+
+def _unique_ids(group: str, items: Iterable[Persona | Opportunity], problems: list[Problem]) -> set[str]:
+    seen: dict[str, str] = {}
+    for i, item in enumerate(items):
+        loc = f"{group}[{i}].id"
+        if item.id in seen:
+            problems.append(
+                Problem(loc, "duplicate-id", f"id '{item.id}' is already used at {seen[item.id]}")
+            )
+        seen.setdefault(item.id, loc)
+    return set(seen)
 
 
 def _index(journey: Journey, tid: str) -> int:

@@ -16,6 +16,7 @@ from journeymap.store import open_store
 from journeymap.store.bolt import BoltStore, make_driver, split_url
 from journeymap.store.bolt_records import graph_records
 from journeymap.store.bolt_schema import init_schema, schema_status
+from tests.annotated import annotated_document
 from tests.bolt_servers import BoltServer, FalkorServer, free_port
 from tests.strategies import journeys
 
@@ -90,6 +91,31 @@ def test_graph_layout_is_what_analysts_query(bolt_store: BoltStore, falkordb: Bo
     assert entry["p"] == pytest.approx(1.0)
     (head,) = falkordb.query("MATCH (j:Journey {id: $j}) RETURN j.version AS v, j.name AS name", j=journey.id)
     assert head == {"v": 1, "name": journey.name}
+
+
+def test_personas_and_opportunities_are_nodes_linked_to_their_touchpoints(
+    bolt_store: BoltStore, falkordb: BoltServer
+) -> None:
+    journey = parse_journey(annotated_document())
+    bolt_store.put(journey)
+    bolt_store.put(journey)  # the old version's nodes lose their labels
+    links = falkordb.query(
+        "MATCH (o:Opportunity {journey: $j})-[:ADDRESSES]->(t:Touchpoint) RETURN o.id AS o, t.id AS t",
+        j=journey.id,
+    )
+    assert sorted((r["o"], r["t"]) for r in links) == [("faster", "pay"), ("faster", "shop")]
+    (faster,) = falkordb.query(
+        "MATCH (o:Opportunity {id: 'faster'}) RETURN o.customer_value AS cv, o.effort AS e, o.status AS s"
+    )
+    assert faster == {"cv": 72.5, "e": 2.5, "s": "in_progress"}
+    regulars = falkordb.query(
+        "MATCH (p:Persona {journey: $j, id: 'regular'}), (t:Touchpoint {journey: $j}) "
+        "WHERE p.id IN t.personas RETURN t.id AS t, t.lane AS lane",
+        j=journey.id,
+    )
+    assert regulars == [{"t": "shop", "lane": "front-stage"}]
+    (count,) = falkordb.query("MATCH (p:Persona) RETURN count(p) AS n")
+    assert count["n"] == 2
 
 
 def test_quotes_backslashes_and_unicode_survive(bolt_store: BoltStore) -> None:

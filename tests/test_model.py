@@ -197,6 +197,9 @@ def test_truncated_fixture_gets_a_clear_error(tmp_path: Path) -> None:
     for cut in range(50, len(text), 97):
         path = tmp_path / "cut.yaml"
         path.write_text(text[:cut], encoding="utf-8")
+        if text[cut - 1 : cut + 1] == "}\n" and "\n" not in text[cut:].strip():
+            assert load_journey(path).transitions  # only the last line cut off: still a journey
+            continue
         with pytest.raises(InvalidJourney):
             load_journey(path)
 

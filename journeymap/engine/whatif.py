@@ -145,6 +145,8 @@ def _bypass(doc: dict[str, Any], tid: str) -> None:
             _rescale_shares(kept, source)
     doc["transitions"] = kept
     doc["touchpoints"] = [tp for tp in doc["touchpoints"] if tp["id"] != tid]
+    for opportunity in doc.get("opportunities", []):
+        opportunity["touchpoints"] = [t for t in opportunity["touchpoints"] if t != tid]
 
 
 def _rescale_shares(transitions: list[dict[str, Any]], source: str) -> None:

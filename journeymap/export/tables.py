@@ -6,11 +6,13 @@ leaves unset is absent, never ``None``, so writers that cannot store nulls
 
 Nodes (``entry``, then touchpoints, then outcomes, in file order) carry ``id``,
 ``label`` (the name), ``type`` (entry | touchpoint | outcome) and, for
-touchpoints, ``stage``, ``stage_name``, ``phase``, every score field of the
-file and ``satisfaction`` (experience - expectation); outcomes carry ``kind``.
+touchpoints, ``stage``, ``stage_name``, ``phase``, ``channel``, ``owner``,
+``lane``, ``personas`` (comma-separated persona ids), ``notes``, every score
+field of the file and ``satisfaction`` (experience - expectation); outcomes
+carry ``kind``.
 Edges (file order) carry ``id`` (``"source->target"``, unique because a pair
-occurs once and ids cannot contain ``>``), ``source``, ``target`` and the
-file's ``customers`` or ``share``.
+occurs once and ids cannot contain ``>``), ``source``, ``target``, the
+file's ``customers`` or ``share`` and ``personas`` when given.
 
 With analysis (``journeymap.engine.analyze``), touchpoints gain ``reach``,
 ``pain``, ``priority``, ``carried``, ``removal_effect``, ``weighted_satisfaction``
@@ -44,6 +46,7 @@ TOUCHPOINT_ANALYSIS = (
 TOUCHPOINT_FIELDS = (
     "channel",
     "owner",
+    "lane",
     "description",
     "experience",
     "expectation",
@@ -163,6 +166,11 @@ def _clean(row: dict[str, Any]) -> Row:
     return {k: normalise_newlines(v) if isinstance(v, str) else v for k, v in row.items() if v is not None}
 
 
+def _joined(ids: list[str] | None) -> str | None:
+    """Persona ids as one comma-separated text (ids cannot contain commas); None when unset."""
+    return ",".join(ids) if ids is not None else None
+
+
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -204,6 +212,8 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
             "phase": stage.phase,
         }
         row.update({name: getattr(tp, name) for name in TOUCHPOINT_FIELDS})
+        row["personas"] = _joined(tp.personas)
+        row["notes"] = tp.notes
         row["satisfaction"] = tp.experience - tp.expected
         if analysis is not None:
             figures = analysis["touchpoints"][tp.id]
@@ -242,6 +252,7 @@ def _edge_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
             "target": t.target,
             "customers": t.customers,
             "share": t.share,
+            "personas": _joined(t.personas),
         }
         if analysis is not None:
             row["probability"] = probabilities[pair]

@@ -198,6 +198,8 @@ class BoltStore:
         for batch in self._batches("store/stage_nodes", "node", nodes):
             self._write("store/stage_nodes", nodes=batch, journey=journey.id, txn=txn, now=now)
         self._write("store/stage_in_stage", txn=txn)
+        if any(o.touchpoints for o in journey.opportunities or []):
+            self._write("store/stage_addresses", txn=txn)
         for batch in self._batches("store/stage_transitions", "transition", steps):
             self._write("store/stage_transitions", transitions=batch, txn=txn)
 

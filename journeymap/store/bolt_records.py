@@ -1,10 +1,19 @@
 """Journey <-> the node and relationship properties the Bolt store writes and reads.
 
 Every node of a stored version carries ``journey`` (the journey id), ``version``,
-``type`` (journey | entry | stage | touchpoint | outcome) and, for stages,
-touchpoints and outcomes, ``index`` (the position in the file) beside the fields
-of the journey file (``None`` fields are left out). The journey's ``scale`` is
-kept as ``scale_min`` / ``scale_max``.
+``type`` (journey | entry | stage | touchpoint | outcome | persona | opportunity)
+and, for all but the journey and entry, ``index`` (the position in the file)
+beside the fields of the journey file (``None`` fields are left out). The
+journey's ``scale`` is kept as ``scale_min`` / ``scale_max``.
+
+Personas and opportunities are nodes (``:Persona``, ``:Opportunity``), not
+properties of the journey: they have ids of their own, analysts ask across
+journeys for them ("every planned opportunity and the touchpoints it changes"),
+and an opportunity is linked to the touchpoints it changes by
+``(:Opportunity)-[:ADDRESSES]->(:Touchpoint)``. The persona ids of a touchpoint
+or transition are a list property ``personas`` (``'vip' IN t.personas``). A
+property cannot hold maps, so the structured fields ``evidence`` and
+``interval`` are kept as JSON text.
 
 Two derived values make in-database analysis simple; they are not part of the
 journey and are ignored when reading it back:
@@ -19,6 +28,7 @@ journey and are ignored when reading it back:
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,12 +36,14 @@ from typing import Any
 
 from journeymap.engine.compiled import compile_journey
 from journeymap.errors import AnalysisError
-from journeymap.model import ENTRY, Journey, Outcome, Stage, Touchpoint
+from journeymap.model import ENTRY, Journey, Opportunity, Outcome, Persona, Stage, Touchpoint
 
 FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
-     "customers", "share", "p", "flow"}
+     "customers", "share", "p", "flow", "customer_value", "business_value", "effort"}
 )  # fmt: skip
+JSON_FIELDS = frozenset({"evidence", "interval"})
+Item = Stage | Touchpoint | Outcome | Persona | Opportunity
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
 
 
@@ -71,8 +83,13 @@ def exact(value: float) -> list[int]:
 
 
 def _split(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """``props`` (texts and integers, written as they are) and ``num`` (floats, as ``exact`` pairs)."""
-    props = {k: v for k, v in values.items() if v is not None and k not in FLOAT_FIELDS}
+    """``props`` (texts, integers and lists of texts, written as they are; ``JSON_FIELDS`` as
+    JSON text) and ``num`` (floats, as ``exact`` pairs). Empty lists are left out."""
+    props = {
+        k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else v
+        for k, v in values.items()
+        if v is not None and v != [] and k not in FLOAT_FIELDS
+    }
     num = {k: exact(float(v)) for k, v in values.items() if v is not None and k in FLOAT_FIELDS}
     return {"props": props, "num": num}
 
@@ -83,15 +100,17 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     reach = expected_visits(journey) or {}
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
-    head = journey.model_dump(include={"id", "name", "description", "entrants"})
+    head = journey.model_dump(include={"id", "name", "description", "entrants", "notes", "evidence"})
     nodes = [
         _split({**head, **scale, "type": "journey"}),
         _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
     ]
-    groups: list[tuple[str, Sequence[Stage | Touchpoint | Outcome]]] = [
+    groups: list[tuple[str, Sequence[Item]]] = [
         ("stage", journey.stages),
         ("touchpoint", journey.touchpoints),
         ("outcome", journey.outcomes),
+        ("persona", journey.personas or []),
+        ("opportunity", journey.opportunities or []),
     ]
     for kind, items in groups:
         for i, item in enumerate(items):
@@ -99,15 +118,19 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     steps = []
     for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
         flow = entrants * reach[t.source] * p if t.source in reach else None
-        weight = {"customers": t.customers, "share": t.share}
+        weight = {"customers": t.customers, "share": t.share, "personas": t.personas}
         steps.append(
             {"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})}
         )
     return nodes, steps
 
 
-def _fields(node: Mapping[str, Any], model: type[Stage | Touchpoint | Outcome]) -> dict[str, Any]:
-    return {k: v for k, v in node.items() if k in model.model_fields and k not in _RESERVED}
+def _fields(node: Mapping[str, Any], model: type[Item] | type[Journey]) -> dict[str, Any]:
+    return {
+        k: json.loads(v) if k in JSON_FIELDS and isinstance(v, str) else v
+        for k, v in node.items()
+        if k in model.model_fields and k not in _RESERVED
+    }
 
 
 def journey_from_records(records: Iterable[Mapping[str, Any]]) -> Journey:
@@ -119,20 +142,22 @@ def journey_from_records(records: Iterable[Mapping[str, Any]]) -> Journey:
         by_type[row["type"]].append(node)
         for step in row["next"]:
             props = step["properties"]
-            weight = {k: props[k] for k in ("customers", "share") if k in props}
+            weight = {k: props[k] for k in ("customers", "share", "personas") if k in props}
             steps.append((int(props["index"]), {"from": node["id"], "to": step["to"], **weight}))
     (head,) = by_type["journey"]
 
-    def ordered(kind: str, model: type[Stage | Touchpoint | Outcome]) -> list[dict[str, Any]]:
+    def ordered(kind: str, model: type[Item]) -> list[dict[str, Any]]:
         return [_fields(n, model) for n in sorted(by_type[kind], key=lambda n: int(n["index"]))]
 
     scale = {"min": head["scale_min"], "max": head["scale_max"]} if "scale_min" in head else None
     document = {
-        **{k: head[k] for k in ("id", "name", "description", "entrants") if k in head},
+        **_fields(head, Journey),
         "scale": scale,
         "stages": ordered("stage", Stage),
         "touchpoints": ordered("touchpoint", Touchpoint),
         "outcomes": ordered("outcome", Outcome),
         "transitions": [step for _, step in sorted(steps, key=lambda s: s[0])],
+        "personas": ordered("persona", Persona) or None,
+        "opportunities": ordered("opportunity", Opportunity) or None,
     }
     return Journey.model_validate(document)

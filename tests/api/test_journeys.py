@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from journeymap.errors import InvalidJourney
 from journeymap.model import ID_PATTERN, journey_document, parse_journey
+from tests.annotated import annotated_document
 from tests.api.conftest import EDITOR, FIXTURES, ROOT, VIEWER, MakeClient, fixture_document
 
 JID = "mei-su-electronics"
@@ -60,6 +61,15 @@ def test_every_fixture_round_trips(client: TestClient, path: Path) -> None:
     assert client.get(f"/journeys/{document['id']}", headers=VIEWER).json() == journey_document(
         parse_journey(document)
     )
+
+
+def test_annotations_round_trip_over_http(client: TestClient) -> None:
+    document = annotated_document()
+    assert client.put("/journeys/annotated", json=document, headers=EDITOR).status_code == 201
+    got = client.get("/journeys/annotated", headers=VIEWER).json()
+    assert parse_journey(got) == parse_journey(document)
+    assert got["opportunities"][0]["status"] == "in_progress"
+    assert got["touchpoints"][0]["personas"] == ["regular", "tourist"]
 
 
 def test_put_without_id_in_body_takes_the_paths_id(client: TestClient) -> None:

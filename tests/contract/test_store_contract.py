@@ -10,8 +10,9 @@ import pytest
 
 from journeymap.errors import NotFound, VersionConflict
 from journeymap.files import load_journey
-from journeymap.model import Journey
+from journeymap.model import Journey, parse_journey
 from journeymap.store.base import JourneyStore
+from tests.annotated import annotated_document
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -35,6 +36,15 @@ def test_put_get_round_trip_every_fixture(store: JourneyStore) -> None:
         got = store.get(j.id)
         assert got.version == 1
         assert got.journey == j
+
+
+def test_personas_lanes_notes_evidence_and_opportunities_round_trip(store: JourneyStore) -> None:
+    journey = parse_journey(annotated_document())
+    store.put(journey)
+    assert store.get(journey.id).journey == journey
+    store.put(journey.model_copy(update={"opportunities": None, "personas": None}), expected_version=1)
+    assert store.get(journey.id).journey.opportunities is None
+    assert store.get(journey.id, version=1).journey == journey
 
 
 def test_each_write_bumps_the_version_and_old_versions_stay_readable(

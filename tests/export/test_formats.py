@@ -183,3 +183,25 @@ def test_csv_zip_has_neo4j_admin_headers(journey: Journey, with_analysis: bool) 
         assert float(by_id[tp.id]["experience:float"]) == tp.experience
     if with_analysis:
         assert "reach:float" in nodes[0] and "probability:float" in edges[0]
+
+
+def test_lanes_personas_and_notes_travel_in_graphml_gexf_and_csv() -> None:
+    from journeymap.model import parse_journey
+    from tests.annotated import AWKWARD, annotated_document
+
+    journey = parse_journey(annotated_document())
+    g = nx.read_graphml(io.BytesIO(export_journey(journey, "graphml").content))
+    assert g.nodes["shop"]["lane"] == "front-stage"
+    assert g.nodes["shop"]["personas"] == "regular,tourist"
+    assert g.nodes["shop"]["notes"] == AWKWARD
+    assert "personas" not in g.nodes["pay"]
+    assert g.edges["shop", "lost"]["personas"] == "tourist,regular"
+    gexf = nx.read_gexf(io.BytesIO(export_journey(journey, "gexf").content))
+    assert gexf.nodes["care"]["lane"] == "Partner: courier"
+    with zipfile.ZipFile(io.BytesIO(export_journey(journey, "csv").content)) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
+    assert {r["id:ID"]: r["lane"] for r in rows if r[":LABEL"] == "Touchpoint"} == {
+        "shop": "front-stage",
+        "pay": "back-stage",
+        "care": "Partner: courier",
+    }
