@@ -2,10 +2,16 @@
 
 One pass materialises the file into a compact table (customer, raw-name index,
 time in microseconds, score) whose ``rowid`` is the file order. Window
-functions over ``PARTITION BY customer ORDER BY time, rowid`` then give each
-event its successor; grouping the pairs gives the transition counts. A
+functions over ``PARTITION BY customer ORDER BY`` ``ORDER_KEYS`` then give
+each event its successor; grouping the pairs gives the transition counts. A
 customer's journey ends at their first outcome event; events after it are
 counted and ignored (that second, slower window only runs when some exist).
+
+Events of one customer with equal times are ordered by ``tie``, then by file
+order: without an ``order_by`` column a touchpoint event comes before an
+outcome event (an offer accepted in the same millisecond as the approval
+belongs before it); with one, its value read as a number decides (values that
+are not numbers come last).
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import duckdb
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.order import StateInfo, chosen_order, held_out_scores, named_transitions, state_walk
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.walks import Codes, build_variants, first_touch_outcomes, state_transitions, top_variants
 from journeymap.ingest.source import (
     ident,
     literal,
@@ -33,6 +41,8 @@ from journeymap.ingest.source import (
 )
 
 EXAMPLES = 5
+ORDER_KEYS = "t, tie, rn"  # the one order of a customer's events (see the module docstring)
+WINDOW = f"(PARTITION BY c ORDER BY {ORDER_KEYS})"
 PROBLEMS = {
     "missing_customer": "c IS NULL",
     "missing_touchpoint": "r IS NULL AND raw IS NULL",
@@ -57,6 +67,12 @@ class EventAggregate:
     after_outcome: int = 0
     bad_scores: int = 0
     reader: str = "duckdb"
+    order: int = 1
+    order_scores: dict[int, float] = field(default_factory=dict)
+    states: dict[str, StateInfo] = field(default_factory=dict)
+    variants: list[tuple[list[str], int]] = field(default_factory=list)
+    variants_other: tuple[int, int] = (0, 0)
+    first_touch: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def aggregate_events(
@@ -73,14 +89,30 @@ def aggregate_events(
     _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
     _unmapped(con, agg, mapping)
     node_of = [mapping.node_id(n) or "" for n in raw_names]
-    nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
-    codes = {node: i + 1 for i, node in enumerate(nodes)}
-    _kept_table(con, agg.kept_names, codes)
-    node_sql = _node_sql([codes[n] for n in node_of], bool(agg.kept_names))
-    outcome_codes = sorted(codes[n] for n in nodes if n in outcome_ids)
-    _transitions(con, agg, node_sql, nodes, outcome_codes, mapping.default_outcome.id, progress)
-    agg.scores = _scores(con, node_sql, nodes) if mapping.columns.score else {}
+    touchpoints = sorted((set(node_of) | set(agg.kept_names.values())) - outcome_ids - {""})
+    codes = Codes(touchpoints + sorted(outcome_ids), len(touchpoints))
+    code = {node: i + 1 for i, node in enumerate(codes.ids)}
+    _kept_table(con, agg.kept_names, code)
+    node_sql = _node_sql([code.get(n, 0) for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
+    hold_out = mapping.order == "auto"
+    default = code[mapping.default_outcome.id]
+    agg.after_outcome, agg.repeats_collapsed = build_variants(
+        con, node_sql, ORDER_KEYS, codes, default, hold_out=hold_out, progress=progress
+    )
+    success = {code[o] for o, spec in mapping.outcome_specs().items() if spec.kind == "success"}
+    if hold_out:
+        agg.order_scores = held_out_scores(con, codes, success)
+        agg.order = chosen_order(agg.order_scores)
+    else:
+        agg.order = int(mapping.order)
+    counts = state_transitions(con, codes, agg.order)
+    agg.transitions, agg.states = named_transitions(counts, codes)
+    agg.scores = _scores(con, node_sql, codes.ids) if mapping.columns.score else {}
+    kept, other, other_walks = top_variants(con, mapping.variants)
+    agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]
+    agg.variants_other = (other, other_walks)
+    agg.first_touch = [(codes.id(a), codes.id(b), n) for a, b, n in first_touch_outcomes(con)]
     return agg
 
 
@@ -97,6 +129,7 @@ def _load(
     event = text(cols.touchpoint)
     time = time_micros(cols.time, types[cols.time], mapping.time_format)
     score, score_bad = "NULL::DOUBLE", "false"
+    order = f"try_cast({text(cols.order_by)} AS DOUBLE)" if cols.order_by else "NULL::DOUBLE"
     if cols.score:
         given = text(cols.score)
         score = rescaled(f"try_cast({given} AS DOUBLE)", mapping.event_scale(), mapping.scale)
@@ -104,11 +137,12 @@ def _load(
     sql = f"""
         CREATE OR REPLACE TEMP TABLE ev AS
         SELECT c, r, CASE WHEN r IS NULL THEN e END AS raw, t,
-               CASE WHEN t IS NULL THEN {text("tt")} END AS bad_time, s, sb
+               CASE WHEN t IS NULL THEN {text("tt")} END AS bad_time, s, sb, o
         FROM (
             SELECT {text(cols.customer)} AS c, {event} AS e,
                    CAST(list_position({names}, {event}) AS INTEGER) AS r,
-                   {time} AS t, {ident(cols.time)} AS tt, {score} AS s, {score_bad} AS sb
+                   {time} AS t, {ident(cols.time)} AS tt, {score} AS s, {score_bad} AS sb,
+                   {order} AS o
             FROM {scan}
         )"""
     try:
@@ -187,69 +221,34 @@ def _kept_table(con: duckdb.DuckDBPyConnection, kept: dict[str, str], codes: dic
         con.executemany("INSERT INTO kept VALUES (?, ?)", [(raw, codes[i]) for raw, i in kept.items()])
 
 
-def _node_sql(code_of_raw: list[int], with_kept: bool) -> str:
-    """A FROM clause of valid events with their node code (mapped or kept)."""
+def _tie_sql(mapping: Mapping) -> str:
+    """SQL ordering events of one customer with equal times (never NULL, see the module docstring)."""
+    if mapping.columns.order_by:
+        return "coalesce(ev.o, 'infinity'::DOUBLE)"
+    touchpoint_names = len(mapping.touchpoints)  # raw names: touchpoints first, then outcomes
+    return f"CAST(coalesce(ev.r > {touchpoint_names}, false) AS DOUBLE)"
+
+
+def _node_sql(code_of_raw: list[int], with_kept: bool, tie: str = "0::DOUBLE") -> str:
+    """A FROM clause of valid events: customer ``c``, time ``t``, score ``s``, ``tie``, row ``rn``, ``node``.
+
+    ``ORDER BY`` ``ORDER_KEYS`` within a customer is the order of their events.
+    """
     codes = "[" + ", ".join(str(c) for c in code_of_raw) + "]::INTEGER[]"
     node = f"({codes})[ev.r]" if code_of_raw else "NULL::INTEGER"
+    columns = f"ev.c, ev.t, ev.s, {tie} AS tie, ev.rowid AS rn"
     if with_kept:
         return (
-            f"(SELECT ev.c, ev.t, ev.s, ev.rowid AS rn, coalesce({node}, kept.code) AS node "
+            f"(SELECT {columns}, coalesce({node}, kept.code) AS node "
             "FROM ev LEFT JOIN kept ON ev.r IS NULL AND ev.raw = kept.raw "
             "WHERE ev.c IS NOT NULL AND ev.t IS NOT NULL AND (ev.r IS NOT NULL OR kept.code IS NOT NULL))"
         )
-    return (
-        f"(SELECT c, t, s, rowid AS rn, {node} AS node FROM ev "
-        "WHERE c IS NOT NULL AND t IS NOT NULL AND r IS NOT NULL)"
-    )
-
-
-def _transitions(
-    con: duckdb.DuckDBPyConnection,
-    agg: EventAggregate,
-    node_sql: str,
-    nodes: list[str],
-    outcome_codes: list[int],
-    default_outcome: str,
-    progress: Progress | None,
-) -> None:
-    is_outcome = f"list_contains({outcome_codes}::INTEGER[], node)" if outcome_codes else "false"
-    pairs = _pairs(con, node_sql, is_outcome, "false", progress)
-    if any(nxt is not None and code in outcome_codes for _, code, nxt, _, _ in pairs):
-        after = f"(t, rn) > min((t, rn)) FILTER (WHERE {is_outcome}) OVER (PARTITION BY c)"
-        pairs = _pairs(con, node_sql, is_outcome, after, progress)
-    for first, code, nxt, dropped, n in pairs:
-        if dropped:
-            agg.after_outcome += n
-            continue
-        node = nodes[code - 1]
-        if first:
-            agg.transitions[("entry", node)] += n
-        if code in outcome_codes:
-            continue
-        target = default_outcome if nxt is None else nodes[nxt - 1]
-        if target == node:
-            agg.repeats_collapsed += n
-        else:
-            agg.transitions[(node, target)] += n
-
-
-def _pairs(
-    con: duckdb.DuckDBPyConnection, node_sql: str, is_outcome: str, after: str, progress: Progress | None
-) -> list[tuple[bool, int, int | None, bool, int]]:
-    sql = f"""
-        SELECT first, node, nxt, coalesce(after, false) AS dropped, count(*) AS n FROM (
-            SELECT node, row_number() OVER win = 1 AS first, lead(node) OVER win AS nxt,
-                   {after} AS after
-            FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY t, rn)
-        ) GROUP BY ALL"""
-    rows = run(con, sql, "following customers", progress).fetchall()
-    return [
-        (bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n))
-        for f, node, nxt, d, n in rows
-    ]
+    valid = "c IS NOT NULL AND t IS NOT NULL AND r IS NOT NULL"
+    return f"(SELECT {columns}, {node} AS node FROM ev WHERE {valid})"
 
 
 def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:
+    """Score statistics by node id (node codes index ``nodes`` from 1)."""
     rows = con.execute(
         f"SELECT node, count(s), avg(s), stddev_samp(s) FROM {node_sql} WHERE s IS NOT NULL GROUP BY node"
     ).fetchall()

@@ -45,11 +45,12 @@ def mapping(unmapped: str = "drop", time_format: str = "auto", score: bool = Fal
 
 
 def oracle(df: pd.DataFrame, keep: dict[str, str] | None = None) -> Counter[tuple[str, str]]:
-    """Transition counts by pandas: stable sort, groupby/shift, cut at the first outcome."""
+    """Transition counts by pandas: stable sort (equal times: outcomes last), groupby/shift, cut."""
     node_of = dict(TOUCHPOINTS) | {raw: oid for raw, (oid, _) in OUTCOMES.items()} | (keep or {})
     outcomes = {oid for oid, _ in OUTCOMES.values()}
     d = df.assign(row=np.arange(len(df)), node=df["event"].map(node_of))
-    d = d.dropna(subset=["node"]).sort_values(["cust", "ts", "row"], kind="stable")
+    d = d.dropna(subset=["node"]).assign(late=lambda x: x["node"].isin(outcomes))
+    d = d.sort_values(["cust", "ts", "late", "row"], kind="stable")
     is_outcome = d["node"].isin(outcomes)
     d = d[d.assign(o=is_outcome).groupby("cust")["o"].cumsum() - is_outcome == 0]
     nxt = d.groupby("cust")["node"].shift(-1)
@@ -109,6 +110,33 @@ def test_ties_keep_file_order(tmp_path: Path) -> None:
             ("entry", "product_page"): 1,
             ("product_page", "cart"): 1,
             ("cart", DEFAULT): 1,
+        }
+    )
+
+
+def test_equal_times_put_touchpoints_before_the_outcome(tmp_path: Path) -> None:
+    path = tmp_path / "ties.csv"
+    path.write_text("cust,event,ts\na,view,1\na,buy,5\na,cart,5\nb,view,1\nb,cancel,5\nb,buy,5\nb,cart,5\n")
+    assert counts_of(path, mapping()) == Counter(
+        {
+            ("entry", "product_page"): 2,
+            ("product_page", "cart"): 2,
+            ("cart", "purchase"): 1,  # a: cart comes before buy although the file puts it after
+            ("cart", "cancelled"): 1,  # b: between two outcomes of one time, file order decides
+        }
+    )
+
+
+def test_an_order_by_column_decides_equal_times(tmp_path: Path) -> None:
+    path = tmp_path / "ties.csv"
+    path.write_text("cust,event,ts,seq\na,buy,5,2\na,cart,5,x\na,view,5,10\nb,view,1,\nb,cart,1,1\n")
+    spec = mapping().model_copy(update={"columns": mapping().columns.model_copy(update={"order_by": "seq"})})
+    assert counts_of(path, spec) == Counter(
+        {
+            ("entry", "purchase"): 1,  # seq 2 < 10 (numbers, not text); 'x' is no number: last
+            ("entry", "cart"): 1,  # b: seq 1 before the empty one
+            ("cart", "product_page"): 1,
+            ("product_page", DEFAULT): 1,
         }
     )
 
