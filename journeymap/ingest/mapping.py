@@ -14,8 +14,6 @@ A mapping is YAML::
     default_outcome: {id: no_purchase, kind: failure}
     unmapped: drop               # or keep
     surveys: {columns: {touchpoint: tp, experience: score}, scale: "1-5"}
-    order: 1                     # 1..5 or auto: states remember the last K touchpoints
-    variants: 20                 # observed variants kept in the journey (the rest: "other")
 
 Everything is checked when the file is loaded (``parse_mapping``), so ingest never starts with a
 mapping that could only produce an invalid journey.
@@ -101,8 +99,6 @@ class Mapping(_Spec):
     unmapped: Literal["drop", "keep"] = "drop"
     unmapped_stage: UnmappedStage = UnmappedStage()
     surveys: SurveySpec = SurveySpec()
-    order: Annotated[int, Field(ge=1, le=5)] | Literal["auto"] = 1
-    variants: Annotated[int, Field(ge=0, le=10_000)] = 20
 
     def event_scale(self) -> Scale:
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""

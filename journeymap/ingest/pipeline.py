@@ -64,7 +64,6 @@ def ingest_events(
         agg.kept_names,
         survey.by_touchpoint if survey else {},
         str(path),
-        agg.states,
     )
     return IngestResult(journey, summarize(journey, agg, survey))
 
