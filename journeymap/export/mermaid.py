@@ -80,7 +80,7 @@ def journey_diagram(tables: Tables, path: list[str], scale_span: float) -> bytes
         steps = " -> ".join(path)
         lines.insert(
             0,
-            f"%% Non-linear journey: drawn along its main path (where the customers who carry on go) "
+            f"%% Non-linear journey: drawn along its main path (its most probable path) "
             f"{steps}; "
             f"{left_out} touchpoint(s) off that path are not shown.",
         )

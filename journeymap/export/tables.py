@@ -25,7 +25,6 @@ the edge).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,42 +116,32 @@ def weight_label(row: Row) -> str:
     return f"{float(row['share']):.0%}"
 
 
-def main_path(journey: Journey, budget: int = 100_000) -> list[str]:
-    """The journey's main path: the way the customers who carry on go.
+def main_path(journey: Journey) -> list[str]:
+    """The journey's main path: its most probable path from ``entry`` to an outcome.
 
-    From ``entry``, take at each step the most probable transition to a
-    touchpoint not yet on the path (ties broken by id); where no customer goes
-    on to such a touchpoint, take the most probable transition to an outcome,
-    and stop there. So the path runs through the busiest touchpoints and ends
-    where those customers end. A step that leads only back onto the path (a
-    loop) is undone and the next best one taken. Should that search ever pass
-    ``budget`` steps, the engine's most probable path is used instead.
+    That is the engine's ``top_paths(rank="probability", k=1)`` (exact, ties by
+    the node-id list), except that a path straight from ``entry`` to an outcome
+    is passed over for the most probable one through a touchpoint, so the path
+    always shows some of the journey.
+
+    >>> from journeymap.model import parse_journey
+    >>> j = parse_journey({"id": "j", "name": "J",
+    ...   "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...   "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5}],
+    ...   "outcomes": [{"id": "ok", "name": "OK", "kind": "success"},
+    ...                {"id": "no", "name": "No", "kind": "failure"}],
+    ...   "transitions": [{"from": "entry", "to": "a", "customers": 10},
+    ...     {"from": "a", "to": "ok", "customers": 6}, {"from": "a", "to": "no", "customers": 4}]})
+    >>> main_path(j)
+    ['entry', 'a', 'ok']
     """
-    leaving: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for (source, target), p in transition_probabilities(journey).items():
-        leaving[source].append((-p, target))
-    outcomes = {o.id for o in journey.outcomes}
-
-    def ways_on(node: str) -> Iterator[str]:
-        ranked = sorted(leaving[node])
-        yield from (t for p, t in ranked if p < 0 and t not in outcomes)
-        yield from (t for _, t in ranked if t in outcomes)
-
-    path, stack = [ENTRY], [ways_on(ENTRY)]
-    while stack and budget > 0:
-        step = next(stack[-1], None)
-        if step is None:  # a dead end: every way on leads back onto the path
-            stack.pop()
-            path.pop()
-        elif step in outcomes:
-            return [*path, step]
-        elif step not in path:
-            budget -= 1
-            path.append(step)
-            stack.append(ways_on(step))
     from journeymap.engine import top_paths
 
-    return list(top_paths(journey, k=1, rank="probability")["paths"][0]["nodes"])
+    outcomes = {o.id for o in journey.outcomes}
+    direct = sum(1 for t in journey.transitions if t.source == ENTRY and t.target in outcomes)
+    paths = top_paths(journey, k=direct + 1, rank="probability")["paths"]
+    through = [p for p in paths if len(p["nodes"]) > 2]
+    return list((through or paths)[0]["nodes"])
 
 
 def _analyze(journey: Journey, alpha: float) -> dict[str, Any]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from journeymap.engine import top_paths
 from journeymap.export import export_journey
 from journeymap.export.mermaid import escape
 from journeymap.export.tables import main_path
@@ -176,21 +179,24 @@ def test_mermaid_journey_follows_the_main_path(journey: Journey) -> None:
 
 
 def main_path_by_brute_force(journey: Journey) -> list[str]:
-    """The first of all simple entry-to-outcome paths when each step is ranked as the
-    main path ranks it: touchpoints customers go on to by probability, then outcomes."""
-    outcomes = {o.id for o in journey.outcomes}
-    weights = {(t.source, t.target): t.weight for t in journey.transitions}
-    ranking: dict[str, list[str]] = {}
-    for node in {t.source for t in journey.transitions}:
-        ways = [(-w, v) for (u, v), w in weights.items() if u == node]
-        ranking[node] = [v for w, v in sorted(ways) if w < 0 and v not in outcomes]
-        ranking[node] += [v for _, v in sorted(ways) if v in outcomes]
-    g = nx.DiGraph((u, v) for u, ways in ranking.items() for v in ways)
-    paths = [p for o in outcomes if o in g for p in nx.all_simple_paths(g, ENTRY, o)]
-    return min(paths, key=lambda p: [ranking[u].index(v) for u, v in itertools.pairwise(p)])
+    """Every simple entry-to-outcome path over positive transitions, its probability as an
+    exact fraction of the file's counts or shares; the most probable one (ties: the
+    node-id list ascending) among those through a touchpoint, if any."""
+    weights = {(t.source, t.target): Fraction(str(t.weight)) for t in journey.transitions}
+    totals: dict[str, Fraction] = {}
+    for (u, _), w in weights.items():
+        totals[u] = totals.get(u, Fraction(0)) + w
+    g = nx.DiGraph((u, v) for (u, v), w in weights.items() if w > 0)
+    paths = [p for o in journey.outcomes if o.id in g for p in nx.all_simple_paths(g, ENTRY, o.id)]
+
+    def probability(path: list[str]) -> Fraction:
+        return math.prod((weights[e] / totals[e[0]] for e in itertools.pairwise(path)), start=Fraction(1))
+
+    through = [p for p in paths if len(p) > 2] or paths
+    return min(through, key=lambda p: (-probability(p), p))
 
 
-def test_main_path_goes_the_busiest_way_onward(journey: Journey) -> None:
+def test_main_path_is_the_most_probable_path(journey: Journey) -> None:
     route = main_path(journey)
     outcomes = {o.id for o in journey.outcomes}
     assert route[0] == ENTRY and route[-1] in outcomes
@@ -204,23 +210,55 @@ def test_main_path_matches_brute_force_on_random_journeys(journey: Journey) -> N
     assert main_path(journey) == main_path_by_brute_force(journey)
 
 
-def test_main_path_of_mei_su_runs_through_every_stage() -> None:
+def test_auto_repair_main_path_ends_where_most_customers_end() -> None:
+    """The former rule (the most probable step on to a new touchpoint, an outcome only where
+    none is left) ended in "Lost to another garage" although 54 % come back; the most
+    probable path comes back."""
+    from journeymap.engine import analyze
+    from journeymap.files import load_journey
+    from tests.export.journeys import FIXTURES
+
+    repair = load_journey(next(p for p in FIXTURES if p.stem == "auto-repair"))
+    route = main_path(repair)
+    assert route == [
+        "entry", "booking_reminder", "reception", "diagnosis_quote", "waiting", "repair",
+        "billing", "pickup", "follow_up_call", "return_visit",
+    ]  # fmt: skip
+    assert analyze(repair)["outcomes"]["return_visit"] == pytest.approx(0.54, abs=0.01)
+    # by hand: 600/1000 * 850/900 * 940/970 * 820/940 * 810/820 * 810/810 * 790/810 * 450/790 * 300/450
+    by_hand = Fraction(600, 1000) * Fraction(850, 900) * Fraction(940, 970) * Fraction(820, 940)
+    by_hand *= Fraction(810, 820) * Fraction(790, 810) * Fraction(450, 790) * Fraction(300, 450)
+    (best,) = top_paths(repair, k=1, rank="probability")["paths"]
+    assert best["nodes"] == route
+    assert best["probability"] == pytest.approx(float(by_hand), rel=1e-12)
+
+
+def test_main_path_of_mei_su_is_its_most_probable_path() -> None:
     from journeymap.files import load_journey
     from tests.export.journeys import FIXTURES
 
     mei_su = load_journey(next(p for p in FIXTURES if p.stem == "mei-su-electronics"))
-    # brand image (600 of 1000) -> convenience -> product range (680) -> prices (500)
-    # -> staff (560) -> relationship (180, the only touchpoint on) -> comes back (110)
-    assert main_path(mei_su) == [
-        "entry",
-        "brand_image",
-        "convenience",
-        "product_range",
-        "price_tag",
-        "staff_service",
-        "relationship",
-        "repeat_customer",
-    ]
+    # brand image (600/1000) -> convenience (540/600) -> walks away (260/940) = 0.1494, just
+    # above the most probable path that buys (range, prices, staff -> Buys) at 0.1486
+    assert main_path(mei_su) == ["entry", "brand_image", "convenience", "walks_away"]
+
+
+def test_a_direct_entry_to_outcome_step_is_passed_over_for_a_path_through_a_touchpoint() -> None:
+    from journeymap.model import parse_journey
+
+    journey = parse_journey(
+        {
+            "id": "j", "name": "J", "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+            "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5}],
+            "outcomes": [{"id": "ok", "name": "OK", "kind": "success"},
+                         {"id": "no", "name": "No", "kind": "failure"}],
+            "transitions": [{"from": "entry", "to": "no", "customers": 90},
+                            {"from": "entry", "to": "a", "customers": 10},
+                            {"from": "a", "to": "ok", "customers": 1}],
+        }
+    )  # fmt: skip
+    assert top_paths(journey, k=1, rank="probability")["paths"][0]["nodes"] == ["entry", "no"]
+    assert main_path(journey) == ["entry", "a", "ok"]
 
 
 def test_phases_cover_every_stage(journey: Journey) -> None:
