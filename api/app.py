@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 from api import openapi, problems
 from api.cache import ResultCache
 from api.limits import BodySizeLimit
-from api.routes import analysis, export, journeys, meta
+from api.routes import analysis, editor, export, journeys, meta
 from api.runtime import Runtime
 from api.settings import Settings
 from journeymap import __version__
@@ -29,6 +29,7 @@ flow, pain, exact critical pain paths, priorities and what-ifs.
 **Auth**: `Authorization: Bearer KEY`; reads need a `viewer` key, writes an `editor` key.
 **Errors** are `application/problem+json` (`type`, `title`, `status`, `detail`, and for invalid
 journeys or requests `problems`: every rule broken, with its place).
+**Editor**: `/edit` (a new journey) and `/journeys/{id}/edit` open the journey editor in a browser.
 """
 OPEN_ACCESS_NOTICE = (
     "no API keys configured (JOURNEYMAP_API_KEYS / JOURNEYMAP_API_KEYS_FILE): "
@@ -71,7 +72,7 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     app.state.settings = settings
-    for router in (journeys.router, analysis.router, export.router, meta.router):
+    for router in (journeys.router, analysis.router, export.router, meta.router, editor.router):
         app.include_router(router)
     problems.install(app)
     openapi.install(app)

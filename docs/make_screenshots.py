@@ -1,4 +1,6 @@
-"""Write docs/map-<journey>.png: a screenshot of each fixture's journey map.
+"""Write docs/map-<journey>.png: a screenshot of each fixture's journey map; and
+docs/editor-*.png: the journey editor, served by a real API process, on the Mei Su
+journey and with a problem the API named at its field.
 
 Run from the repository root: ``make screenshots`` (needs chromium, chromium-driver
 and a CJK font such as fonts-wqy-zenhei or fonts-noto-cjk for the Chinese names).
@@ -10,6 +12,7 @@ import base64
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,7 +42,45 @@ if (ids.length) { document.querySelector(`[data-touchpoint="${CSS.escape(ids[0])
 """
 
 
+def editor_screenshots() -> None:
+    """The editor on the Mei Su journey (figures drawn), and refusing an experience of 11."""
+    import httpx
+
+    from tests.api.editor_driver import open_editor, save, set_field
+    from tests.api.live import api_server
+
+    key = "screenshot-editor-key"
+    document = load_journey(ROOT / "fixtures" / "mei-su-electronics.yaml").model_dump(
+        by_alias=True, exclude_none=True
+    )
+    with tempfile.TemporaryDirectory() as tmp, api_server(
+        Path(tmp) / "editor.db", JOURNEYMAP_API_KEYS=f"editor:{key}"
+    ) as base, chromium(width=1500, height=1100) as driver:
+        headers = {"Authorization": f"Bearer {key}"}
+        httpx.put(f"{base}/journeys/{document['id']}", json=document, headers=headers, timeout=30)
+        open_editor(driver, f"{base}/journeys/{document['id']}/edit", key=key)
+        shoot(driver, "editor-mei-su-electronics")
+        set_field(driver, "touchpoints[1].experience", "11")
+        save(driver, expect="Not saved")
+        driver.execute_script("document.querySelector('[data-loc=\"touchpoints[1]\"]').scrollIntoView()")
+        shoot(driver, "editor-problem", full=False)
+
+
+def shoot(driver: Any, name: str, full: bool = True) -> None:
+    """Write docs/<name>.png: the whole page (``full``) or what the window shows."""
+    if full:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        metrics = {"width": 1500, "height": min(int(height), 4000), "deviceScaleFactor": 1, "mobile": False}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    out = ROOT / "docs" / f"{name}.png"
+    out.write_bytes(base64.b64decode(shot["data"]))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
 def main() -> None:
+    editor_screenshots()
     with tempfile.TemporaryDirectory() as tmp, chromium(width=1600, height=900) as driver:
         for fixture in sorted((ROOT / "fixtures").glob("*.yaml")):
             journey = load_journey(fixture)

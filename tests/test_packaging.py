@@ -27,8 +27,11 @@ def test_wheel_ships_the_cypher_statements_and_finds_them(tmp_path: Path) -> Non
             for name in archive.namelist()
             if name.startswith("journeymap/cypher/")
         }
+        names = archive.namelist()
+        editor = {n.removeprefix("api/editor/") for n in names if n.startswith("api/editor/")}
         archive.extractall(tmp_path / "site")
     assert expected and shipped == expected
+    assert editor == {p.name for p in (ROOT / "api" / "editor").iterdir()}  # the editor page's files
 
     env = {k: v for k, v in os.environ.items() if k != "JOURNEYMAP_CYPHER_DIR"}
     site = str(tmp_path / "site")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.api.conftest import EDITOR, EDITOR_KEY, ROOT, VIEWER_KEY, fixture_document
+from tests.api.live import free_port, wait_for
 from tests.cli import JOURNEYMAP
 
 SERVE = [*JOURNEYMAP, "serve"]
@@ -20,13 +19,6 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNEYMAP_")}
     env.update({"JOURNEYMAP_STORE": f"sqlite:///{tmp_path / 'serve.db'}", "COLUMNS": "200", **extra})
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_serve_refuses_a_public_address_without_keys(tmp_path: Path) -> None:
@@ -55,20 +47,8 @@ def test_serve_refuses_a_store_it_cannot_open(tmp_path: Path) -> None:
     assert result.returncode == 2 and "unknown store" in result.stderr and "Traceback" not in result.stderr
 
 
-def _wait_for(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer")
-
-
 def test_serve_runs_the_api_with_keys(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, JOURNEYMAP_API_KEYS=f"editor:{EDITOR_KEY},viewer:{VIEWER_KEY}")
     process = subprocess.Popen(
         [*SERVE, "--port", str(port), "--no-access-log"],
@@ -80,7 +60,7 @@ def test_serve_runs_the_api_with_keys(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for(f"{base}/health", process)
+        wait_for(f"{base}/health", process)
         document = fixture_document()
         put = httpx.put(f"{base}/journeys/{document['id']}", json=document, headers=EDITOR, timeout=10)
         assert put.status_code == 201 and put.headers["etag"] == '"1"'
@@ -94,7 +74,7 @@ def test_serve_runs_the_api_with_keys(tmp_path: Path) -> None:
 
 
 def test_serve_without_keys_says_it_is_loopback_only(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*SERVE, "--port", str(port)],
         env=_env(tmp_path),
@@ -103,7 +83,7 @@ def test_serve_without_keys_says_it_is_loopback_only(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        _wait_for(f"http://127.0.0.1:{port}/health", process)
+        wait_for(f"http://127.0.0.1:{port}/health", process)
         assert httpx.get(f"http://127.0.0.1:{port}/journeys", timeout=10).status_code == 200
     finally:
         process.terminate()

@@ -1,0 +1,202 @@
+"""The journey editor in headless Chromium, driven like a person, against a real API process.
+
+One API server (uvicorn, API keys on, its own SQLite store) and one browser serve the module;
+the conflict test opens a second browser for the second designer.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+
+from journeymap import engine
+from journeymap.files import load_journey
+from journeymap.model import journey_document, parse_journey
+from tests.api.conftest import EDITOR, EDITOR_KEY, ROOT, VIEWER_KEY
+from tests.api.editor_driver import (
+    build_journey,
+    open_editor,
+    save,
+    set_field,
+    status,
+    top_route,
+    wait_until,
+)
+from tests.api.live import api_server
+from tests.export.browser import chromium, find_browser
+
+pytestmark = pytest.mark.browser
+
+MEI_SU = ROOT / "fixtures" / "mei-su-electronics.yaml"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("editor") / "editor.db"
+    with api_server(store, JOURNEYMAP_API_KEYS=f"editor:{EDITOR_KEY},viewer:{VIEWER_KEY}") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(base: str) -> Iterator[Any]:
+    assert find_browser(), "chromium and chromium-driver are needed: make system-deps"
+    with chromium(width=1400, height=1000) as driver:
+        open_editor(driver, f"{base}/edit", key=EDITOR_KEY)  # the key is typed once, for the tab
+        yield driver
+
+
+def stored(base: str, journey_id: str) -> httpx.Response:
+    return httpx.get(f"{base}/journeys/{journey_id}", headers=EDITOR, timeout=10)
+
+
+def put(base: str, document: dict[str, Any]) -> None:
+    answer = httpx.put(f"{base}/journeys/{document['id']}", json=document, headers=EDITOR, timeout=10)
+    assert answer.status_code == 201, answer.text
+
+
+def console_errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def test_building_mei_su_from_an_empty_page_stores_the_fixture(base: str, browser: Any) -> None:
+    open_editor(browser, f"{base}/edit")
+    expected = journey_document(load_journey(MEI_SU))
+    build_journey(browser, expected)
+    save(browser)
+
+    answer = stored(base, expected["id"])
+    assert answer.status_code == 200 and answer.headers["etag"] == '"1"'
+    document = answer.json()
+    assert document.keys() == expected.keys()
+    for field, value in expected.items():
+        assert document[field] == value, field  # field by field, lists in the fixture's order
+    mine, theirs = engine.analyze(parse_journey(document)), engine.analyze(load_journey(MEI_SU))
+    assert mine == theirs
+    # the page moved to the stored journey's address and shows its figures
+    assert browser.current_url == f"{base}/journeys/{expected['id']}/edit"
+    summary = browser.find_element(By.CSS_SELECTOR, "table.summary").text
+    assert f"{100 * theirs['success_probability']:.1f}%" in summary
+    top = engine.top_paths(load_journey(MEI_SU), k=1)["paths"][0]
+    names = {n["id"]: n["name"] for n in expected["touchpoints"] + expected["outcomes"]}
+    assert top_route(browser) == " → ".join(names[n] for n in top["nodes"][1:])
+    # the key was kept for the tab only
+    assert browser.execute_script("return sessionStorage.getItem('journeymap-api-key')") == EDITOR_KEY
+    assert browser.execute_script("return localStorage.length") == 0
+    assert console_errors(browser) == []
+
+
+def test_editing_a_score_redraws_the_top_pain_path(base: str, browser: Any) -> None:
+    document = {**journey_document(load_journey(MEI_SU)), "id": "mei-su-scores"}
+    put(base, document)
+    open_editor(browser, f"{base}/journeys/mei-su-scores/edit")
+    index = next(i for i, tp in enumerate(document["touchpoints"]) if tp["id"] == "product_range")
+    changed = copy.deepcopy(document)
+    changed["touchpoints"][index]["experience"] = 7
+    names = {n["id"]: n["name"] for n in document["touchpoints"] + document["outcomes"]}
+    before, after = (
+        " → ".join(names[n] for n in engine.top_paths(parse_journey(d), k=1)["paths"][0]["nodes"][1:])
+        for d in (document, changed)
+    )
+    assert before != after  # the oracle: this score moves the top pain path
+    assert top_route(browser) == before
+
+    set_field(browser, f"touchpoints[{index}].experience", "7")
+    assert top_route(browser) == before  # not saved yet: the figures are the stored version's
+    save(browser)
+    assert top_route(browser) == after
+    assert stored(base, "mei-su-scores").json() == changed
+    # undo brings the old score back into the form; saving it restores the old path
+    browser.find_element(By.ID, "undo").click()
+    field = browser.find_element(By.CSS_SELECTOR, f'[data-loc="touchpoints[{index}].experience"]')
+    assert field.get_attribute("value") == "6"
+    browser.find_element(By.ID, "redo").click()
+    browser.find_element(By.ID, "undo").click()
+    save(browser)
+    assert top_route(browser) == before and stored(base, "mei-su-scores").headers["etag"] == '"3"'
+
+
+def test_a_second_designer_gets_the_conflict_dialog_and_loses_nothing(base: str, browser: Any) -> None:
+    document = {**journey_document(load_journey(MEI_SU)), "id": "mei-su-shared"}
+    put(base, document)
+    url = f"{base}/journeys/mei-su-shared/edit"
+    open_editor(browser, url)
+    with chromium(width=1400, height=1000) as second:
+        open_editor(second, url, key=EDITOR_KEY)
+        set_field(browser, "touchpoints[0].name", "Brand image (TV)")
+        save(browser)
+        set_field(second, "touchpoints[1].experience", "6")
+        set_field(second, "outcomes[2].name", "Leaves the street")
+        second.find_element(By.ID, "save").click()
+        dialog = wait_until(second, lambda d: d.find_element(By.ID, "conflict").is_displayed() and d)
+        assert "Someone else changed this journey" in dialog.find_element(By.ID, "conflict").text
+        assert stored(base, "mei-su-shared").headers["etag"] == '"2"'  # the stale save changed nothing
+        second.find_element(By.ID, "merge").click()
+        wait_until(second, lambda d: "Merged your edits into version 2" in status(d))
+        assert (
+            second.find_element(By.CSS_SELECTOR, '[data-loc="touchpoints[0].name"]').get_attribute("value")
+            == "Brand image (TV)"
+        )
+        save(second)
+    final = stored(base, "mei-su-shared")
+    assert final.headers["etag"] == '"3"'
+    expected = copy.deepcopy(document)
+    expected["touchpoints"][0]["name"] = "Brand image (TV)"
+    expected["touchpoints"][1]["experience"] = 6
+    expected["outcomes"][2]["name"] = "Leaves the street"
+    assert final.json() == expected
+
+
+def test_a_score_off_the_scale_is_named_at_its_field_and_nothing_is_stored(base: str, browser: Any) -> None:
+    document = {**journey_document(load_journey(MEI_SU)), "id": "mei-su-bad"}
+    put(base, document)
+    open_editor(browser, f"{base}/journeys/mei-su-bad/edit")
+    loc = "touchpoints[2].experience"
+    set_field(browser, loc, "11")
+    save(browser, expect="Not saved")
+    field = browser.find_element(By.CSS_SELECTOR, f'[data-loc="{loc}"]')
+    assert field.get_attribute("aria-invalid") == "true"
+    message = browser.find_element(By.ID, field.get_attribute("aria-describedby"))
+    assert message.text == "11 is outside the scale 0..10 [score-outside-scale]"
+    assert message.find_element(By.XPATH, "..") == field.find_element(By.XPATH, "..")  # next to the field
+    answer = stored(base, "mei-su-bad")
+    assert answer.headers["etag"] == '"1"' and answer.json() == document
+    set_field(browser, loc, "9")  # fixed: the save goes through and the problem goes away
+    save(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, ".problem[data-for]") == []
+    assert browser.find_element(By.ID, "problems").is_displayed() is False
+
+
+def test_names_with_markup_and_quotes_render_as_text(base: str, browser: Any) -> None:
+    hostile = "<script>window.pwned = 1</script> \"quoted\" 'single' <img src=x onerror=pwned=2>"
+    document = journey_document(load_journey(MEI_SU))
+    document["id"] = "mei-su-hostile"
+    document["name"] = hostile
+    for group in ("stages", "touchpoints", "outcomes"):
+        for item in document[group]:
+            item["name"] = f"{hostile} {item['id']}"
+    put(base, document)
+    open_editor(browser, f"{base}/journeys/mei-su-hostile/edit")
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.find_elements(By.CSS_SELECTOR, "#form script, #form img, aside script, aside img") == []
+    assert browser.find_element(By.ID, "title").text == hostile
+    name = browser.find_element(By.CSS_SELECTOR, '[data-loc="touchpoints[0].name"]')
+    assert name.get_attribute("value") == f"{hostile} brand_image"
+    legend = browser.find_element(By.CSS_SELECTOR, 'fieldset[data-loc="outcomes[0]"] > legend')
+    assert legend.text == f"{hostile} purchase"
+    assert hostile in top_route(browser)
+    curve = browser.find_elements(By.CSS_SELECTOR, "svg.curve .curve-point text.step")
+    assert curve and all(t.text.startswith("<script>") for t in curve)
+    assert console_errors(browser) == []
+
+
+def test_without_a_key_the_page_asks_for_one(base: str) -> None:
+    with chromium(width=1000, height=800) as fresh:
+        fresh.get(f"{base}/journeys/mei-su-electronics/edit")
+        wait_until(fresh, lambda d: "This API needs a key" in status(d))
+        assert fresh.switch_to.active_element.get_attribute("id") == "api-key"
+        assert fresh.find_elements(By.CSS_SELECTOR, "fieldset.item") == []
