@@ -10,9 +10,21 @@ const nodeName = (x) => `${x.name || x.id} (${x.id})`;
 const sources = (doc) => [['entry', 'Entry'], ...doc.touchpoints.map((x) => [x.id, nodeName(x)])];
 const targets = (doc) => [...doc.touchpoints, ...doc.outcomes].map((x) => [x.id, nodeName(x)]);
 const stages = (doc) => doc.stages.map((x) => [x.id, x.name || x.id]);
+const personas = (doc) => (doc.personas || []).map((x) => [x.id, x.name || x.id]);
+const touchpoints = (doc) => doc.touchpoints.map((x) => [x.id, x.name || x.id]);
+const PERSONAS = { field: 'personas', label: 'Personas', kind: 'multi', options: personas, none: 'no personas yet' };
+export const STATUSES = [['idea', 'Idea'], ['planned', 'Planned'], ['in_progress', 'In progress'], ['done', 'Done']];
 
 /** What each list holds: its fields (`add`: asked for by the add form). */
 export const GROUPS = {
+  personas: {
+    title: 'Personas', one: 'persona', optional: true,
+    fields: [
+      { field: 'name', label: 'Name', add: true },
+      { field: 'id', label: 'Id', add: true },
+      { field: 'description', label: 'Description', kind: 'textarea', add: true },
+    ],
+  },
   stages: {
     title: 'Stages', one: 'stage',
     fields: [
@@ -21,6 +33,7 @@ export const GROUPS = {
       { field: 'phase', label: 'Phase', kind: 'select', options: PHASES, add: true },
       { field: 'description', label: 'Description', kind: 'textarea' },
     ],
+    annotated: true,
   },
   touchpoints: {
     title: 'Touchpoints', one: 'touchpoint',
@@ -30,12 +43,15 @@ export const GROUPS = {
       { field: 'stage', label: 'Stage', kind: 'select', options: stages, add: true },
       { field: 'channel', label: 'Channel', add: true },
       { field: 'owner', label: 'Owner', add: true },
+      { field: 'lane', label: 'Lane', list: 'lanes', add: true },
       { field: 'experience', label: 'Experience', kind: 'number', add: true },
       { field: 'expectation', label: 'Expectation', kind: 'number', add: true },
       { field: 'importance', label: 'Importance', kind: 'number', add: true },
       { field: 'ideal', label: 'Ideal', kind: 'number', add: true },
+      PERSONAS,
       { field: 'description', label: 'Description', kind: 'textarea' },
     ],
+    annotated: true,
   },
   outcomes: {
     title: 'Outcomes', one: 'outcome',
@@ -53,9 +69,30 @@ export const GROUPS = {
       { field: 'to', label: 'To', kind: 'select', options: targets, blank: '— to —', add: true },
       { field: 'weight', label: 'Weight', kind: 'select', options: [['customers', 'customers'], ['share', 'share']], add: true },
       { field: 'value', label: 'Value', kind: 'number', add: true },
+      PERSONAS,
+    ],
+  },
+  opportunities: {
+    title: 'Opportunities', one: 'opportunity', optional: true, name: 'title',
+    fields: [
+      { field: 'title', label: 'Title', add: true },
+      { field: 'id', label: 'Id', add: true },
+      { field: 'touchpoints', label: 'Touchpoints', kind: 'multi', options: touchpoints, none: 'no touchpoints yet', add: true },
+      { field: 'customer_value', label: 'Customer value (0-100)', kind: 'number', add: true },
+      { field: 'business_value', label: 'Business value (0-100)', kind: 'number', add: true },
+      { field: 'effort', label: 'Effort (0-5)', kind: 'number', add: true },
+      { field: 'status', label: 'Status', kind: 'select', options: STATUSES, add: true },
+      { field: 'description', label: 'Description', kind: 'textarea', add: true },
     ],
   },
 };
+const EVIDENCE = [
+  { field: 'kind', label: 'Kind', kind: 'select', options: [['note', 'Note'], ['quote', 'Quote'], ['link', 'Link']] },
+  { field: 'text', label: 'Text', kind: 'textarea' },
+  { field: 'source', label: 'Source' },
+  { field: 'url', label: 'URL' },
+];
+const opened = new Set(); // the "Notes and evidence" panels left open, kept across redraws
 
 const JOURNEY_FIELDS = [
   { field: 'name', label: 'Journey name' },
@@ -82,7 +119,7 @@ function setTransitionField(t, name, value) {
 
 function labelOf(group, item, index) {
   if (group === 'transitions') return `${item.from || '?'} → ${item.to || '?'}`;
-  return item.name || item.id || `${GROUPS[group].one} ${index + 1}`;
+  return item[GROUPS[group].name || 'name'] || item.id || `${GROUPS[group].one} ${index + 1}`;
 }
 
 function itemFieldset(ui, doc, group, index) {
@@ -111,8 +148,9 @@ function itemFieldset(ui, doc, group, index) {
     group === 'transitions' ? null : button('up', '↑ Up', 'Move up', (d) => move(d[group], index, -1), index === 0),
     group === 'transitions' ? null : button('down', '↓ Down', 'Move down', (d) => move(d[group], index, 1), index === last),
     button('delete', 'Delete', 'Delete', (d) => removeItem(d, group, index)));
+  const notes = spec.annotated ? annotations(ui, doc, (d) => d[group][index], loc, `${group}:${key}`) : null;
   return h('fieldset', { class: `item ${group}`, 'data-loc': loc, 'data-item': key },
-    h('legend', {}, name), fields, buttons);
+    h('legend', {}, name), fields, notes, buttons);
 }
 
 /** The add form under a list; `build(values)` makes the item or returns {field: message}. */
@@ -127,7 +165,9 @@ function addForm(ui, doc, group) {
     controls.set(f.field, input);
     const message = h('p', { class: 'problem', id: `${id}-problem`, hidden: true });
     messages.set(f.field, message);
-    return h('div', { class: `field ${f.kind || 'text'} f-${f.field}` }, h('label', { for: id }, f.label), input, message);
+    const label = f.kind === 'multi' ? h('span', { class: 'label', id: `${id}-label` }, f.label) : h('label', { for: id }, f.label);
+    if (f.kind === 'multi') input.setAttribute('aria-labelledby', `${id}-label`);
+    return h('div', { class: `field ${f.kind || 'text'} f-${f.field}` }, label, input, message);
   });
   const add = () => {
     const values = Object.fromEntries(specs.map((f) => [f.field, valueOf(f, controls.get(f.field))]));
@@ -143,7 +183,7 @@ function addForm(ui, doc, group) {
       controls.get(Object.keys(made.errors)[0]).focus();
       return;
     }
-    ui.edit((d) => { d[group].push(made.item); return null; }, `add-${group}-${specs[0].field}`);
+    ui.edit((d) => { d[group] = [...(d[group] || []), made.item]; return null; }, `add-${group}-${specs[0].field}`);
   };
   return h('fieldset', { class: `add ${group}` }, h('legend', {}, `Add a ${spec.one}`), rows,
     h('div', { class: 'actions' }, h('button', {
@@ -168,10 +208,11 @@ function build(group, values, doc) {
     const item = { from: values.from, to: values.to, [values.weight]: values.value };
     return Object.keys(errors).length ? { errors } : { item };
   }
-  if (!values.name) errors.name = 'give a name';
-  const id = values.id || slug(values.name || '');
+  const named = GROUPS[group].name || 'name';
+  if (!values[named]) errors[named] = `give a ${named}`;
+  const id = values.id || slug(values[named] || '');
   if (!id) errors.id = 'give an id (lowercase letters, digits, _ or -)';
-  else if (usedIds(doc).has(id) || (group !== 'stages' && doc.stages.some((x) => x.id === id))) {
+  else if (GROUPS[group].optional ? (doc[group] || []).some((x) => x.id === id) : usedIds(doc).has(id)) {
     errors.id = `the id '${id}' is already used`;
   }
   if (group === 'touchpoints' && !values.stage) errors.stage = 'add a stage first';
@@ -197,7 +238,36 @@ function journeyFields(ui, doc) {
       return null;
     })));
   return h('fieldset', { class: 'journey', 'data-loc': '' }, h('legend', {}, 'Journey'), idField, own,
-    h('div', { class: 'scale', 'data-loc': 'scale' }, scale));
+    h('div', { class: 'scale', 'data-loc': 'scale' }, scale), annotations(ui, doc, (d) => d, '', 'journey'));
+}
+
+/** Notes and evidence of the journey, a stage or a touchpoint (`holder(doc)` finds it). */
+function annotations(ui, doc, holder, loc, key) {
+  const item = holder(doc);
+  const at = (field) => (loc ? `${loc}.${field}` : field);
+  const evidence = item.evidence || [];
+  const change = (apply) => (value) => ui.edit((d) => { apply(holder(d), value); return null; });
+  const notes = field({ field: 'notes', label: 'Notes', kind: 'textarea' }, doc, item, at('notes'), `${key}:notes`,
+    change((target, value) => setField(target, 'notes', value)));
+  const rows = evidence.map((piece, i) => h('fieldset', { class: 'evidence', 'data-loc': at(`evidence[${i}]`) },
+    h('legend', {}, `Evidence ${i + 1}`),
+    EVIDENCE.map((f) => field(f, doc, piece, at(`evidence[${i}].${f.field}`), `${key}:evidence:${i}:${f.field}`,
+      change((target, value) => setField(target.evidence[i], f.field, value)))),
+    h('div', { class: 'actions' }, h('button', {
+      type: 'button', 'data-key': `${key}:evidence:${i}:delete`, 'aria-label': `Delete evidence ${i + 1}`,
+      onclick: () => ui.edit((d) => { const t = holder(d); t.evidence.splice(i, 1); setField(t, 'evidence', t.evidence); return null; }),
+    }, 'Delete'))));
+  const id = `add-evidence-${key.replace(/[^a-z0-9_-]/gi, '-')}`;
+  const add = h('button', {
+    type: 'button', id, 'data-key': id,
+    onclick: () => ui.edit((d) => { const t = holder(d); t.evidence = [...(t.evidence || []), { kind: 'note', text: '' }]; return null; },
+      `${key}:evidence:${evidence.length}:text`),
+  }, 'Add evidence');
+  const details = h('details', { class: 'annotations', 'data-key': `${key}:details`, open: opened.has(key) || undefined },
+    h('summary', {}, `Notes and evidence${item.notes ? ' · notes' : ''}${evidence.length ? ` · ${evidence.length} evidence` : ''}`),
+    notes, rows, h('div', { class: 'actions' }, add));
+  details.addEventListener('toggle', () => (details.open ? opened.add(key) : opened.delete(key)));
+  return details;
 }
 
 /** Draw the whole form for `doc` into `root`. */
@@ -205,8 +275,8 @@ export function renderForm(root, doc, ui) {
   const sections = Object.keys(GROUPS).map((group) => {
     const heading = `h-${group}`;
     return h('section', { class: `group ${group}`, 'aria-labelledby': heading, 'data-loc': group },
-      h('h2', { id: heading }, `${GROUPS[group].title} `, h('small', {}, `(${doc[group].length})`)),
-      h('div', { class: 'items' }, doc[group].map((_, i) => itemFieldset(ui, doc, group, i))),
+      h('h2', { id: heading }, `${GROUPS[group].title} `, h('small', {}, `(${(doc[group] || []).length})`)),
+      h('div', { class: 'items' }, (doc[group] || []).map((_, i) => itemFieldset(ui, doc, group, i))),
       addForm(ui, doc, group));
   });
   fill(root, journeyFields(ui, doc), sections);

@@ -20,6 +20,7 @@ GROUP_FIELDS = {
         "stage",
         "channel",
         "owner",
+        "lane",
         "experience",
         "expectation",
         "importance",
@@ -27,6 +28,16 @@ GROUP_FIELDS = {
     ),
     "outcomes": ("name", "id", "kind"),
 }
+OPPORTUNITY_FIELDS = (
+    "title",
+    "id",
+    "touchpoints",
+    "customer_value",
+    "business_value",
+    "effort",
+    "status",
+    "description",
+)
 
 
 def settle(driver: Any) -> None:
@@ -82,6 +93,9 @@ def add_item(driver: Any, group: str, values: dict[str, Any]) -> None:
         if element.tag_name == "select":
             if element.get_attribute("value") != str(value):
                 Select(element).select_by_value(str(value))
+        elif isinstance(value, list):  # a group of check boxes
+            for choice in value:
+                element.find_element(By.CSS_SELECTOR, f'input[value="{choice}"]').click()
         else:
             element.send_keys(str(value))
     driver.find_element(By.ID, f"add-{group}").click()
@@ -106,9 +120,26 @@ def build_journey(driver: Any, document: dict[str, Any]) -> None:
             add_item(driver, group, {f: item[f] for f in fields if f in item})
     for t in document["transitions"]:
         weight = "share" if "share" in t else "customers"
-        add_item(
-            driver, "transitions", {"from": t["from"], "to": t["to"], "weight": weight, "value": t[weight]}
-        )
+        values = {"from": t["from"], "to": t["to"], "weight": weight, "value": t[weight]}
+        add_item(driver, "transitions", values)
+    for item in document.get("opportunities", []):
+        add_item(driver, "opportunities", {f: item[f] for f in OPPORTUNITY_FIELDS if f in item})
+    add_evidence(driver, "journey", "", document.get("evidence", []))
+
+
+def add_evidence(driver: Any, holder: str, loc: str, pieces: list[dict[str, str]]) -> None:
+    """Open a holder's "Notes and evidence" and add each piece (kind, text, source, url)."""
+    if not pieces:
+        return
+    details = driver.find_element(By.CSS_SELECTOR, f'details[data-key="{holder}:details"]')
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+    prefix = f"{loc}." if loc else ""
+    for i, piece in enumerate(pieces):
+        driver.find_element(By.ID, f"add-evidence-{holder}").click()
+        settle(driver)
+        for name, value in piece.items():
+            set_field(driver, f"{prefix}evidence[{i}].{name}", value)
 
 
 def save(driver: Any, expect: str = "Saved as version") -> None:

@@ -19,10 +19,12 @@ from journeymap.files import load_journey
 from journeymap.model import journey_document, parse_journey
 from tests.api.conftest import EDITOR, EDITOR_KEY, ROOT, VIEWER_KEY
 from tests.api.editor_driver import (
+    add_item,
     build_journey,
     open_editor,
     save,
     set_field,
+    settle,
     status,
     top_route,
     wait_until,
@@ -200,3 +202,20 @@ def test_without_a_key_the_page_asks_for_one(base: str) -> None:
         wait_until(fresh, lambda d: "This API needs a key" in status(d))
         assert fresh.switch_to.active_element.get_attribute("id") == "api-key"
         assert fresh.find_elements(By.CSS_SELECTOR, "fieldset.item") == []
+
+
+def test_personas_are_added_ticked_and_renamed_everywhere(base: str, browser: Any) -> None:
+    document = {**journey_document(load_journey(MEI_SU)), "id": "mei-su-personas"}
+    put(base, document)
+    open_editor(browser, f"{base}/journeys/mei-su-personas/edit")
+    add_item(browser, "personas", {"name": "Busy parent", "description": "shops at lunch time"})
+    box = '[data-loc="touchpoints[1].personas"] input[value="busy_parent"]'
+    browser.find_element(By.CSS_SELECTOR, box).click()
+    settle(browser)
+    set_field(browser, "personas[0].id", "parent")  # the touchpoint's reference follows the new id
+    set_field(browser, "touchpoints[1].lane", "back-stage")
+    save(browser)
+    expected = copy.deepcopy(document)
+    expected["personas"] = [{"id": "parent", "name": "Busy parent", "description": "shops at lunch time"}]
+    expected["touchpoints"][1].update({"personas": ["parent"], "lane": "back-stage"})
+    assert stored(base, "mei-su-personas").json() == expected
