@@ -10,7 +10,7 @@ export const apiKey = {
 };
 
 /** The answer of one request: {status, ok, body, version}. Problem documents are bodies too. */
-export async function call(method, path, { body, headers = {} } = {}) {
+export async function call(method, path, { body, headers = {}, text: raw = false } = {}) {
   const all = { Accept: 'application/json, application/problem+json', ...headers };
   const key = apiKey.get();
   if (key) all.Authorization = `Bearer ${key}`;
@@ -25,6 +25,7 @@ export async function call(method, path, { body, headers = {} } = {}) {
     return { status: 0, ok: false, body: { title: 'network error', detail: String(error) } };
   }
   const text = await response.text();
+  if (raw && response.ok) return { status: response.status, ok: true, text };
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = { detail: text }; }
   const tag = response.headers.get('ETag');

@@ -38,7 +38,6 @@ function render(focusKey) {
   document.title = `${page.draft.doc.name || 'New journey'} — journey editor`;
   $('title').textContent = page.draft.doc.name || 'New journey';
   $('map-link').hidden = page.version === null;
-  if (page.version !== null) $('map-link').href = `${document.documentElement.dataset.root || ''}${journeyPath(page.id)}/map`;
   const target = (key && document.querySelector(`[data-key="${CSS.escape(key)}"]`))
     || (loc && document.querySelector(`[data-loc="${CSS.escape(loc)}"]`));
   if (target && !target.disabled) target.focus();
@@ -178,6 +177,18 @@ async function reloadAndMerge() {
   $('save').focus();
 }
 
+/** The saved version's map page (it needs the key, so it is fetched, then saved as a file). */
+async function downloadMap() {
+  const answer = await call('GET', `${journeyPath(page.id)}/map`, { text: true });
+  if (!answer.ok) { status(answerText(answer), 'error'); return; }
+  const link = h('a', { href: URL.createObjectURL(new Blob([answer.text], { type: 'text/html' })),
+    download: `${page.id}-map.html` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
 function undoRedo(step) {
   if (page.draft[step]()) render();
 }
@@ -199,6 +210,7 @@ function keyState() {
 $('key-form').addEventListener('submit', setKey);
 $('forget-key').addEventListener('click', () => { apiKey.set(''); keyState(); });
 $('save').addEventListener('click', save);
+$('map-link').addEventListener('click', downloadMap);
 $('undo').addEventListener('click', () => undoRedo('undo'));
 $('redo').addEventListener('click', () => undoRedo('redo'));
 $('merge').addEventListener('click', () => { $('conflict').close(); reloadAndMerge(); });

@@ -7,6 +7,7 @@ the conflict test opens a second browser for the second designer.
 from __future__ import annotations
 
 import copy
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -204,7 +205,9 @@ def test_without_a_key_the_page_asks_for_one(base: str) -> None:
         assert fresh.find_elements(By.CSS_SELECTOR, "fieldset.item") == []
 
 
-def test_personas_are_added_ticked_and_renamed_everywhere(base: str, browser: Any) -> None:
+def test_personas_are_added_ticked_and_renamed_everywhere(
+    base: str, browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     document = {**journey_document(load_journey(MEI_SU)), "id": "mei-su-personas"}
     put(base, document)
     open_editor(browser, f"{base}/journeys/mei-su-personas/edit")
@@ -219,3 +222,11 @@ def test_personas_are_added_ticked_and_renamed_everywhere(base: str, browser: An
     expected["personas"] = [{"id": "parent", "name": "Busy parent", "description": "shops at lunch time"}]
     expected["touchpoints"][1].update({"personas": ["parent"], "lane": "back-stage"})
     assert stored(base, "mei-su-personas").json() == expected
+    # the saved version's map comes down as a file (the map route needs the key, so a plain link would not do)
+    folder = tmp_path_factory.mktemp("downloads")
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    browser.find_element(By.ID, "map-link").click()
+    saved = folder / "mei-su-personas-map.html"
+    wait_until(browser, lambda _: saved.exists() and "</html>" in saved.read_text("utf-8"), "no map file")
+    page = saved.read_text("utf-8")
+    assert all(html.escape(tp["name"], quote=False) in page for tp in document["touchpoints"])
