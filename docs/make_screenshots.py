@@ -46,7 +46,7 @@ def editor_screenshots() -> None:
     """The editor on the Mei Su journey (figures drawn), and refusing an experience of 11."""
     import httpx
 
-    from tests.api.editor_driver import open_editor, save, set_field
+    from tests.api.editor_driver import open_editor, save, set_field, wait_until
     from tests.api.live import api_server
 
     key = "screenshot-editor-key"
@@ -55,25 +55,21 @@ def editor_screenshots() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp, api_server(
         Path(tmp) / "editor.db", JOURNEYMAP_API_KEYS=f"editor:{key}"
-    ) as base, chromium(width=1500, height=1100) as driver:
+    ) as base, chromium(width=1500, height=1000) as driver:
         headers = {"Authorization": f"Bearer {key}"}
         httpx.put(f"{base}/journeys/{document['id']}", json=document, headers=headers, timeout=30)
         open_editor(driver, f"{base}/journeys/{document['id']}/edit", key=key)
+        wait_until(driver, lambda d: d.find_element("id", "analysis-version").text, "no figures")
         shoot(driver, "editor-mei-su-electronics")
         set_field(driver, "touchpoints[1].experience", "11")
         save(driver, expect="Not saved")
         driver.execute_script("document.querySelector('[data-loc=\"touchpoints[1]\"]').scrollIntoView()")
-        shoot(driver, "editor-problem", full=False)
+        shoot(driver, "editor-problem")
 
 
-def shoot(driver: Any, name: str, full: bool = True) -> None:
-    """Write docs/<name>.png: the whole page (``full``) or what the window shows."""
-    if full:
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        metrics = {"width": 1500, "height": min(int(height), 4000), "deviceScaleFactor": 1, "mobile": False}
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+def shoot(driver: Any, name: str) -> None:
+    """Write docs/<name>.png: what the window shows."""
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     out = ROOT / "docs" / f"{name}.png"
     out.write_bytes(base64.b64decode(shot["data"]))
     print(f"wrote {out.relative_to(ROOT)}")
