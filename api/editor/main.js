@@ -46,11 +46,24 @@ function render(focusKey) {
 
 /** One edit of the draft (an undo step), then redraw; a refusal is said, not applied. */
 function edit(apply, focusKey) {
+  const before = places(page.draft.doc);
   const refusal = page.draft.change(apply);
+  // a problem names its place by position: once items move, are added or removed, it may name
+  // another item, so the problems are dropped until the next save checks again
+  if (page.problems.length && places(page.draft.doc) !== before) {
+    page.problems = [];
+    status('The lists changed: save to check the journey again.');
+  }
   if (refusal) status(refusal, 'error');
   // redraw after the browser has moved focus (Tab), so the focus is kept where it went
   setTimeout(() => render(focusKey), 0);
   return refusal;
+}
+
+/** Every list's items in order (ids; from->to for transitions). */
+function places(doc) {
+  return JSON.stringify(Object.values(doc).filter(Array.isArray).map((list) => list.map(
+    (x) => (x && typeof x === 'object' ? x.id ?? `${x.from}->${x.to}` : x))));
 }
 
 function showProblems() {
@@ -199,7 +212,9 @@ function setKey(event) {
   apiKey.set(input.value.trim());
   input.value = '';
   keyState();
-  load();
+  // load only what could not be loaded without a key: never replace edits in the page
+  if (page.id !== null && page.version === null) load();
+  else status('The key is set; save when ready.');
 }
 
 function keyState() {

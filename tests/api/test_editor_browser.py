@@ -230,3 +230,49 @@ def test_personas_are_added_ticked_and_renamed_everywhere(
     wait_until(browser, lambda _: saved.exists() and "</html>" in saved.read_text("utf-8"), "no map file")
     page = saved.read_text("utf-8")
     assert all(html.escape(tp["name"], quote=False) in page for tp in document["touchpoints"])
+
+
+MERGE = """
+const done = arguments[arguments.length - 1];
+import('/editor/merge.js').then((m) => done(m.merge(arguments[0], arguments[1], arguments[2])));
+"""
+
+
+def test_the_merge_keeps_both_sides_edits(base: str, browser: Any) -> None:
+    """The reload-and-merge step on its own, in the page's own module, against hand-worked cases."""
+    browser.get(f"{base}/edit")
+    base_doc = journey_document(load_journey(MEI_SU))
+    mine, theirs = copy.deepcopy(base_doc), copy.deepcopy(base_doc)
+    mine["touchpoints"][0]["experience"] = 9  # only mine
+    mine["name"] = "Mine"  # both: mine is kept, theirs named
+    theirs["name"] = "Theirs"
+    theirs["touchpoints"][1]["owner"] = "new_owner"  # only theirs
+    mine["outcomes"].append({"id": "lost", "name": "Lost", "kind": "failure"})  # added by me
+    mine["transitions"].append({"from": "relationship", "to": "lost", "customers": 5})
+    del theirs["opportunities"][1]  # deleted by them, untouched by me
+    mine["stages"].reverse()  # reordered by me
+    result = browser.execute_async_script(MERGE, base_doc, mine, theirs)
+    merged = result["doc"]
+    assert merged["name"] == "Mine"
+    assert result["conflicts"] == [{"where": "journey.name", "mine": "Mine", "theirs": "Theirs"}]
+    assert merged["touchpoints"][0]["experience"] == 9 and merged["touchpoints"][1]["owner"] == "new_owner"
+    assert [o["id"] for o in merged["outcomes"]] == ["purchase", "repeat_customer", "walks_away", "lost"]
+    assert merged["transitions"][-1] == {"from": "relationship", "to": "lost", "customers": 5}
+    assert [o["id"] for o in merged["opportunities"]] == ["more_shops"]
+    assert [s["id"] for s in merged["stages"]] == ["relate", "shop", "arrive"]
+    parse_journey(merged)  # a valid journey
+
+
+def test_every_control_is_labelled_and_every_action_a_button(base: str, browser: Any) -> None:
+    put(base, {**journey_document(load_journey(MEI_SU)), "id": "mei-su-labels"})
+    open_editor(browser, f"{base}/journeys/mei-su-labels/edit")
+    unlabelled = browser.execute_script(
+        """
+        return [...document.querySelectorAll('input, select, textarea')].filter((c) => c.type !== 'hidden'
+          && !(c.labels && c.labels.length) && !c.getAttribute('aria-labelledby')
+          && !c.closest('label')).map((c) => c.outerHTML);
+        """
+    )
+    assert unlabelled == []
+    clickable = browser.find_elements(By.CSS_SELECTOR, "div[onclick], span[onclick], [role=button]")
+    assert clickable == [] and len(browser.find_elements(By.CSS_SELECTOR, "fieldset.item button")) > 50
