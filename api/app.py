@@ -18,7 +18,6 @@ from api.runtime import Runtime
 from api.settings import Settings
 from journeymap import __version__
 from journeymap.store import JourneyStore, open_store
-from journeymap.store.sqlite import SqliteStore
 
 log = logging.getLogger("journeymap.api")
 
@@ -47,7 +46,7 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
         settings=settings,
         store=store,
         cache=ResultCache(settings.cache_entries),
-        inline_reads=isinstance(store, SqliteStore),
+        inline_reads=store.embedded,
     )
 
     @asynccontextmanager

@@ -30,6 +30,7 @@ from journeymap.errors import (
     InvalidJourney,
     JourneymapError,
     LimitExceeded,
+    MissingExtra,
     NotFound,
     PreconditionRequired,
     Problem,
@@ -64,6 +65,7 @@ STATUS: dict[type[JourneymapError], int] = {
     VersionConflict: 412,
     PreconditionRequired: 428,
     StoreUnavailable: 503,
+    MissingExtra: 501,  # the server lacks an optional dependency (e.g. DuckDB for an ingest)
 }
 
 

@@ -33,9 +33,10 @@ T = TypeVar("T")
 class Runtime:
     """The app's settings, store, cache and engine threads.
 
-    ``inline_reads``: the store answers small reads in microseconds without waiting on
-    writers (SQLite in WAL mode), so cached routes ask it on the event loop instead of
-    paying a thread hand-off; a networked store is always called from the thread pool.
+    ``inline_reads`` (the store's ``embedded`` flag): the store answers small reads in
+    microseconds without waiting on writers (SQLite in WAL mode), so cached routes ask it
+    on the event loop instead of paying a thread hand-off; a networked store is always
+    called from the thread pool.
 
     The engine and the exports run on a few threads of their own (started on first
     use), so CPU-heavy work never takes all of the I/O thread pool, and the threads

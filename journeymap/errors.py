@@ -10,7 +10,8 @@
     ├── PreconditionRequired        a replace without a version where one is required
     ├── LimitExceeded               a body or graph over the configured limits
     ├── AnalysisError               the engine cannot compute (e.g. a loop customers never leave)
-    └── StoreUnavailable            the store cannot be reached or answered with a failure
+    ├── StoreUnavailable            the store cannot be reached or answered with a failure
+    └── MissingExtra                an optional dependency is not installed (names the extra)
 
 Each adapter maps this tree in exactly one place: the CLI to exit codes
 (``journeymap.cli``), the HTTP API to problem+json statuses (``api.problems``).
@@ -111,3 +112,21 @@ class StoreUnavailable(JourneymapError):
     """The store cannot be reached, or failed while answering."""
 
     title = "store unavailable"
+
+
+class MissingExtra(JourneymapError):
+    """A command needs an optional dependency that is not installed.
+
+    >>> print(MissingExtra("api", ["fastapi", "uvicorn"]).detail)
+    this needs fastapi, uvicorn: install journeymap[api] (pip install 'journeymap[api]')
+    """
+
+    title = "missing optional dependency"
+
+    def __init__(self, extra: str, missing: Iterable[str]) -> None:
+        self.extra = extra
+        self.missing = list(missing)
+        super().__init__(
+            f"this needs {', '.join(self.missing)}: install journeymap[{extra}] "
+            f"(pip install 'journeymap[{extra}]')"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.errors import InvalidInput
-from journeymap.store.cypher import bind, names, parameters_of, statement, strip_comments
+from journeymap.queries import bind, names, parameters_of, statement, strip_comments
 
 ROOT = Path(__file__).resolve().parents[1]
 CYPHER_TEXT = re.compile(

@@ -36,7 +36,7 @@ def test_wheel_ships_the_cypher_statements_and_finds_them(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "JOURNEYMAP_CYPHER_DIR"}
     site = str(tmp_path / "site")
     probe = (
-        f"import sys; sys.path.insert(0, {site!r}); import journeymap.store.cypher as c; "
+        f"import sys; sys.path.insert(0, {site!r}); import journeymap.queries as c; "
         "print(c.cypher_dir()); print(len(c.names()))"
     )
     done = subprocess.run(

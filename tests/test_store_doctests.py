@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
-    "journeymap.store.cypher",
+    "journeymap.queries",
     "journeymap.store.bolt_wire",
     "journeymap.store.bolt_records",
     "journeymap.cli.store_cmds",

@@ -17,6 +17,7 @@ from journeymap.errors import (
     InvalidJourney,
     JourneymapError,
     LimitExceeded,
+    MissingExtra,
     NotFound,
     PreconditionRequired,
     StoreUnavailable,
@@ -40,6 +41,7 @@ EXIT_CODES: dict[type[JourneymapError], int] = {
     VersionConflict: 5,
     PreconditionRequired: 5,
     StoreUnavailable: 6,
+    MissingExtra: 7,
 }
 INTERNAL_ERROR = 70
 
@@ -52,16 +54,25 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "serve", "store_cmds")
+COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "store_cmds")
+PLUGIN_GROUP = "journeymap.commands"
 
 
 def _register() -> None:
-    """Add every command module's commands (each module has ``register(app)``)."""
+    """Add every command module's commands (each module has ``register(app)``).
+
+    Commands of the layers above the library (``serve``, in ``api``) register
+    themselves under the ``journeymap.commands`` entry-point group, so this
+    package never imports them.
+    """
     import importlib
+    from importlib.metadata import entry_points
 
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"journeymap.cli.{name}")
         module.register(app)
+    for plugin in entry_points(group=PLUGIN_GROUP):
+        plugin.load()(app)
 
 
 def main() -> None:

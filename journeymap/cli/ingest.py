@@ -15,6 +15,7 @@ from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey, store
 from journeymap.errors import InvalidInput
+from journeymap.extras import require
 from journeymap.files import Format, dump_journey
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.mapping import load_mapping
@@ -101,6 +102,7 @@ def _build(
     strict: bool,
     show_progress: bool,
 ) -> IngestResult:
+    require("ingest")
     from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads DuckDB
 
     if path_table:

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from journeymap.cli.common import console, print_json, store
 from journeymap.errors import InvalidInput
+from journeymap.queries import names, statement
 from journeymap.store import JourneyStore
-from journeymap.store.cypher import names, statement
 
 store_app = typer.Typer(
     help="Check or prepare the configured store (JOURNEYMAP_STORE).", no_args_is_help=True
@@ -23,9 +23,7 @@ ANALYTICS = "analytics"
 
 
 def _bolt(st: JourneyStore, command: str) -> Any:
-    from journeymap.store.bolt import BoltStore
-
-    if not isinstance(st, BoltStore):
+    if st.embedded:
         raise InvalidInput(
             f"'journeymap {command}' needs a graph store: set JOURNEYMAP_STORE=bolt://host:7687 "
             f"(or neo4j://, neo4j+s://); the configured store is {st.describe()}"
@@ -34,14 +32,13 @@ def _bolt(st: JourneyStore, command: str) -> Any:
 
 
 def _status_document(st: JourneyStore) -> dict[str, Any]:
-    from journeymap.store.bolt import BoltStore
-    from journeymap.store.bolt_schema import schema_status
-
-    if not isinstance(st, BoltStore):
+    if st.embedded:
         st.list()  # proves the store answers
         return {"store": st.describe(), "server": "embedded", "version": None, "schema_ready": True,
                 "present": [], "missing": []}  # fmt: skip
-    status = schema_status(st)
+    from journeymap.store.bolt_schema import schema_status
+
+    status = schema_status(_bolt(st, "store check"))
     return {
         "store": st.describe(),
         "server": status.server.kind,
@@ -77,13 +74,12 @@ def check(as_json: AsJson = False) -> None:
 @store_app.command("init")
 def init(as_json: AsJson = False) -> None:
     """Create the constraints and indexes the server supports (idempotent)."""
-    from journeymap.store.bolt import BoltStore
     from journeymap.store.bolt_schema import init_schema
 
     st = store()
     try:
-        if isinstance(st, BoltStore):
-            init_schema(st)
+        if not st.embedded:
+            init_schema(_bolt(st, "store init"))
         doc = _status_document(st)
     finally:
         st.close()

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import itertools
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.linalg import splu
 
-from journeymap.engine.chain import Chain
+from journeymap.engine.components import Components
 from journeymap.errors import AnalysisError
 
 Vector = NDArray[np.float64]
@@ -44,10 +45,27 @@ class OrderedLU:
         return result
 
 
+class Absorbing(Protocol):
+    """What the solver needs of a chain (``engine.chain.Chain`` has it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def n_transient(self) -> int: ...
+    @property
+    def Q(self) -> sp.csr_matrix: ...
+    @property
+    def R(self) -> sp.csr_matrix: ...
+    @property
+    def outcome_success(self) -> NDArray[np.bool_]: ...
+    @property
+    def components(self) -> Components: ...
+
+
 class ChainSolver:
     """One LU factorisation of ``I − Q`` and the quantities derived from it."""
 
-    def __init__(self, chain: Chain) -> None:
+    def __init__(self, chain: Absorbing) -> None:
         self.chain = chain
         t = chain.n_transient
         self.order = chain.components.sources_first_nodes(t)
@@ -55,7 +73,7 @@ class ChainSolver:
             self.lu = OrderedLU(sp.identity(t, format="csr") - chain.Q, self.order)
         except RuntimeError as error:  # pragma: no cover - closed loops are refused earlier
             raise AnalysisError(
-                f"journey '{chain.journey.id}': the flow cannot be solved ({error})"
+                f"journey '{chain.name}': the flow cannot be solved ({error})"
             ) from None
 
     @cached_property

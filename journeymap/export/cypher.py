@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from journeymap.export.tables import Tables
-from journeymap.store.cypher import statement
+from journeymap.queries import replace_parameters, statement
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "cypher" / "export"
 ORDER = (
@@ -33,7 +33,6 @@ ORDER = (
     "create_outcomes",
     "create_transitions",
 )
-_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -74,13 +73,13 @@ def literal(value: Value) -> str:
 def inline(template: str, parameters: Mapping[str, Value]) -> str:
     """``template`` with every ``$parameter`` replaced by its literal."""
 
-    def substitute(match: re.Match[str]) -> str:
-        value = parameters[match.group(1)]
+    def substitute(name: str) -> str:
+        value = parameters[name]
         if isinstance(value, list) and value:  # one item a line, for people reading the script
             return "[\n  " + ",\n  ".join(literal(v) for v in value) + "\n]"
         return literal(value)
 
-    return _PARAMETER.sub(substitute, template)
+    return replace_parameters(template, substitute)
 
 
 def script(tables: Tables) -> bytes:

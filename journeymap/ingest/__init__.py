@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     """The event-log pipeline, imported when first asked for (DuckDB)."""
     if name in ("IngestResult", "ingest_events"):
+        from journeymap.extras import require
+
+        require("ingest")
         return getattr(importlib.import_module("journeymap.ingest.pipeline"), name)
     raise AttributeError(f"module 'journeymap.ingest' has no attribute {name!r}")
 

@@ -43,6 +43,10 @@ def open_store(url: str | None = None, env: Mapping[str, str] | None = None) -> 
     if url.startswith(BOLT_SCHEMES):
         import importlib
 
+        from journeymap.extras import require
+
+        require("neo4j")
+
         bolt = importlib.import_module("journeymap.store.bolt")
         store: JourneyStore = bolt.BoltStore.from_url(url, env=os.environ if env is None else env)
         return store

@@ -42,7 +42,14 @@ class VersionInfo:
 
 @runtime_checkable
 class JourneyStore(Protocol):
-    """Where journeys live. Implementations: ``SqliteStore``, ``BoltStore``."""
+    """Where journeys live. Implementations: ``SqliteStore``, ``BoltStore``.
+
+    ``embedded`` is a capability flag: the store lives in this process (a file), so a
+    small read answers in microseconds without network I/O or waiting on writers;
+    ``False`` for a store on a server.
+    """
+
+    embedded: bool
 
     def put(self, journey: Journey, expected_version: int | None = None) -> int:
         """Store a new version of ``journey``; return its version number."""

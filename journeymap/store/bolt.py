@@ -37,10 +37,11 @@ from neo4j import exceptions as neo4j_errors
 
 from journeymap.errors import InvalidInput, JourneymapError, NotFound, StoreUnavailable, VersionConflict
 from journeymap.model import Journey
+from journeymap.queries import bind, statement
 from journeymap.store.base import JourneySummary, StoredJourney, VersionInfo
 from journeymap.store.bolt_records import graph_records, journey_from_records
+from journeymap.store.bolt_schema import server_info
 from journeymap.store.bolt_wire import CONNECT_TIMEOUT, falkordb_escaped, has_text, make_driver, split_url
-from journeymap.store.cypher import bind, statement
 
 T = TypeVar("T")
 BACKOFF = (0.05, 0.2, 0.5, 1.0)
@@ -59,6 +60,8 @@ def _now() -> str:
 
 class BoltStore:
     """A ``JourneyStore`` on a Bolt server (Neo4j 5, or FalkorDB's Bolt endpoint)."""
+
+    embedded = False
 
     def __init__(
         self,
@@ -165,8 +168,6 @@ class BoltStore:
 
     def _server_kind(self) -> str:
         if self._kind is None:
-            from journeymap.store.bolt_schema import server_info
-
             self._kind = server_info(self).kind
         return self._kind
 

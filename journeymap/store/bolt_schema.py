@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+import neo4j
 
 from journeymap.errors import StoreUnavailable
-from journeymap.store.bolt import BoltStore
-from journeymap.store.cypher import names, statement
+from journeymap.queries import names, statement
 
 _NEO4J_NAME = re.compile(r"CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)", re.I)
 _FALKOR_INDEX = re.compile(r"FOR\s*\(\s*\w+\s*:\s*(\w+)\s*\)\s*ON\s*\(([^)]*)\)", re.I)
+
+
+class BoltServer(Protocol):
+    """What this module needs of a store (``store.bolt.BoltStore`` has it)."""
+
+    @property
+    def driver(self) -> neo4j.Driver: ...
+    def read(self, name: str, **parameters: Any) -> list[dict[str, Any]]: ...
+    def execute(self, name: str, **parameters: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,7 @@ class SchemaStatus:
         return not self.missing
 
 
-def server_info(store: BoltStore) -> ServerInfo:
+def server_info(store: BoltServer) -> ServerInfo:
     """Neo4j's name/version/edition, or FalkorDB with the version its handshake reports."""
     try:
         (row,) = store.read("server/neo4j_components")
@@ -51,7 +62,7 @@ def server_info(store: BoltStore) -> ServerInfo:
         return ServerInfo("falkordb", agent, "bolt endpoint")
 
 
-def _agent(store: BoltStore) -> str:
+def _agent(store: BoltServer) -> str:
     info = store.driver.get_server_info()
     protocol = ".".join(map(str, info.protocol_version))
     return f"version not reported (its Bolt handshake claims {info.agent}, protocol {protocol})"
@@ -76,7 +87,7 @@ def _falkordb_wanted() -> dict[str, str]:
     return wanted
 
 
-def _falkordb_present(store: BoltStore) -> set[str]:
+def _falkordb_present(store: BoltServer) -> set[str]:
     present = set()
     for row in store.read("server/falkordb_indexes"):
         for prop in row["properties"]:
@@ -84,7 +95,7 @@ def _falkordb_present(store: BoltStore) -> set[str]:
     return present
 
 
-def schema_status(store: BoltStore) -> SchemaStatus:
+def schema_status(store: BoltServer) -> SchemaStatus:
     """Which of the schema statements for this server are in place."""
     server = server_info(store)
     if server.kind == "neo4j":
@@ -102,7 +113,7 @@ def schema_status(store: BoltStore) -> SchemaStatus:
     return SchemaStatus(server, sorted(found), sorted(absent))
 
 
-def init_schema(store: BoltStore) -> SchemaStatus:
+def init_schema(store: BoltServer) -> SchemaStatus:
     """Create what ``schema_status`` finds missing (idempotent); the status after."""
     status = schema_status(store)
     wanted = _neo4j_wanted() if status.server.kind == "neo4j" else _falkordb_wanted()

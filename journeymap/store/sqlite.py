@@ -48,6 +48,8 @@ def _now() -> str:
 class SqliteStore:
     """A ``JourneyStore`` in one SQLite file."""
 
+    embedded = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()

@@ -8,7 +8,8 @@ import pytest
 import scipy.sparse as sp
 
 from journeymap.engine import analyze
-from journeymap.engine.chain import _kahn_sinks_first, build_chain, strong_components
+from journeymap.engine.chain import build_chain
+from journeymap.engine.components import _kahn_sinks_first, strong_components
 from journeymap.model import parse_journey
 
 

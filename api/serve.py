@@ -1,4 +1,10 @@
-"""``journeymap serve``: run the HTTP API with uvicorn (the API is imported only here, lazily)."""
+"""``journeymap serve``: run the HTTP API with uvicorn.
+
+The command registers itself with the CLI through the ``journeymap.commands``
+entry point (``pyproject.toml``), so the library never imports the API. This
+module imports neither FastAPI nor uvicorn until the command runs; without
+them it says to install ``journeymap[api]``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import typer
 
 from journeymap.cli.common import err_console
 from journeymap.errors import InvalidInput
+from journeymap.extras import require
 from journeymap.store import open_store
 
 
@@ -24,6 +31,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs) over the configured store."""
+    require("api")
     import uvicorn
 
     from api.auth import is_loopback
@@ -56,4 +64,5 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the ``journeymap`` command (the ``journeymap.commands`` entry point)."""
     app.command()(serve)

@@ -1,5 +1,8 @@
 """The one loader of Cypher statements: every statement lives in ``cypher/NAME.cypher``.
 
+It sits below the store and the exports (both read statements through it), so
+neither imports the other.
+
 A statement is named by its path under the ``cypher/`` folder without the suffix,
 e.g. ``store/publish_version`` or ``analytics/worst_touchpoints``. Statements take
 ``$parameters`` only; :func:`bind` checks on every run that the parameters
@@ -18,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,7 +50,7 @@ def cypher_dir() -> Path:
     """The folder holding the ``.cypher`` files."""
     override = os.environ.get("JOURNEYMAP_CYPHER_DIR")
     candidates = [Path(override)] if override else []
-    candidates.append(Path(__file__).parents[1] / "cypher")
+    candidates.append(Path(__file__).parent / "cypher")
     for folder in candidates:
         if folder.is_dir():
             return folder
@@ -61,6 +64,15 @@ def parameters_of(text: str) -> frozenset[str]:
     ['id', 'limit']
     """
     return frozenset(_PARAMETER.findall(_STRING_OR_COMMENT.sub(" ", text)))
+
+
+def replace_parameters(text: str, replace: Callable[[str], str]) -> str:
+    """``text`` with every ``$parameter`` replaced by ``replace(name)``.
+
+    >>> replace_parameters("RETURN $a + $b", lambda name: name.upper())
+    'RETURN A + B'
+    """
+    return _PARAMETER.sub(lambda match: replace(match.group(1)), text)
 
 
 def strip_comments(text: str) -> str:
