@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from journeymap.engine import analyze, top_paths
 from journeymap.files import load_journey
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "auto-repair.yaml"
+pytestmark = pytest.mark.slow
 EXTRA_PACKAGES = ("fastapi", "uvicorn", "neo4j", "duckdb", "starlette")
 
 
@@ -31,9 +30,8 @@ def core(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("core-venv")
     venv.create(home, with_pip=True)
     bin_dir = home / ("Scripts" if sys.platform == "win32" else "bin")
-    done = subprocess.run(
-        [bin_dir / "python", "-m", "pip", "install", "-q", "--no-compile", str(ROOT)], capture_output=True, text=True
-    )
+    install = [bin_dir / "python", "-m", "pip", "install", "-q", "--no-compile", str(ROOT)]
+    done = subprocess.run(install, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return bin_dir
 
