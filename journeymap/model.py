@@ -21,6 +21,7 @@ from journeymap.errors import InvalidJourney, Problem
 ENTRY = "entry"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 SHARE_TOLERANCE = 1e-6
+MAX_INTEGER = 2**63 - 1  # the largest integer every store holds (SQLite, Bolt: 64-bit signed)
 
 Slug = Annotated[str, Field(pattern=ID_PATTERN)]
 
@@ -128,7 +129,7 @@ class Touchpoint(_Strict):
     expectation: Score | None = None
     importance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     ideal: Score | None = None
-    responses: Annotated[int, Field(ge=0)] | None = None
+    responses: Annotated[int, Field(ge=0, le=MAX_INTEGER)] | None = None
     interval: Interval | None = None
     personas: Ids = None
     notes: str | None = None

@@ -169,3 +169,28 @@ def test_shared_touchpoints_on_the_fixtures_match_a_python_grouping(loaded: Bolt
     expected = {key: ids for key, ids in groups.items() if len(ids) >= 2}
     rows = loaded.read("analytics/shared_touchpoints", min_journeys=2)
     assert {(r["channel"], r["owner"], r["name"]): set(r["journeys"]) for r in rows} == expected
+
+
+def test_a_zero_count_transition_is_no_path_in_the_engine_or_the_query(bolt_store: BoltStore) -> None:
+    # entry -> b is counted 0: entry -> b -> lost is no path on either surface
+    journey = parse_journey({
+        "id": "zero", "name": "Zero",
+        "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+        "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 3, "expectation": 5},
+                        {"id": "b", "name": "B", "stage": "s", "experience": 2, "expectation": 5}],
+        "outcomes": [{"id": "ok", "name": "OK", "kind": "success"},
+                     {"id": "lost", "name": "Lost", "kind": "failure"}],
+        "transitions": [{"from": "entry", "to": "a", "customers": 10},
+                        {"from": "entry", "to": "b", "customers": 0},
+                        {"from": "a", "to": "b", "customers": 4},
+                        {"from": "a", "to": "lost", "customers": 2},
+                        {"from": "a", "to": "ok", "customers": 4},
+                        {"from": "b", "to": "lost", "customers": 4}],
+    })  # fmt: skip
+    bolt_store.put(journey)
+    rows = bolt_store.read("analytics/failure_paths", journey="zero", max_steps=12, k=100)
+    engine = top_paths(journey, k=100, rank="probability", kind="failure")["paths"]
+    expected = [["entry", "a", "b", "lost"], ["entry", "a", "lost"]]
+    assert [r["nodes"] for r in rows] == expected
+    assert [p["nodes"] for p in engine] == expected
+    assert [r["probability"] for r in rows] == pytest.approx([p["probability"] for p in engine])

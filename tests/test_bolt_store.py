@@ -168,6 +168,23 @@ def test_an_oversized_text_is_refused_before_it_reaches_falkordb(bolt_store: Bol
     assert bolt_store.list() == []
 
 
+def test_an_integer_beyond_64_bits_is_invalid_input_and_stores_nothing(
+    bolt_store: BoltStore, falkordb: BoltServer
+) -> None:
+    kept = chain_journey("kept", 2)
+    bolt_store.put(kept)
+    before = falkordb.query("MATCH (n) RETURN count(n) AS n")
+    journey = chain_journey("big", 2)  # built past validation, which refuses responses > 2^63 - 1
+    touchpoint = journey.touchpoints[0].model_copy(update={"responses": 10**20})
+    journey = journey.model_copy(update={"touchpoints": [touchpoint, *journey.touchpoints[1:]]})
+    with pytest.raises(InvalidInput, match=r"cannot be sent to the graph store.*2\^63"):
+        bolt_store.put(journey)
+    assert falkordb.query("MATCH (n) RETURN count(n) AS n") == before
+    assert [s.id for s in bolt_store.list()] == ["kept"]
+    with pytest.raises(InvalidInput, match="cannot be sent"):
+        bolt_store.read("store/journey_head", journey=2**70)
+
+
 def test_schema_check_and_init_are_idempotent(falkordb: BoltServer) -> None:
     store = falkordb.store()
     status = init_schema(store)

@@ -192,6 +192,16 @@ def test_huge_numbers_are_refused_or_kept_exactly() -> None:
         parse_journey(doc)
 
 
+def test_responses_beyond_64_bits_are_out_of_range() -> None:
+    doc = _base()
+    doc["touchpoints"][0]["responses"] = 2**63 - 1
+    assert parse_journey(doc).touchpoints[0].responses == 2**63 - 1
+    doc["touchpoints"][0]["responses"] = 100000000000000000000
+    with pytest.raises(InvalidJourney) as info:
+        parse_journey(doc)
+    assert [(p.loc, p.rule) for p in info.value.problems] == [("touchpoints[0].responses", "range")]
+
+
 def test_truncated_fixture_gets_a_clear_error(tmp_path: Path) -> None:
     text = (FIXTURES / "auto-repair.yaml").read_text(encoding="utf-8")
     for cut in range(50, len(text), 97):

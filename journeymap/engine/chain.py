@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +37,9 @@ from journeymap.engine.metrics import Scores, scores
 from journeymap.engine.solver import ChainSolver
 from journeymap.errors import AnalysisError, InvalidJourney
 from journeymap.model import ENTRY, Journey, graph_problems
+
+if TYPE_CHECKING:
+    from journeymap.engine.exact import ExactNumbers
 
 Vector = NDArray[np.float64]
 
@@ -73,6 +77,13 @@ class Chain:
     @cached_property
     def solver(self) -> ChainSolver:
         return ChainSolver(self)
+
+    @cached_property
+    def exact(self) -> ExactNumbers:
+        """Exact probabilities and pains, for deciding ties (``journeymap.engine.exact``)."""
+        from journeymap.engine.exact import ExactNumbers
+
+        return ExactNumbers(self.journey)
 
     @cached_property
     def components(self) -> Components:

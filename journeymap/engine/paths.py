@@ -129,7 +129,50 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
             (order_key(rank, path_p, path_log_p, path_pain, path_ids), a, b, path_p, path_log_p, path_pain)
         )
     ranked.sort()  # candidates are distinct paths, so their keys (ending with the ids) differ
+    ranked = settle_ties(chain, rank, ranked)
     return [
         FoundPath(tuple(flat[a:b]), key[-1], path_p, path_log_p, path_pain)
         for key, a, b, path_p, path_log_p, path_pain in ranked[:k]
     ]
+
+
+def settle_ties(chain: Chain, rank: str, ranked: list[Any]) -> list[Any]:
+    """Candidates in float order, with every run of near-equal keys put in exact order.
+
+    Two candidates whose log keys (log pain mass or log probability) differ by more than
+    ``SLACK`` relative are far beyond float error apart, so the float order between them is
+    the exact one; within a run of nearer keys the exact rationals decide
+    (``journeymap.engine.exact``).
+    """
+    settled: list[Any] = []
+    start = 0
+    for i in range(1, len(ranked) + 1):
+        if i < len(ranked) and _near(_log_key(rank, ranked[i - 1]), _log_key(rank, ranked[i])):
+            continue
+        run = ranked[start:i]
+        if len(run) > 1:
+            run.sort(key=lambda row: _exact_key(chain, rank, row[0][-1]))
+        settled += run
+        start = i
+    return settled
+
+
+def _log_key(rank: str, row: Any) -> float:
+    _, _, _, _, log_p, pain = row
+    if rank == "pain":
+        return float(log_p + math.log(pain)) if pain > 0 else NEG_INF
+    return float(log_p)
+
+
+def _near(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= SLACK * (1.0 + max(abs(a), abs(b)))
+
+
+def _exact_key(chain: Chain, rank: str, ids: tuple[str, ...]) -> tuple[Any, ...]:
+    numbers = chain.exact
+    p = numbers.path_probability(ids)
+    if rank == "pain":
+        return (-p * numbers.path_pain(ids), -p, ids)
+    return (-p, ids)

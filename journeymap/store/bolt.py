@@ -54,6 +54,13 @@ class _Refused(Exception):
     """The conditional write matched nothing; roll back (a no-op where rollback is)."""
 
 
+def unstorable(name: str, exc: Exception) -> InvalidInput:
+    """A value the Bolt driver cannot send (e.g. an integer beyond 64 bits) as invalid input."""
+    return InvalidInput(
+        f"{name}: a value cannot be sent to the graph store ({exc}); integers must lie within ±2^63"
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -127,7 +134,10 @@ class BoltStore:
 
         def run() -> list[dict[str, Any]]:
             with self.driver.session(database=self.database) as session:
-                return [record.data() for record in session.run(text, params)]
+                try:
+                    return [record.data() for record in session.run(text, params)]
+                except (OverflowError, ValueError) as exc:
+                    raise unstorable(name, exc) from None
 
         return self._retrying(run, name)
 
@@ -156,6 +166,8 @@ class BoltStore:
             except _Refused:
                 tx.rollback()
                 return None
+            except (OverflowError, ValueError) as exc:
+                raise unstorable(name, exc) from None
             except neo4j_errors.Neo4jError as exc:
                 raise self._unavailable(exc, f"{name} failed") from None
             except (neo4j_errors.DriverError, OSError) as exc:

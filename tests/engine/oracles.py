@@ -87,25 +87,59 @@ def float_probabilities(journey: Journey) -> dict[str, dict[str, float]]:
     return probs
 
 
+def exact(value: float) -> Fraction:
+    """A file number as the decimal it was written as (0.1 is 1/10, not the nearest binary float)."""
+    return Fraction(repr(float(value)))
+
+
+def decimal_probabilities(journey: Journey) -> dict[str, dict[str, Fraction]]:
+    """P(u→v) as fractions of the weights read as written decimals."""
+    totals: dict[str, Fraction] = defaultdict(Fraction)
+    for t in journey.transitions:
+        totals[t.source] += exact(t.weight)
+    probs: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    for t in journey.transitions:
+        if t.weight > 0:
+            probs[t.source][t.target] = exact(t.weight) / totals[t.source]
+    return probs
+
+
 def all_paths(journey: Journey, ends: set[str] | None = None) -> list[dict[str, Any]]:
-    """Every simple positive-probability path from entry to an outcome (in ``ends``)."""
+    """Every simple positive-probability path from entry to an outcome (in ``ends``), with its
+    float numbers (products and sums along the path, from entry) and its exact ones."""
     probs = float_probabilities(journey)
+    exact_probs = decimal_probabilities(journey)
     outcomes = set(journey.outcome_kinds())
     ends = outcomes if ends is None else ends
     pains = {tp.id: tp.weight * max(0.0, tp.expected - tp.experience) for tp in journey.touchpoints}
+    exact_pains = {
+        tp.id: exact(tp.weight) * max(Fraction(0), exact(tp.expected) - exact(tp.experience))
+        for tp in journey.touchpoints
+    }
     found: list[dict[str, Any]] = []
 
     def walk(path: list[str]) -> None:
         node = path[-1]
         if node in outcomes:
             if node in ends:
-                p = 1.0
+                p, exact_p = 1.0, Fraction(1)
                 for u, v in itertools.pairwise(path):
                     p *= probs[u][v]
-                pain = 0.0
+                    exact_p *= exact_probs[u][v]
+                pain, exact_pain = 0.0, Fraction(0)
                 for n in path[1:-1]:
                     pain += pains[n]
-                found.append({"nodes": path, "probability": p, "pain": pain, "pain_mass": p * pain})
+                    exact_pain += exact_pains[n]
+                found.append(
+                    {
+                        "nodes": path,
+                        "probability": p,
+                        "pain": pain,
+                        "pain_mass": p * pain,
+                        "exact_probability": exact_p,
+                        "exact_pain_mass": exact_p * exact_pain,
+                    }
+                )
             return
         for nxt in probs[node]:
             if nxt not in path:
@@ -118,9 +152,10 @@ def all_paths(journey: Journey, ends: set[str] | None = None) -> list[dict[str, 
 def brute_force_top(
     journey: Journey, k: int, rank: str, ends: set[str] | None = None
 ) -> list[dict[str, Any]]:
+    """The documented order applied exactly: pain mass or probability as fractions, then ids."""
     paths = all_paths(journey, ends)
     if rank == "pain":
-        paths.sort(key=lambda p: (-p["pain_mass"], -p["probability"], p["nodes"]))
+        paths.sort(key=lambda p: (-p["exact_pain_mass"], -p["exact_probability"], p["nodes"]))
     else:
-        paths.sort(key=lambda p: (-p["probability"], p["nodes"]))
+        paths.sort(key=lambda p: (-p["exact_probability"], p["nodes"]))
     return paths[:k]
