@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from journeymap.model import ENTRY, Journey
 
 
-def exact_probabilities(journey: Journey) -> dict[str, dict[str, Fraction]]:
-    """P(u→v) as fractions (weights are read exactly from their float values)."""
+def exact_probabilities(
+    journey: Journey, number: Callable[[float], Fraction] = Fraction
+) -> dict[str, dict[str, Fraction]]:
+    """P(u→v) as fractions (weights are read exactly from their float values, or by ``number``)."""
     totals: dict[str, Fraction] = defaultdict(Fraction)
     for t in journey.transitions:
-        totals[t.source] += Fraction(t.weight)
+        totals[t.source] += number(t.weight)
     probs: dict[str, dict[str, Fraction]] = defaultdict(dict)
     for t in journey.transitions:
         if t.weight > 0:
-            probs[t.source][t.target] = Fraction(t.weight) / totals[t.source]
+            probs[t.source][t.target] = number(t.weight) / totals[t.source]
     return probs
 
 
@@ -92,23 +95,11 @@ def exact(value: float) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-def decimal_probabilities(journey: Journey) -> dict[str, dict[str, Fraction]]:
-    """P(u→v) as fractions of the weights read as written decimals."""
-    totals: dict[str, Fraction] = defaultdict(Fraction)
-    for t in journey.transitions:
-        totals[t.source] += exact(t.weight)
-    probs: dict[str, dict[str, Fraction]] = defaultdict(dict)
-    for t in journey.transitions:
-        if t.weight > 0:
-            probs[t.source][t.target] = exact(t.weight) / totals[t.source]
-    return probs
-
-
 def all_paths(journey: Journey, ends: set[str] | None = None) -> list[dict[str, Any]]:
     """Every simple positive-probability path from entry to an outcome (in ``ends``), with its
     float numbers (products and sums along the path, from entry) and its exact ones."""
     probs = float_probabilities(journey)
-    exact_probs = decimal_probabilities(journey)
+    exact_probs = exact_probabilities(journey, exact)
     outcomes = set(journey.outcome_kinds())
     ends = outcomes if ends is None else ends
     pains = {tp.id: tp.weight * max(0.0, tp.expected - tp.experience) for tp in journey.touchpoints}
