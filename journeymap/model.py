@@ -9,9 +9,11 @@ in and out). Each problem names its rule and its place, e.g.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -224,16 +226,30 @@ def parse_journey(data: Any, source: str | None = None) -> Journey:
     if not isinstance(data, Mapping):
         kind = type(data).__name__
         raise InvalidJourney([Problem("", "document", f"expected a mapping, got {kind}")], source)
-    try:
-        journey = Journey.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidJourney(_shape_problems(exc), source) from None
-    except RecursionError:
-        raise InvalidJourney([Problem("", "document", "nested too deeply")], source) from None
-    problems = graph_problems(journey)
+    with without_gc():
+        try:
+            journey = Journey.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidJourney(_shape_problems(exc), source) from None
+        except RecursionError:
+            raise InvalidJourney([Problem("", "document", "nested too deeply")], source) from None
+        problems = graph_problems(journey)
     if problems:
         raise InvalidJourney(problems, source)
     return journey
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building a million objects that all stay alive
+    otherwise triggers it again and again over a growing heap (half of validation time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _RULES = {
@@ -337,82 +353,112 @@ def scale_problems(loc: str, item: BaseModel, fields: tuple[str, ...], scale: Sc
 
 
 def _transition_problems(journey: Journey) -> list[Problem]:
-    problems = []
+    """Endpoints, self-loops, duplicates and weights of every transition, in one pass."""
+    problems: list[Problem] = []
     touchpoints = {tp.id for tp in journey.touchpoints}
     outcomes = {o.id for o in journey.outcomes}
     known = touchpoints | outcomes | {ENTRY}
+    sources, targets = touchpoints | {ENTRY}, touchpoints | outcomes
     seen_pairs: dict[tuple[str, str], int] = {}
-    modes: dict[str, set[str]] = defaultdict(set)
+    modes: dict[str, int] = {}  # bit 1: 'customers' used, bit 2: 'share' used
     shares: dict[str, float] = defaultdict(float)
     for i, t in enumerate(journey.transitions):
-        loc = f"transitions[{i}]"
-        if t.source not in known:
-            problems.append(Problem(f"{loc}.from", "unknown-node", f"unknown id '{t.source}'"))
-        elif t.source in outcomes:
-            problems.append(Problem(f"{loc}.from", "outcome-source", f"outcome '{t.source}' cannot lead on"))
-        if t.target == ENTRY:
-            problems.append(Problem(f"{loc}.to", "entry-target", "'entry' can only be a source"))
-        elif t.target not in known:
-            problems.append(Problem(f"{loc}.to", "unknown-node", f"unknown id '{t.target}'"))
-        if t.source == t.target and t.source != ENTRY:
-            problems.append(Problem(loc, "self-loop", f"'{t.source}' leads to itself"))
-        pair = (t.source, t.target)
-        if pair in seen_pairs:
-            problems.append(
-                Problem(
-                    loc,
-                    "duplicate-transition",
-                    f"'{t.source}' -> '{t.target}' is already given at transitions[{seen_pairs[pair]}]",
-                )
-            )
-        seen_pairs.setdefault(pair, i)
-        modes[t.source].add("customers" if t.customers is not None else "share")
-        shares[t.source] += t.share or 0.0
+        source, target = t.source, t.target
+        if source not in sources or target not in targets or source == target:
+            problems += _endpoint_problems(f"transitions[{i}]", source, target, known, outcomes)
+        first = seen_pairs.setdefault((source, target), i)
+        if first != i:
+            message = f"'{source}' -> '{target}' is already given at transitions[{first}]"
+            problems.append(Problem(f"transitions[{i}]", "duplicate-transition", message))
+        if t.share is None:
+            modes[source] = modes.get(source, 0) | 1
+        else:
+            modes[source] = modes.get(source, 0) | 2
+            shares[source] += t.share
     for source, used in modes.items():
-        if len(used) > 1:
-            problems.append(
-                Problem(
-                    f"transitions(from={source})",
-                    "mixed-weights",
-                    f"transitions leaving '{source}' mix 'customers' and 'share'",
-                )
-            )
-        elif used == {"share"} and abs(shares[source] - 1.0) > SHARE_TOLERANCE:
-            problems.append(
-                Problem(
-                    f"transitions(from={source})",
-                    "share-sum",
-                    f"shares leaving '{source}' sum to {shares[source]:.6g}, not 1",
-                )
-            )
+        where = f"transitions(from={source})"
+        if used == 3:
+            message = f"transitions leaving '{source}' mix 'customers' and 'share'"
+            problems.append(Problem(where, "mixed-weights", message))
+        elif used == 2 and abs(shares[source] - 1.0) > SHARE_TOLERANCE:
+            message = f"shares leaving '{source}' sum to {shares[source]:.6g}, not 1"
+            problems.append(Problem(where, "share-sum", message))
     return problems
+
+
+def _endpoint_problems(
+    loc: str, source: str, target: str, known: set[str], outcomes: set[str]
+) -> list[Problem]:
+    problems = []
+    if source not in known:
+        problems.append(Problem(f"{loc}.from", "unknown-node", f"unknown id '{source}'"))
+    elif source in outcomes:
+        problems.append(Problem(f"{loc}.from", "outcome-source", f"outcome '{source}' cannot lead on"))
+    if target == ENTRY:
+        problems.append(Problem(f"{loc}.to", "entry-target", "'entry' can only be a source"))
+    elif target not in known:
+        problems.append(Problem(f"{loc}.to", "unknown-node", f"unknown id '{target}'"))
+    if source == target and source != ENTRY:
+        problems.append(Problem(loc, "self-loop", f"'{source}' leads to itself"))
+    return problems
+
+
+class _Graph:
+    """The journey's nodes as integers (entry 0, touchpoints 1..n, then outcomes) with the
+    transitions' ends; ``forward``/``backward`` hold only transitions with a positive weight.
+    Built in one pass over the transitions; ids must all be known."""
+
+    def __init__(self, journey: Journey) -> None:
+        self.touchpoints = len(journey.touchpoints)
+        self.ids = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
+        index = {node: i for i, node in enumerate(self.ids)}
+        size = len(self.ids)
+        self.exits = [0] * size
+        self.weighted = [False] * size
+        self.forward: list[list[int]] = [[] for _ in range(size)]
+        self.backward: list[list[int]] = [[] for _ in range(size)]
+        for t in journey.transitions:
+            source, target = index[t.source], index[t.target]
+            self.exits[source] += 1
+            weight = t.customers if t.customers is not None else t.share
+            if weight != 0:
+                self.weighted[source] = True
+            if weight is not None and weight > 0:
+                self.forward[source].append(target)
+                self.backward[target].append(source)
+
+    def reached(self) -> list[bool]:
+        """Nodes customers can reach from entry."""
+        return _reachable([0], self.forward, len(self.ids))
+
+    def trapped(self, reached: list[bool]) -> list[str]:
+        """Touchpoints in ``reached`` from which no outcome can be reached."""
+        first_outcome = self.touchpoints + 1
+        finishing = _reachable(range(first_outcome, len(self.ids)), self.backward, len(self.ids))
+        return [self.ids[i] for i in range(1, first_outcome) if reached[i] and not finishing[i]]
 
 
 def _flow_problems(journey: Journey) -> list[Problem]:
     """Ways in and out: reachability from entry, exits, and a road to some outcome."""
-    outgoing: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for t in journey.transitions:
-        outgoing[t.source].append((t.target, t.weight))
+    graph = _Graph(journey)
     problems = []
-    if not outgoing[ENTRY]:
+    if not graph.exits[0]:
         problems.append(Problem("transitions", "no-entry", "no transition leaves 'entry'"))
-    for node in [ENTRY, *(tp.id for tp in journey.touchpoints)]:
-        exits = outgoing.get(node, [])
-        where = f"touchpoints[{_index(journey, node)}]" if node != ENTRY else "entry"
-        if node != ENTRY and not exits:
+    for i in range(graph.touchpoints + 1):
+        where, node = (f"touchpoints[{i - 1}]", graph.ids[i]) if i else ("entry", ENTRY)
+        if i and not graph.exits[i]:
             problems.append(Problem(where, "no-way-out", f"touchpoint '{node}' has no way out"))
-        elif exits and all(w == 0 for _, w in exits):
+        elif graph.exits[i] and not graph.weighted[i]:
             problems.append(
                 Problem(where, "zero-exits", f"every transition leaving '{node}' has zero weight")
             )
-    reached = _reachable([ENTRY], outgoing)
-    for i, tp in enumerate(journey.touchpoints):
-        if tp.id not in reached:
-            problems.append(
-                Problem(f"touchpoints[{i}]", "unreachable", f"'{tp.id}' cannot be reached from entry")
-            )
+    reached = graph.reached()
+    for i in range(1, graph.touchpoints + 1):
+        if not reached[i]:
+            message = f"'{graph.ids[i]}' cannot be reached from entry"
+            problems.append(Problem(f"touchpoints[{i - 1}]", "unreachable", message))
     if not problems:
-        stuck = trapped_nodes(journey)
+        stuck = graph.trapped(reached)
         if stuck:
             problems.append(
                 Problem(
@@ -441,8 +487,8 @@ def annotation_problems(journey: Journey) -> list[Problem]:
     personas = _unique_ids("personas", journey.personas or [], problems)
     _unique_ids("opportunities", journey.opportunities or [], problems)
     holders: list[tuple[str, list[str] | None]] = [
-        *((f"touchpoints[{i}]", tp.personas) for i, tp in enumerate(journey.touchpoints)),
-        *((f"transitions[{i}]", t.personas) for i, t in enumerate(journey.transitions)),
+        *((f"touchpoints[{i}]", tp.personas) for i, tp in enumerate(journey.touchpoints) if tp.personas),
+        *((f"transitions[{i}]", t.personas) for i, t in enumerate(journey.transitions) if t.personas),
     ]
     for loc, refs in holders:
         for j, ref in enumerate(refs or []):
@@ -471,32 +517,24 @@ def _unique_ids(group: str, items: Iterable[Persona | Opportunity], problems: li
     return set(seen)
 
 
-def _index(journey: Journey, tid: str) -> int:
-    return next(i for i, tp in enumerate(journey.touchpoints) if tp.id == tid)
-
-
-def _reachable(starts: Iterable[str], adjacency: Mapping[str, list[tuple[str, float]]]) -> set[str]:
-    seen = set(starts)
-    queue = deque(seen)
-    while queue:
-        node = queue.popleft()
-        for nxt, weight in adjacency.get(node, []):
-            if weight > 0 and nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
+def _reachable(starts: Iterable[int], adjacency: list[list[int]], size: int) -> list[bool]:
+    seen = [False] * size
+    stack = []
+    for start in starts:
+        seen[start] = True
+        stack.append(start)
+    while stack:
+        for nxt in adjacency[stack.pop()]:
+            if not seen[nxt]:
+                seen[nxt] = True
+                stack.append(nxt)
     return seen
 
 
 def trapped_nodes(journey: Journey) -> list[str]:
-    """Touchpoints reachable from entry from which no outcome can be reached."""
-    incoming: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    outgoing: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for t in journey.transitions:
-        incoming[t.target].append((t.source, t.weight))
-        outgoing[t.source].append((t.target, t.weight))
-    can_finish = _reachable((o.id for o in journey.outcomes), incoming)
-    reached = _reachable([ENTRY], outgoing)
-    return [tp.id for tp in journey.touchpoints if tp.id in reached and tp.id not in can_finish]
+    """Touchpoints reachable from entry from which no outcome can be reached (ids must be known)."""
+    graph = _Graph(journey)
+    return graph.trapped(graph.reached())
 
 
 # --------------------------------------------------------------------------- writing

@@ -56,10 +56,23 @@ def exit_code(error: JourneymapError) -> int:
 
 COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "store_cmds")
 PLUGIN_GROUP = "journeymap.commands"
+COMMANDS = {  # command -> the module defining it: a command imports only what it needs
+    **dict.fromkeys(("validate", "import", "list", "show", "delete", "demo"), "journeys"),
+    **dict.fromkeys(("analyze", "paths", "impact", "whatif"), "analysis"),
+    **dict.fromkeys(("ingest", "diff"), "ingest"),
+    **dict.fromkeys(("export", "map"), "export"),
+    **dict.fromkeys(("store", "cypher"), "store_cmds"),
+}
 
 
-def _register() -> None:
-    """Add every command module's commands (each module has ``register(app)``).
+@app.callback()
+def _group() -> None:
+    """Customer-journey and touchpoint modelling: validate, store, analyse, export."""
+
+
+def _register(argv: list[str] | None = None) -> None:
+    """Add the commands (each module has ``register(app)``): only the named command's module
+    when the command line starts with one of ``COMMANDS``, else all (help, a typo, a plugin's).
 
     Commands of the layers above the library (``serve``, in ``api``) register
     themselves under the ``journeymap.commands`` entry-point group, so this
@@ -68,9 +81,13 @@ def _register() -> None:
     import importlib
     from importlib.metadata import entry_points
 
-    for name in COMMAND_MODULES:
+    args = sys.argv[1:] if argv is None else argv
+    wanted = COMMANDS.get(args[0]) if args else None
+    for name in (wanted,) if wanted else COMMAND_MODULES:
         module = importlib.import_module(f"journeymap.cli.{name}")
         module.register(app)
+    if wanted:
+        return
     for plugin in entry_points(group=PLUGIN_GROUP):
         plugin.load()(app)
 

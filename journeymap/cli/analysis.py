@@ -9,7 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from journeymap.cli.common import console, print_json, resolve_journey
+from journeymap.cli.common import console, err_console, print_json, resolve_journey
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -90,11 +90,21 @@ def paths(
     """The exact top-k paths from entry to an outcome, by pain mass or probability."""
     from journeymap.engine import top_paths
 
-    doc = top_paths(resolve_journey(file_or_id), k=k, rank=rank, to=to, kind=kind)
+    journey = resolve_journey(file_or_id)
+    announce_compiling()
+    doc = top_paths(journey, k=k, rank=rank, to=to, kind=kind)
     if as_json:
         print_json(doc)
         return
     print_paths(doc, f"Top {doc['k']} paths by {'pain mass' if doc['rank'] == 'pain' else 'probability'}")
+
+
+def announce_compiling() -> None:
+    """Say so on stderr when the next path query compiles the search (the first on a machine)."""
+    from journeymap.engine.paths import needs_compiling
+
+    if needs_compiling():
+        err_console.print("compiling the path search (once per machine)…")
 
 
 def print_paths(doc: dict[str, Any], title: str) -> None:
@@ -196,6 +206,7 @@ def print_demo_analysis(journey: Journey) -> None:
     from journeymap.engine import top_paths
 
     doc = impact_of(journey)
+    announce_compiling()
     console.print(f"\n[bold]{journey.id}[/bold]: success probability {_pct(doc['success_probability'])}")
     console.print(impact_table(doc["touchpoints"][:3], "Top 3 touchpoints by priority"))
     print_paths(top_paths(journey, k=3, rank="pain"), "Top 3 pain paths")

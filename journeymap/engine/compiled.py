@@ -22,11 +22,48 @@ KINDS = ("success", "failure")
 MAX_K = 10_000
 
 
+class _Held:
+    """The chain a journey keeps; never a reason for two journeys to differ (``==`` ignores it)."""
+
+    __slots__ = ("chain",)
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Held)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+HELD = "_compiled_chain"  # key in the journey's __dict__, beside its fields (as functools.cached_property)
+
+
 def compile_journey(journey: Journey) -> Chain:
-    """The journey's chain; ``InvalidInput`` if ``journey`` is not a ``Journey``."""
+    """The journey's chain; ``InvalidInput`` if ``journey`` is not a ``Journey``.
+
+    A ``Journey`` is frozen, so the chain (with the arrays and bounds it caches) is kept on
+    the journey: asking one journey many questions compiles it once. A copy
+    (``model_copy``) gets its own chain, never its original's.
+
+    >>> from journeymap.model import parse_journey
+    >>> journey = parse_journey({"id": "j", "name": "J",
+    ...     "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5}],
+    ...     "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+    ...     "transitions": [{"from": "entry", "to": "a", "share": 1},
+    ...                     {"from": "a", "to": "ok", "share": 1}]})
+    >>> compile_journey(journey) is compile_journey(journey)
+    True
+    """
     if not isinstance(journey, Journey):
         raise InvalidInput(f"journey: expected a Journey, got {type(journey).__name__}")
-    return build_chain(journey)
+    held = journey.__dict__.get(HELD)
+    if isinstance(held, _Held) and held.chain.journey is journey:
+        return held.chain
+    chain = build_chain(journey)
+    journey.__dict__[HELD] = _Held(chain)
+    return chain
 
 
 def analyze_chain(chain: Chain, alpha: float = 0.5) -> dict[str, Any]:

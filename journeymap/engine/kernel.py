@@ -167,6 +167,11 @@ def _inflated(value: float, slack: float) -> float:
 
 
 @njit(cache=True)
+def _near(a: float, b: float, slack: float) -> bool:
+    return a == b or abs(a - b) <= slack * (1.0 + abs(a))
+
+
+@njit(cache=True)
 def _worse(a: float, b: float, limit_a: float, limit_b: float) -> bool:
     return a > limit_a or (a == limit_a and b > limit_b)
 
@@ -213,10 +218,13 @@ def top_paths(
     slack: float,
     max_steps: int,
     backward_per_step: int,
+    max_tied: int,
 ) -> tuple[Any, Any, Any, Any, Any, bool]:
     """The best-first search; returns the candidate paths as flat arrays (nodes of every
     path one after the other, each path's end offset, probability, log probability, pain)
-    and whether ``max_steps`` was exceeded (the candidates are then incomplete).
+    and whether the search gave up (the candidates are then incomplete): after ``max_steps``
+    steps, or after ``max_tied`` prefixes popped with the same key as the next one (many
+    paths tie; ``journeymap.engine.ties`` decides those exactly).
 
     ``forward`` is the graph as CSR ``(indptr, indices, p, log p)``, ``reverse`` the
     reversed graph ``(indptr, indices, −log p)``, ``labels``/``sinks_first`` the strong
@@ -250,6 +258,7 @@ def top_paths(
     mark = np.full(len(dist), -1, np.int32)
     heap = [(-INF, -INF, 0)]
     steps = 0
+    tied = 0
     exceeded = False
     while heap:
         a, b, q = heap[0]
@@ -260,6 +269,11 @@ def top_paths(
             exceeded = True
             break
         heapq.heappop(heap)
+        if heap and _near(a, heap[0][0], slack) and _near(b, heap[0][1], slack):
+            tied += 1
+            if tied > max_tied:
+                exceeded = True
+                break
         if backward_per_step:
             b_size = advance_backward(
                 r_indptr, r_indices, r_costs, dist, settled, b_keys, b_values, b_size, backward_per_step

@@ -47,27 +47,31 @@ real products and sums along the path, as a brute force would compute them.
 The work depends on how tight the bounds are, not on the number of paths: on
 acyclic journeys the probability bound is exact, so the search walks almost
 straight to each answer (about k × path length expansions once the bound is
-known). Exact ties must all be explored to apply the tie-break; a search that
-would need more than ``MAX_STEPS`` steps (e.g. millions of equally likely paths)
-raises ``LimitExceeded`` instead of running unbounded. The loops run compiled
-(``journeymap.engine.kernel``, numba).
+known). The loops run compiled (``journeymap.engine.kernel``, numba). Ties
+within float error are all explored and put in exact order
+(``settle_ties``); when many paths tie (``MAX_TIED`` prefixes popped level with
+the next) or the search runs past ``MAX_STEPS``, the search starts again in
+exact arithmetic with the id order as the last key (``journeymap.engine.ties``),
+which walks tied prefixes in id order and stops at the k-th path; it raises
+``LimitExceeded`` only if it too needs more than ``MAX_STEPS`` steps.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from journeymap.engine.chain import Chain
-from journeymap.errors import LimitExceeded
 
 SLACK = 1e-9
 NEG_INF = float("-inf")
 MAX_STEPS = 1_000_000
+MAX_TIED = 2_000  # prefixes popped on a tie before the exact search (``ties``) takes over
 BACKWARD_PER_STEP = 1  # backward nodes settled per forward step (rank=probability)
 
 
@@ -96,6 +100,24 @@ def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ..
     return (*by_probability, ids)
 
 
+def needs_compiling() -> bool:
+    """True when the next path query compiles the search: its machine code is neither loaded in
+    this process nor cached on disk by numba (the first query on a machine, or after an upgrade).
+
+    >>> isinstance(needs_compiling(), bool)
+    True
+    """
+    from journeymap.engine.kernel import top_paths
+
+    if top_paths.signatures:
+        return False
+    try:  # numba's cache index is empty (or stale: then it is read as empty) until a compile saves one
+        cache: Any = getattr(top_paths, "_cache")  # noqa: B009 — numba's dispatchers are untyped here
+        return not cache._cache_file._load_index()
+    except Exception:  # another numba layout: say nothing rather than fail a query
+        return False
+
+
 def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[FoundPath]:
     """The k best simple paths from entry to a node with ``targets[node]``, best first."""
     if k <= 0:
@@ -114,11 +136,13 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
         SLACK,
         MAX_STEPS,
         BACKWARD_PER_STEP,
+        MAX_TIED,
     )
-    if exceeded:
-        raise LimitExceeded(
-            f"paths: more than {MAX_STEPS} search steps for k={k}; lower k or narrow with to=/kind="
-        )
+    if exceeded:  # many paths tie (or the float search ran long): decide in exact arithmetic
+        from journeymap.engine.ties import exact_top
+
+        found = exact_top(chain, k, rank, targets, MAX_STEPS)
+        return [_found(chain, path) for path in found]
     ids, flat, cuts = chain.ids, nodes.tolist(), [0, *ends.tolist()]
     ranked = []
     for a, b, path_p, path_log_p, path_pain in zip(
@@ -134,6 +158,19 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
         FoundPath(tuple(flat[a:b]), key[-1], path_p, path_log_p, path_pain)
         for key, a, b, path_p, path_log_p, path_pain in ranked[:k]
     ]
+
+
+def _found(chain: Chain, nodes: tuple[int, ...]) -> FoundPath:
+    """A path's numbers as the compiled search computes them: products and sums from entry."""
+    indptr, indices, probs, log_probs = chain.arrays
+    pains = chain.node_pain
+    p, log_p, pain = 1.0, 0.0, 0.0
+    for u, v in pairwise(nodes):
+        j = indptr[u] + int(np.searchsorted(indices[indptr[u] : indptr[u + 1]], v))
+        p *= float(probs[j])
+        log_p += float(log_probs[j])
+        pain += float(pains[v])
+    return FoundPath(nodes, tuple(chain.ids[n] for n in nodes), p, log_p, pain)
 
 
 def settle_ties(chain: Chain, rank: str, ranked: list[Any]) -> list[Any]:

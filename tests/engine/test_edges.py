@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from benchmarks.bench_door import ladder
 from journeymap.engine import analyze, impact, top_paths, whatif
 from journeymap.errors import AnalysisError, InvalidInput, InvalidJourney, LimitExceeded
 from journeymap.model import Journey, Outcome, Stage, Touchpoint, Transition
@@ -148,19 +149,8 @@ def test_no_success_outcome_reached_gives_null_removal_effects():
     assert top_paths(journey, to="ok")["paths"] == []
 
 
-def _ladder(levels: int):
-    """Two touchpoints per level, each leading to both of the next: 2**levels equally likely paths."""
-    edges = [("entry", "l0a", 1), ("entry", "l0b", 1)]
-    for i in range(levels - 1):
-        for u in "ab":
-            edges += [(f"l{i}{u}", f"l{i + 1}a", 1), (f"l{i}{u}", f"l{i + 1}b", 1)]
-    edges += [(f"l{levels - 1}{u}", "ok", 1) for u in "ab"]
-    scores = {f"l{i}{u}": {"experience": 3, "expectation": 4} for i in range(levels) for u in "ab"}
-    return make_journey(edges, scores, {"ok": "success"})
-
-
 def test_exact_ties_are_broken_by_node_ids():
-    journey = _ladder(10)
+    journey = ladder(10)
     for rank in ("pain", "probability"):
         ours = [p["nodes"] for p in top_paths(journey, k=3, rank=rank)["paths"]]
         assert ours == [p["nodes"] for p in oracles.brute_force_top(journey, 3, rank)]
@@ -169,8 +159,9 @@ def test_exact_ties_are_broken_by_node_ids():
 
 def test_a_search_too_large_is_refused_clearly(monkeypatch):
     monkeypatch.setattr("journeymap.engine.paths.MAX_STEPS", 200)
-    with pytest.raises(LimitExceeded, match=r"^paths: more than 200 search steps"):
-        top_paths(_ladder(12), k=3)
+    assert len(top_paths(ladder(12), k=3)["paths"]) == 3  # 4,096 tied paths: a few steps in id order
+    with pytest.raises(LimitExceeded, match=r"^paths: the answer needs more than 200 search steps.*lower k"):
+        top_paths(ladder(12), k=150)
 
 
 def test_overflowing_numbers_are_an_analysis_error():

@@ -1,0 +1,186 @@
+"""The door to the engine: whole-process ``journeymap paths`` versus a plain networkx script,
+loading and validating large files, and the 50/50 ladder where every path ties.
+
+Three parts, each printing ours and the peer side by side from the same run:
+
+* ``door``: ``journeymap paths FILE --k 10 --rank probability --json`` as a new process
+  versus ``NX_SCRIPT`` (json.load, a DiGraph on ``−log p``, ``shortest_simple_paths``) on
+  the same JSON file, alternating; both lists must be identical;
+* ``load``: ``load_journey`` (read, decode, validate) of a 100,000-touchpoint /
+  500,000-transition JSON file in a fresh process: wall time and peak memory (VmHWM);
+* ``ladder``: N stages each split 50/50 between two touchpoints (2^N paths, all tied),
+  top-k by probability and by pain mass from a validated Journey (after its first query,
+  which compiles it), against ``shortest_simple_paths`` on the same graph (k = 10).
+
+    .venv/bin/python benchmarks/bench_door.py [--parts door load ladder] [--runs 3]
+
+The machine this runs on is often shared: keep ``--runs`` small and read medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from benchmarks.bench_engine import generate_document, nx_top
+from journeymap.engine import top_paths
+from journeymap.model import Journey, parse_journey
+
+NX_SCRIPT = """
+import json, math, sys
+from itertools import islice
+import networkx as nx
+doc = json.load(open(sys.argv[1]))
+totals = {}
+for t in doc["transitions"]:
+    w = t.get("customers", t.get("share"))
+    totals[t["from"]] = totals.get(t["from"], 0.0) + w
+g = nx.DiGraph()
+for t in doc["transitions"]:
+    w = t.get("customers", t.get("share"))
+    if w > 0:
+        g.add_edge(t["from"], t["to"], weight=-math.log(w / totals[t["from"]]))
+for o in doc["outcomes"]:
+    g.add_edge(o["id"], "__end__", weight=0.0)
+paths = islice(nx.shortest_simple_paths(g, "entry", "__end__", weight="weight"), 10)
+print(json.dumps([p[:-1] for p in paths]))
+"""
+
+LOAD_SCRIPT = """
+import sys, time
+start = time.perf_counter()
+from journeymap.files import load_journey
+journey = load_journey(sys.argv[1])
+took = time.perf_counter() - start
+peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+print(took, int(peak) / 1024, len(journey.touchpoints), len(journey.transitions))
+"""
+
+
+def timed_run(args: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def door(sizes: list[tuple[int, int]], runs: int, folder: Path) -> None:
+    print("== whole process: journeymap paths --k 10 --rank probability vs a networkx script ==")
+    for n, m in sizes:
+        path = folder / f"door-{n}.json"
+        path.write_text(json.dumps(generate_document(n, m, "funnel")), encoding="utf-8")
+        ours_cmd = [str(Path(sys.executable).parent / "journeymap"), "paths", str(path), "--k", "10"]
+        ours_cmd += ["--rank", "probability", "--json"]
+        theirs_cmd = [sys.executable, "-c", NX_SCRIPT, str(path)]
+        timed_run(ours_cmd)  # compile the search once if this machine has not yet
+        ours, theirs = [], []
+        for _ in range(runs):
+            took, out = timed_run(ours_cmd)
+            ours.append(took)
+            mine = [p["nodes"] for p in json.loads(out)["paths"]]
+            took, out = timed_run(theirs_cmd)
+            theirs.append(took)
+            reference = json.loads(out)
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"{n:>7} touchpoints {m:>7} transitions: ours {a:6.2f} s   networkx {b:6.2f} s   "
+            f"{b / a:5.2f}x   identical paths: {mine == reference}"
+        )
+
+
+def load(sizes: list[tuple[int, int]], runs: int, folder: Path) -> None:
+    print("== load + validate a JSON journey file in a fresh process ==")
+    for n, m in sizes:
+        path = folder / f"load-{n}.json"
+        path.write_text(json.dumps(generate_document(n, m, "branching")), encoding="utf-8")
+        rows = []
+        for _ in range(runs):
+            _, out = timed_run([sys.executable, "-c", LOAD_SCRIPT, str(path)])
+            took, peak, tps, trs = out.split()
+            rows.append((float(took), float(peak)))
+        print(
+            f"{tps:>7} touchpoints {trs:>7} transitions ({path.stat().st_size / 1e6:.0f} MB): "
+            f"median {statistics.median(r[0] for r in rows):.2f} s (imports included), "
+            f"peak {max(r[1] for r in rows):.0f} MB"
+        )
+
+
+def ladder_document(levels: int) -> dict[str, Any]:
+    """N stages, each split 50/50 between touchpoints l{i}a and l{i}b (pain 1 each)."""
+    edges = [("entry", "l0a"), ("entry", "l0b")]
+    for i in range(levels - 1):
+        edges += [(f"l{i}{u}", f"l{i + 1}{v}") for u in "ab" for v in "ab"]
+    edges += [(f"l{levels - 1}{u}", "ok") for u in "ab"]
+    return {
+        "id": f"ladder-{levels}",
+        "name": f"Ladder of {levels} stages",
+        "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+        "touchpoints": [
+            {"id": f"l{i}{u}", "name": f"L{i}{u}", "stage": "s", "experience": 3, "expectation": 4}
+            for i in range(levels)
+            for u in "ab"
+        ],
+        "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+        "transitions": [{"from": u, "to": v, "customers": 1} for u, v in edges],
+    }
+
+
+def ladder(levels: int) -> Journey:
+    """The validated journey of ``ladder_document``: 2^N paths, each with p 2^-N and pain N."""
+    return parse_journey(ladder_document(levels))
+
+
+def ladders(runs: int) -> None:
+    print("== the 50/50 ladder (2^N tied paths), from a validated Journey after its first query ==")
+    for levels in (20, 40, 60):
+        journey = ladder(levels)
+        g = nx.DiGraph()
+        for t in journey.transitions:
+            g.add_edge(t.source, t.target, weight=0.6931471805599453)
+        g.add_edge("ok", "__end__", weight=0.0)
+        cells = []
+        for rank in ("probability", "pain"):
+            for k in (1, 10):
+                top_paths(journey, k=k, rank=rank)
+                times = []
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    top_paths(journey, k=k, rank=rank)
+                    times.append(time.perf_counter() - start)
+                cells.append(f"{rank} k={k} {statistics.median(times) * 1e3:6.1f} ms")
+        start = time.perf_counter()
+        nx_top(g, 10)
+        cells.append(f"networkx k=10 {(time.perf_counter() - start) * 1e3:6.1f} ms")
+        print(f"{levels:>3} stages: " + " | ".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="*", default=["door", "load", "ladder"])
+    parser.add_argument("--door-sizes", nargs="*", default=["2000:10000", "20000:100000", "100000:500000"])
+    parser.add_argument("--load-sizes", nargs="*", default=["100000:500000"])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    def sizes(values: list[str]) -> list[tuple[int, int]]:
+        return [(int(a), int(b)) for a, b in (v.split(":") for v in values)]
+
+    with tempfile.TemporaryDirectory() as folder:
+        if "door" in args.parts:
+            door(sizes(args.door_sizes), args.runs, Path(folder))
+        if "load" in args.parts:
+            load(sizes(args.load_sizes), args.runs, Path(folder))
+    if "ladder" in args.parts:
+        ladders(max(args.runs, 5))
+
+
+if __name__ == "__main__":
+    main()

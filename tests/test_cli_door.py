@@ -1,0 +1,49 @@
+"""The way into the engine: a command imports only what it needs, and the first path query on a
+machine says that it compiles the search."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from journeymap.cli import COMMAND_MODULES, COMMANDS
+from tests.cli import JOURNEYMAP, ROOT
+
+FIXTURE = str(ROOT / "fixtures" / "auto-repair.yaml")
+
+
+def test_the_command_table_names_every_command_of_every_module() -> None:
+    for name in COMMAND_MODULES:
+        app = typer.Typer()
+        importlib.import_module(f"journeymap.cli.{name}").register(app)
+        found = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+        found |= {g.name for g in app.registered_groups if g.name}
+        assert found == {command for command, module in COMMANDS.items() if module == name}, name
+
+
+def test_paths_loads_neither_the_store_drivers_nor_the_ingest_nor_the_server() -> None:
+    probe = (
+        "import sys\n"
+        "from journeymap.cli import _register\n"
+        "_register(['paths', 'x'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    for heavy in ("duckdb", "fastapi", "neo4j", "uvicorn", "pyarrow", "networkx"):
+        assert f"'{heavy}'" not in loaded, heavy
+
+
+def test_the_first_path_query_on_a_machine_says_it_compiles(tmp_path: Path) -> None:
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "COLUMNS": "200"}
+    args = [*JOURNEYMAP, "paths", FIXTURE, "--k", "2"]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == "compiling the path search (once per machine)…\n"
+    again = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0 and again.stderr == ""
+    assert again.stdout == first.stdout
