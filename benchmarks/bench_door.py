@@ -12,7 +12,7 @@ Three parts, each printing ours and the peer side by side from the same run:
   top-k by probability and by pain mass from a validated Journey (after its first query,
   which compiles it), against ``shortest_simple_paths`` on the same graph (k = 10).
 
-    .venv/bin/python benchmarks/bench_door.py [--parts door load ladder] [--runs 3]
+    .venv/bin/python -m benchmarks.bench_door [--parts door load ladder] [--runs 3]
 
 The machine this runs on is often shared: keep ``--runs`` small and read medians.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,10 +67,16 @@ print(took, int(peak) / 1024, len(journey.touchpoints), len(journey.transitions)
 """
 
 
-def timed_run(args: list[str]) -> tuple[float, str]:
+def timed_run(args: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system) of a child process, and its output. On a shared
+    machine the CPU time is the steadier figure: waiting for a core is not counted."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, done.stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, done.stdout
 
 
 def door(sizes: list[tuple[int, int]], runs: int, folder: Path) -> None:
@@ -83,16 +90,18 @@ def door(sizes: list[tuple[int, int]], runs: int, folder: Path) -> None:
         timed_run(ours_cmd)  # compile the search once if this machine has not yet
         ours, theirs = [], []
         for _ in range(runs):
-            took, out = timed_run(ours_cmd)
-            ours.append(took)
+            wall, cpu, out = timed_run(ours_cmd)
+            ours.append((wall, cpu))
             mine = [p["nodes"] for p in json.loads(out)["paths"]]
-            took, out = timed_run(theirs_cmd)
-            theirs.append(took)
+            wall, cpu, out = timed_run(theirs_cmd)
+            theirs.append((wall, cpu))
             reference = json.loads(out)
-        a, b = statistics.median(ours), statistics.median(theirs)
+        a_wall, a_cpu = (statistics.median(x[i] for x in ours) for i in (0, 1))
+        b_wall, b_cpu = (statistics.median(x[i] for x in theirs) for i in (0, 1))
         print(
-            f"{n:>7} touchpoints {m:>7} transitions: ours {a:6.2f} s   networkx {b:6.2f} s   "
-            f"{b / a:5.2f}x   identical paths: {mine == reference}"
+            f"{n:>7} touchpoints {m:>7} transitions: wall ours {a_wall:6.2f} s networkx {b_wall:6.2f} s "
+            f"({b_wall / a_wall:4.2f}x); cpu ours {a_cpu:6.2f} s networkx {b_cpu:6.2f} s "
+            f"({b_cpu / a_cpu:4.2f}x); identical paths: {mine == reference}"
         )
 
 
@@ -103,13 +112,14 @@ def load(sizes: list[tuple[int, int]], runs: int, folder: Path) -> None:
         path.write_text(json.dumps(generate_document(n, m, "branching")), encoding="utf-8")
         rows = []
         for _ in range(runs):
-            _, out = timed_run([sys.executable, "-c", LOAD_SCRIPT, str(path)])
+            _, cpu, out = timed_run([sys.executable, "-c", LOAD_SCRIPT, str(path)])
             took, peak, tps, trs = out.split()
-            rows.append((float(took), float(peak)))
+            rows.append((float(took), cpu, float(peak)))
         print(
             f"{tps:>7} touchpoints {trs:>7} transitions ({path.stat().st_size / 1e6:.0f} MB): "
-            f"median {statistics.median(r[0] for r in rows):.2f} s (imports included), "
-            f"peak {max(r[1] for r in rows):.0f} MB"
+            f"median wall {statistics.median(r[0] for r in rows):.2f} s, "
+            f"cpu {statistics.median(r[1] for r in rows):.2f} s (imports included), "
+            f"peak {max(r[2] for r in rows):.0f} MB"
         )
 
 
@@ -150,12 +160,14 @@ def ladders(runs: int) -> None:
         for rank in ("probability", "pain"):
             for k in (1, 10):
                 top_paths(journey, k=k, rank=rank)
-                times = []
+                walls, cpus = [], []
                 for _ in range(runs):
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     top_paths(journey, k=k, rank=rank)
-                    times.append(time.perf_counter() - start)
-                cells.append(f"{rank} k={k} {statistics.median(times) * 1e3:6.1f} ms")
+                    walls.append(time.perf_counter() - start)
+                    cpus.append(time.process_time() - start_cpu)
+                wall, cpu = statistics.median(walls) * 1e3, statistics.median(cpus) * 1e3
+                cells.append(f"{rank} k={k} {wall:5.1f} ms (cpu {cpu:5.1f})")
         start = time.perf_counter()
         nx_top(g, 10)
         cells.append(f"networkx k=10 {(time.perf_counter() - start) * 1e3:6.1f} ms")
