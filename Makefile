@@ -23,10 +23,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check journeymap api tests benchmarks
 	$(VENV)/bin/mypy --strict journeymap api
 
-unit: $(STAMP)
+# The JavaScript libraries the export tests read exports back with (Cytoscape.js), from the lock file.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+
+unit: $(STAMP) $(JS_DEPS)
 	$(PY) -m pytest
 
-# Debian packages the tests drive: graphviz (dot -Tsvg) and headless Chromium for the map page.
+# Debian packages the tests drive: graphviz (dot -Tsvg), headless Chromium for the map page, and a
+# CJK font (WenQuanYi Zen Hei) so the fixtures' Chinese names render in DOT and the map, not as boxes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 system-deps:
@@ -34,15 +40,16 @@ system-deps:
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	{ command -v chromedriver >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromedriver ]; } || missing="$$missing chromium-driver"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	fc-list ':charset=4e2d 6587' 2>/dev/null | grep -q . || missing="$$missing fontconfig fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# Screenshots of every fixture's map for docs/ (a CJK font makes the Chinese names legible).
+# Screenshots of every fixture's map for docs/ (system-deps' CJK font makes the Chinese names legible).
 screenshots: $(STAMP) system-deps
-	@fc-list :lang=zh | grep -q . || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei; }
 	$(PY) docs/make_screenshots.py
 
 test: system-deps lint unit

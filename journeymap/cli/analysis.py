@@ -10,6 +10,8 @@ from rich import box
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
+from journeymap.display import number as _num
+from journeymap.display import percent as _pct
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -19,19 +21,6 @@ FileOrId = Annotated[
 NUMERIC = ("reach", "satisfaction", "weighted_satisfaction", "gap", "pain", "carried", "priority")
 AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON document instead of tables.")]
 Alpha = Annotated[float, typer.Option("--alpha", help="Memory of carried experience, in (0, 1].")]
-
-
-def _num(value: float | None, digits: int = 4) -> str:
-    """A compact number: four significant digits, thousands in full."""
-    if value is None:
-        return "—"
-    if 1e4 <= abs(value) < 1e15:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -10,13 +10,13 @@ Which writer makes each format:
 
 =================  ==========================================================
 graphml            networkx ``GraphMLWriter`` + yEd graphics added by hand
-gexf               networkx ``generate_gexf``
+gexf               networkx ``GEXFWriter`` (GEXF 1.3 with ``viz:``)
 cytoscape          networkx ``cytoscape_data`` (stages as compound parents)
 d3                 networkx ``node_link_data``
 dot                by hand (``graphviz.py``): no kept writer does clusters
 mermaid            by hand (``mermaid.py``): flowchart with stage subgraphs
 mermaid-journey    by hand (``mermaid.py``): Mermaid's journey diagram
-csv                stdlib ``csv`` + ``zipfile`` (neo4j-admin headers)
+csv                stdlib ``csv`` + ``zipfile`` (neo4j-admin headers, ID spaces)
 cypher             ``cypher/export/*.cypher`` templates, parameters inlined
 =================  ==========================================================
 """
@@ -75,6 +75,11 @@ def _dot(journey: Journey, with_analysis: bool) -> bytes:
 
 
 def _mermaid_journey(journey: Journey, with_analysis: bool) -> bytes:
+    if with_analysis:
+        raise InvalidInput(
+            "mermaid-journey draws each step's satisfaction face only and has no place for the analysis; "
+            "export it without the analysis, or use dot, mermaid, graphml, gexf, cytoscape, d3, csv or cypher"
+        )
     span = journey.scale.max - journey.scale.min if journey.scale else 10.0
     return mermaid.journey_diagram(journey_tables(journey, with_analysis), main_path(journey), span)
 
@@ -99,7 +104,8 @@ def export_journey(journey: Journey, fmt: str, with_analysis: bool = False) -> E
 
     ``with_analysis`` adds the engine's figures (reach, pain, priority, carried,
     removal effect; edge probability and expected customers) to the data.
-    Raises ``InvalidInput`` for an unknown format.
+    Raises ``InvalidInput`` for an unknown format, and for ``with_analysis``
+    with ``mermaid-journey`` (Mermaid's journey diagram has no place for it).
 
     >>> from journeymap.files import load_journey
     >>> result = export_journey(load_journey("fixtures/mei-su-electronics.yaml"), "d3")

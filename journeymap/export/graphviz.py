@@ -8,12 +8,24 @@ are escaped and line breaks become ``\\n``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from journeymap.display import number, percent
 from journeymap.export import palette
 from journeymap.export.tables import Row, Tables, edge_amount, weight_label
 from journeymap.model import PHASES
 
 PHASE_NAMES = {"pre_sale": "Pre-sale", "sale": "Sale", "after_sale": "After-sale"}
-DETAIL_FIELDS = ("reach", "pain", "priority", "carried", "removal_effect")
+# The analysis figures a detailed label shows, named and formatted as the CLI's tables show them.
+_FIGURE = partial(number, digits=3)
+DETAIL_FIELDS: dict[str, tuple[str, Callable[[float], str]]] = {
+    "reach": ("reach", _FIGURE),
+    "pain": ("pain", _FIGURE),
+    "priority": ("priority", _FIGURE),
+    "carried": ("carried", _FIGURE),
+    "removal_effect": ("removal effect", percent),
+}
 
 
 def quote(text: object) -> str:
@@ -76,7 +88,11 @@ def _node(row: Row, half: float, detailed: bool) -> str:
         attrs = {"shape": "ellipse", "fillcolor": fill, "fontcolor": "#ffffff", "label": label + share}
     else:
         fill = palette.diverging(float(row.get("satisfaction", 0)), half)
-        extra = [f"{k} {float(row[k]):.3g}" for k in DETAIL_FIELDS if detailed and k in row]
+        extra = [
+            f"{name} {show(float(row[k]))}"
+            for k, (name, show) in DETAIL_FIELDS.items()
+            if detailed and k in row
+        ]
         attrs = {
             "fillcolor": fill,
             "fontcolor": palette.text_colour(fill),

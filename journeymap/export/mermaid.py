@@ -55,7 +55,7 @@ def flowchart(tables: Tables) -> bytes:
             f'  {ids[str(row["source"])]} -->|"{escape(weight_label(row))}"| {ids[str(row["target"])]}'
         )
     for row in tables.nodes:
-        fill = _fill(row, half)
+        fill = palette.node_fill(row, half)
         lines.append(f"  style {ids[str(row['id'])]} fill:{fill},color:{palette.text_colour(fill)}")
     for index, row in enumerate(tables.edges):
         lines.append(f"  linkStyle {index} stroke-width:{1 + 7 * edge_amount(row) / top:.1f}px")
@@ -115,11 +115,3 @@ def _node(ids: dict[str, str], row: Row) -> str:
         share = f"<br>{float(row['probability']):.0%}" if "probability" in row else ""
         return f'{ids[str(row["id"])]}(["{label}{share}"])'
     return f'{ids[str(row["id"])]}["{label}"]'
-
-
-def _fill(row: Row, half: float) -> str:
-    if row["type"] == "outcome":
-        return palette.SUCCESS if row["kind"] == "success" else palette.FAILURE
-    if row["type"] == "entry":
-        return "#ffffff"
-    return palette.diverging(float(row.get("satisfaction", 0)), half)

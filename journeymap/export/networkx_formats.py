@@ -5,6 +5,13 @@ All four are written by networkx's own writers (``GraphMLWriter``,
 graphics (its ``y:ShapeNode``/``y:NodeLabel`` and ``y:PolyLineEdge``/
 ``y:EdgeLabel`` data under ``yfiles.type`` keys), which no kept library
 writes, are added by hand on top of networkx's GraphML writer.
+
+Each is shaped the way its consumer reads it: GraphML edges carry their id
+only as the XML ``id`` (python-igraph reads a data key ``id`` as a clash);
+GEXF is version 1.3 with the ``viz:`` module (colour, size, position of every
+node, colour and thickness of every edge) and the journey's name and figures
+in ``<meta>`` (GEXF has no graph attributes); the Cytoscape.js document's
+top-level ``data`` is an object, as ``cy.json()`` writes and reads it.
 """
 
 from __future__ import annotations
@@ -48,9 +55,56 @@ def graphml(tables: Tables) -> bytes:
 
 
 def gexf(tables: Tables) -> bytes:
-    """GEXF 1.2 for Gephi, with typed attribute declarations."""
+    """GEXF 1.3 for Gephi: typed attributes, ``viz:`` colours, sizes and positions, ``<meta>``."""
     g = tables_graph(tables)
-    return ("\n".join(nx.generate_gexf(g, version="1.2draft")) + "\n").encode()
+    positions = _grid_positions(tables)
+    half = palette.extent(float(r.get("satisfaction", 0)) for r in tables.nodes)
+    sizes = _node_sizes(tables.nodes)
+    for row in tables.nodes:
+        x, y = positions[str(row["id"])]
+        g.nodes[row["id"]]["viz"] = {
+            "color": _rgba(palette.node_fill(row, half)),
+            "size": sizes[str(row["id"])],
+            "position": {"x": x, "y": -y, "z": 0.0},  # Gephi's y axis points up
+        }
+    widths = _edge_widths(tables.edges)
+    for row in tables.edges:
+        g.edges[row["source"], row["target"]]["viz"] = {
+            "color": _rgba("#555555"),
+            "thickness": round(widths[str(row["id"])][0], 3),
+        }
+    writer = nx.readwrite.gexf.GEXFWriter(version="1.3")
+    writer.add_graph(g)
+    _gexf_meta(writer.xml, tables.graph)
+    return (str(writer) + "\n").encode()
+
+
+def _gexf_meta(root: Element, graph: Row) -> None:
+    """``<meta>``: journeymap as creator, the journey's name, description and figures."""
+    meta = root.find("meta")
+    assert meta is not None
+    meta.clear()
+    SubElement(meta, "creator").text = "journeymap"
+    SubElement(meta, "title").text = str(graph["name"])
+    SubElement(meta, "keywords").text = f"customer journey, {graph['id']}"
+    figures = "; ".join(f"{k}={v}" for k, v in graph.items() if k not in ("name", "description"))
+    description = f"{graph['description']}\n{figures}" if "description" in graph else figures
+    SubElement(meta, "description").text = description
+
+
+def _rgba(colour: str) -> dict[str, int | float]:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return {"r": r, "g": g, "b": b, "a": 1.0}
+
+
+def _node_sizes(nodes: list[Row]) -> dict[str, float]:
+    """Node size 10..40: by reach with analysis, else by importance (entry and outcomes 20)."""
+    key = "reach" if any("reach" in r and r["type"] == "touchpoint" for r in nodes) else "importance"
+    top = max([float(r.get(key, 1.0)) for r in nodes if r["type"] == "touchpoint"] + [1e-12])
+    return {
+        str(r["id"]): round(10 + 30 * float(r.get(key, 1.0)) / top, 3) if r["type"] == "touchpoint" else 20.0
+        for r in nodes
+    }
 
 
 def cytoscape(tables: Tables) -> bytes:
@@ -60,6 +114,7 @@ def cytoscape(tables: Tables) -> bytes:
         if data.get("type") == "touchpoint":
             data["parent"] = data["stage"]
     document: dict[str, Any] = nx.cytoscape_data(g, name="label")
+    document["data"] = dict(g.graph)  # cy.json() keeps an object, drops networkx's pair list
     for element in document["elements"]["nodes"]:
         element["classes"] = element["data"].get("type", "")
     for element in document["elements"]["edges"]:
@@ -91,6 +146,12 @@ class _YedGraphMLWriter(GraphMLWriter):  # type: ignore[misc]
         self.indent(self.xml)
         return tostring(self.xml, encoding="unicode")  # characters, not &#...; references
 
+    def add_attributes(self, scope: str, xml_obj: Element, data: dict[str, Any], default: Any) -> None:
+        """As networkx's, but an edge's ``id`` stays the XML attribute only (no ``id`` data key)."""
+        if scope == "edge":
+            data = {k: v for k, v in data.items() if k != "id"}
+        super().add_attributes(scope, xml_obj, data, default)
+
     def add_graph_element(self, G: nx.DiGraph) -> None:
         super().add_graph_element(G)
         self.xml.insert(
@@ -114,12 +175,7 @@ class _YedGraphMLWriter(GraphMLWriter):  # type: ignore[misc]
 
 
 def _add_node_graphics(element: Element, row: Row, position: tuple[float, float], half: float) -> None:
-    if row["type"] == "touchpoint":
-        fill, shape = palette.diverging(float(row.get("satisfaction", 0)), half), "roundrectangle"
-    elif row["type"] == "outcome":
-        fill, shape = palette.SUCCESS if row["kind"] == "success" else palette.FAILURE, "ellipse"
-    else:
-        fill, shape = "#ffffff", "ellipse"
+    fill, shape = palette.node_fill(row, half), "roundrectangle" if row["type"] == "touchpoint" else "ellipse"
     shape_node = SubElement(SubElement(element, "data", key=NODE_GRAPHICS_KEY), "y:ShapeNode")
     SubElement(
         shape_node,

@@ -6,7 +6,7 @@ as expected), colour-blind safe and readable in print.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # ColorBrewer RdBu, 7 classes, from most negative to most positive.
 RDBU = ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac")
@@ -28,6 +28,19 @@ def diverging(value: float, half_range: float) -> str:
     t = (max(-half_range, min(half_range, value)) / half_range + 1) / 2 * (len(RDBU) - 1)
     low = min(int(t), len(RDBU) - 2)
     return _mix(RDBU[low], RDBU[low + 1], t - low)
+
+
+def node_fill(row: Mapping[str, object], half_range: float) -> str:
+    """A node row's fill: touchpoints by satisfaction, outcomes by kind, the entry white.
+
+    >>> node_fill({"type": "outcome", "kind": "success"}, 1.0), node_fill({"type": "entry"}, 1.0)
+    ('#1b7837', '#ffffff')
+    """
+    if row["type"] == "touchpoint":
+        return diverging(float(str(row.get("satisfaction", 0))), half_range)
+    if row["type"] == "outcome":
+        return SUCCESS if row.get("kind") == "success" else FAILURE
+    return "#ffffff"
 
 
 def text_colour(fill: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from journeymap.export.tabular import FILES
 from tests.cli import run_cli_bytes
 from tests.export.journeys import FIXTURES
 
@@ -49,10 +50,11 @@ def test_csv_zip_goes_to_a_file_or_a_pipe(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     piped = run("export", str(FIXTURE), "-f", "csv", store=db)
     assert piped.returncode == 0, piped.stderr
-    assert sorted(zipfile.ZipFile(io.BytesIO(piped.stdout)).namelist()) == ["edges.csv", "nodes.csv"]
+    assert zipfile.ZipFile(io.BytesIO(piped.stdout)).namelist() == list(FILES)
     out = tmp_path / "j.zip"
     assert run("export", str(FIXTURE), "-f", "csv", "-o", str(out), store=db).returncode == 0
-    assert zipfile.ZipFile(out).read("nodes.csv").decode("utf-8-sig").startswith("id:ID,:LABEL")
+    assert out.read_bytes() == piped.stdout
+    assert zipfile.ZipFile(out).read("nodes.csv").decode("utf-8").startswith(":ID(Node),:LABEL")
 
 
 @pytest.mark.parametrize(

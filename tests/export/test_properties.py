@@ -17,7 +17,9 @@ from tests.strategies import journeys
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys(max_touchpoints=8))
 def test_every_format_exports_and_parses_back(journey: Journey) -> None:
-    results = {fmt: export_journey(journey, fmt, with_analysis=True).content for fmt in FORMATS}
+    results = {
+        fmt: export_journey(journey, fmt, with_analysis=fmt != "mermaid-journey").content for fmt in FORMATS
+    }
     nodes = 1 + len(journey.touchpoints) + len(journey.outcomes)
     edges = len(journey.transitions)
     for g in (nx.read_graphml(io.BytesIO(results["graphml"])), nx.read_gexf(io.BytesIO(results["gexf"]))):
