@@ -14,6 +14,8 @@ MODULES = [
     "journeymap.export.graphviz",
     "journeymap.export.mermaid",
     "journeymap.export.palette",
+    "journeymap.export.tabular",
+    "journeymap.display",
     "journeymap.export.mappage",
     "journeymap.export.mappage.layout",
     "journeymap.export.mappage.svg",
