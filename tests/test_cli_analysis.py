@@ -81,7 +81,7 @@ def test_paths_json_and_filters(db: Path) -> None:
     assert doc == top_paths(load_journey(MEI_SU), k=3, rank="probability", kind="failure")
     table = run("paths", str(MEI_SU), "--to", "purchase", store=db)
     assert table.returncode == 0, table.stderr
-    assert "convenience → product_range" in table.stdout
+    assert "(convenience) → 產品種類 Product range (product_range)" in table.stdout
     both = run("paths", str(MEI_SU), "--to", "purchase", "--kind", "success", "--json", store=db)
     assert both.returncode == 0, both.stderr  # consistent, as the HTTP API accepts it
     assert json.loads(both.stdout)["paths"] == top_paths(load_journey(MEI_SU), to="purchase")["paths"]
@@ -92,7 +92,8 @@ def test_paths_json_and_filters(db: Path) -> None:
     [
         (["--to", "purchase", "--kind", "failure"], "outcome 'purchase' is a success outcome, not failure"),
         (["--to", "pikcup"], "to: 'pikcup' is not an outcome"),
-        (["--rank", "loud"], "rank:"),
+        (["--rank", "loud"], "'loud' is not one of 'pain', 'probability'"),
+        (["--kind", "bad"], "'bad' is not one of 'success', 'failure'"),
         (["--k", "-2"], "k:"),
     ],
 )

@@ -44,7 +44,11 @@ def test_import_list_show_delete(db: Path, tmp_path: Path) -> None:
     imported = run("import", str(MEI_SU), str(FIXTURES / "zylom-dinner.yaml"), store=db)
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split() == ["mei-su-electronics@1", "zylom-dinner@1"]
-    again = run("import", str(MEI_SU), "--expect-version", "1", store=db)
+    same = run("import", str(MEI_SU), store=db)
+    assert same.returncode == 0 and same.stdout.strip() == "mei-su-electronics@1 unchanged (no new version)"
+    changed = tmp_path / "mei-su.yaml"
+    changed.write_text(MEI_SU.read_text("utf-8").replace("name: ", "name: New ", 1), "utf-8")
+    again = run("import", str(changed), "--expect-version", "1", store=db)
     assert again.stdout.strip() == "mei-su-electronics@2"
 
     listed = json.loads(run("list", "--json", store=db).stdout)

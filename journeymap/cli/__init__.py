@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.metadata import version as package_version
+from typing import Annotated
 
 import typer
 
@@ -29,8 +31,24 @@ app = typer.Typer(
     help="Customer-journey and touchpoint modelling: validate, store, analyse, export.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"journeymap {package_version('journeymap')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Customer-journey and touchpoint modelling: validate, store, analyse, export."""
+
 
 EXIT_CODES: dict[type[JourneymapError], int] = {
     InvalidJourney: 2,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
@@ -29,7 +31,9 @@ def _table(title: str, *columns: str) -> Table:
         title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True
     )
     for i, name in enumerate(columns):
-        table.add_column(name, no_wrap=i == 0, justify="left" if i == 0 or name == "stage" else "right")
+        table.add_column(
+            name, no_wrap=i == 0, justify="left" if i == 0 or name in ("name", "stage") else "right"
+        )
     return table
 
 
@@ -37,23 +41,28 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
     """Flow, scores, carried experience and removal effects of every touchpoint."""
     from journeymap.engine import analyze as analyze_journey  # the engine (scipy) loads when used
 
-    doc = analyze_journey(resolve_journey(file_or_id), alpha)
+    journey = resolve_journey(file_or_id)
+    doc = analyze_journey(journey, alpha)
     if as_json:
         print_json(doc)
         return
     print_summary(doc)
+    stage_names = {s.id: s.name for s in journey.stages}
     for sid in doc["stages"]:
         table = _table(
-            f"Stage {sid}", "touchpoint", "reach", "sat", "w.sat", "gap", "pain", "carried", "prio", "removal"
+            f"Stage {escape(stage_names[sid])} ({sid})",
+            *("touchpoint", "name", "reach", "sat", "w.sat", "gap", "pain", "carried", "prio", "removal"),
         )
         for tid, row in doc["touchpoints"].items():
             if row["stage"] == sid:
-                table.add_row(tid, *(_num(row[f], 3) for f in NUMERIC), _pct(row["removal_effect"]))
+                figures = (_num(row[f], 3) for f in NUMERIC)
+                table.add_row(tid, escape(row["name"]), *figures, _pct(row["removal_effect"]))
         if table.row_count:
             console.print(table)
-    stages = _table("Stages", "stage", "reach", "pain", "satisfaction")
+    stages = _table("Stages", "stage", "name", "reach", "pain", "satisfaction")
     for sid, row in doc["stages"].items():
-        stages.add_row(sid, _num(row["reach"], 3), _num(row["pain"], 3), _num(row["satisfaction"], 3))
+        figures = (_num(row[f], 3) for f in ("reach", "pain", "satisfaction"))
+        stages.add_row(sid, escape(stage_names[sid]), *figures)
     console.print(stages)
 
 
@@ -69,10 +78,13 @@ def print_summary(doc: dict[str, Any]) -> None:
 def paths(
     file_or_id: FileOrId,
     k: Annotated[int, typer.Option("--k", help="How many paths.")] = 5,
-    rank: Annotated[str, typer.Option("--rank", help="pain (pain mass) or probability.")] = "pain",
+    rank: Annotated[
+        Literal["pain", "probability"], typer.Option("--rank", help="Rank by pain mass or by probability.")
+    ] = "pain",
     to: Annotated[str | None, typer.Option("--to", help="Only paths ending at this outcome.")] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="Only paths ending at failure (or success).")
+        Literal["success", "failure"] | None,
+        typer.Option("--kind", help="Only paths ending at an outcome of this kind."),
     ] = None,
     as_json: AsJson = False,
 ) -> None:
@@ -85,7 +97,8 @@ def paths(
     if as_json:
         print_json(doc)
         return
-    print_paths(doc, f"Top {doc['k']} paths by {'pain mass' if doc['rank'] == 'pain' else 'probability'}")
+    title = f"Top {doc['k']} paths by {'pain mass' if doc['rank'] == 'pain' else 'probability'}"
+    print_paths(doc, title, node_names(journey))
 
 
 def announce_compiling() -> None:
@@ -96,16 +109,27 @@ def announce_compiling() -> None:
         err_console.print("compiling the path search (once per machine)…")
 
 
-def print_paths(doc: dict[str, Any], title: str) -> None:
-    """One block per path: its numbers on one line, its touchpoints on the next."""
+def node_names(journey: Journey) -> dict[str, str]:
+    """Touchpoint and outcome id -> name, for human output."""
+    return {
+        **{t.id: t.name for t in journey.touchpoints},
+        **{o.id: o.name for o in journey.outcomes},
+    }
+
+
+def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> None:
+    """One block per path: its numbers on one line, its touchpoints (name and id) on the next."""
     console.print(f"[bold]{title}[/bold]" + ("" if doc["paths"] else ": none"))
     for p in doc["paths"]:
+        outcome = p["outcome"]
         console.print(
-            f"{p['rank']:>3}. {p['outcome']} ({p['kind']})  p {_num(p['probability'])}"
+            f"{p['rank']:>3}. {escape(names.get(outcome, outcome))} ({outcome}, {p['kind']})"
+            f"  p {_num(p['probability'])}"
             f" · {_num(p['customers'])} customers · pain {_num(p['pain'])}"
             f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}"
         )
-        console.print("     " + (" → ".join(p["nodes"][1:-1]) or "(straight from entry)"), style="dim")
+        steps = [f"{names.get(n, n)} ({n})" for n in p["nodes"][1:-1]]
+        console.print("     " + (" → ".join(steps) or "(straight from entry)"), style="dim", markup=False)
 
 
 def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
@@ -121,10 +145,11 @@ def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
 
 
 def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
-    table = _table(title, "touchpoint", "stage", "reach", "pain", "priority", "removal", "weighted")
+    table = _table(title, "touchpoint", "name", "stage", "reach", "pain", "priority", "removal", "weighted")
     for r in rows:
         table.add_row(
             r["touchpoint"],
+            escape(r["name"]),
             r["stage"],
             _num(r["reach"], 3),
             _num(r["pain"], 3),
@@ -167,19 +192,22 @@ def whatif(
             f"outcome {o}", _pct(before["outcomes"][o]), _pct(after["outcomes"][o]), _signed(change, pct=True)
         )
     console.print(table)
-    changed = _table("Touchpoints that changed", "touchpoint", "priority", "change", "carried", "change")
+    changed = _table(
+        "Touchpoints that changed", "touchpoint", "name", "priority", "change", "carried", "change"
+    )
     for tid, d in diff["touchpoints"].items():
         if any(abs(v) > 1e-12 for v in d.values() if v is not None):
             row = after["touchpoints"][tid]
             changed.add_row(
                 tid,
+                escape(row["name"]),
                 _num(row["priority"]),
                 _signed(d["priority"]),
                 _num(row["carried"]),
                 _signed(d["carried"]),
             )
     for tid in diff["removed"]:
-        changed.add_row(tid, "removed", "", "", "")
+        changed.add_row(tid, escape(before["touchpoints"][tid]["name"]), "removed", "", "", "")
     console.print(changed)
 
 
@@ -189,16 +217,26 @@ def _signed(value: float | None, pct: bool = False) -> str:
     return f"{100 * value:+.1f} pt" if pct else f"{value:+,.3f}"
 
 
-def print_demo_analysis(journey: Journey) -> None:
-    """The demo's few lines per journey: success, top three priorities, top three pain paths."""
+def demo_analysis(journey: Journey) -> dict[str, Any]:
+    """The demo's figures per journey: success, top three priorities, top three pain paths."""
     from journeymap.engine import impact as impact_of
     from journeymap.engine import top_paths
 
     doc = impact_of(journey)
     announce_compiling()
+    return {
+        "success_probability": doc["success_probability"],
+        "top_touchpoints": doc["touchpoints"][:3],
+        "top_pain_paths": top_paths(journey, k=3, rank="pain")["paths"],
+    }
+
+
+def print_demo_analysis(journey: Journey) -> None:
+    """The demo's few lines per journey (``demo_analysis`` as tables)."""
+    doc = demo_analysis(journey)
     console.print(f"\n[bold]{journey.id}[/bold]: success probability {_pct(doc['success_probability'])}")
-    console.print(impact_table(doc["touchpoints"][:3], "Top 3 touchpoints by priority"))
-    print_paths(top_paths(journey, k=3, rank="pain"), "Top 3 pain paths")
+    console.print(impact_table(doc["top_touchpoints"], "Top 3 touchpoints by priority"))
+    print_paths({"paths": doc["top_pain_paths"]}, "Top 3 pain paths", node_names(journey))
 
 
 def register(app: typer.Typer) -> None:

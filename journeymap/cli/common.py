@@ -8,13 +8,25 @@ from typing import Any
 
 from rich.console import Console
 
-from journeymap.errors import InvalidInput
+from journeymap.errors import InvalidInput, NotFound
 from journeymap.files import load_journey
 from journeymap.model import ID_PATTERN, Journey
 from journeymap.store import JourneyStore, open_store
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+UNWRAPPED_WIDTH = 10_000
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console; writing to a file or a pipe it never wraps lines (a record stays on its line)."""
+    out = Console(stderr=stderr, highlight=False)
+    if not out.is_terminal:
+        out.soft_wrap = True
+        out.width = UNWRAPPED_WIDTH
+    return out
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def store() -> JourneyStore:
@@ -36,6 +48,23 @@ def resolve_journey(file_or_id: str, version: int | None = None) -> Journey:
         return st.get(file_or_id, version).journey
     finally:
         st.close()
+
+
+def put_unless_unchanged(
+    st: JourneyStore, journey: Journey, expected_version: int | None = None
+) -> tuple[int, bool]:
+    """Store ``journey`` unless its current version is the same journey: ``(version, stored)``.
+
+    An unchanged journey makes no new version (``stored`` is False); an
+    ``expected_version`` that does not match is still refused by the store.
+    """
+    try:
+        current = st.get(journey.id)
+    except NotFound:
+        current = None
+    if current is not None and current.journey == journey and expected_version in (None, current.version):
+        return current.version, False
+    return st.put(journey, expected_version=expected_version), True
 
 
 def print_json(document: Any) -> None:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from journeymap.cli.common import err_console, resolve_journey
+from journeymap.cli.common import err_console, print_json, resolve_journey
 from journeymap.errors import InvalidInput
-from journeymap.export import BINARY_FORMATS, FORMATS, export_journey, map_html
+from journeymap.export import BINARY_FORMATS, ExportFormat, export_journey, map_html
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print what was written (path, bytes) as JSON.")]
 
 
 def export(
     file_or_id: Annotated[str, typer.Argument(metavar="FILE_OR_ID", help="A journey file or a stored id.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -23,19 +25,32 @@ def export(
         bool,
         typer.Option("--with-analysis", help="Add reach, pain, priority, carried, removal effect, flows."),
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Export a journey for Gephi, yEd, Cytoscape, D3, Graphviz, Mermaid, neo4j-admin or Cypher."""
-    if fmt not in FORMATS:
-        raise InvalidInput(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    if as_json and output is None:
+        raise InvalidInput("--json describes the file written: give -o FILE (stdout carries the export)")
     if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
         raise InvalidInput(f"--format {fmt} is a zip archive: give -o FILE or redirect stdout")
-    result = export_journey(resolve_journey(file_or_id), fmt, with_analysis=with_analysis)
+    journey = resolve_journey(file_or_id)
+    result = export_journey(journey, fmt, with_analysis=with_analysis)
     if output is None:
         sys.stdout.buffer.write(result.content)
         sys.stdout.flush()
         return
     _write(output, result.content)
-    err_console.print(f"wrote {output} ({result.media_type}, {len(result.content)} bytes)")
+    _report(
+        as_json,
+        {
+            "journey": journey.id,
+            "format": fmt,
+            "output": str(output),
+            "media_type": result.media_type,
+            "bytes": len(result.content),
+            "with_analysis": with_analysis,
+        },
+        f"wrote {output} ({result.media_type}, {len(result.content)} bytes)",
+    )
 
 
 def map_(
@@ -44,11 +59,25 @@ def map_(
         "map.html"
     ),
     alpha: Annotated[float, typer.Option("--alpha", help="Memory of carried experience, in (0, 1].")] = 0.5,
+    as_json: AsJson = False,
 ) -> None:
     """Write the journey map: one self-contained HTML page (no network needed)."""
-    page = map_html(resolve_journey(file_or_id), alpha=alpha)
-    _write(output, page.encode("utf-8"))
-    err_console.print(f"wrote {output}")
+    journey = resolve_journey(file_or_id)
+    page = map_html(journey, alpha=alpha).encode("utf-8")
+    _write(output, page)
+    _report(
+        as_json,
+        {"journey": journey.id, "output": str(output), "media_type": "text/html", "bytes": len(page)},
+        f"wrote {output}",
+    )
+
+
+def _report(as_json: bool, document: dict[str, Any], message: str) -> None:
+    """What was written: the JSON document on stdout, or a line on stderr."""
+    if as_json:
+        print_json(document)
+    else:
+        err_console.print(message, markup=False)
 
 
 def _write(path: Path, content: bytes) -> None:

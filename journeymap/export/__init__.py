@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from journeymap.errors import InvalidInput
 from journeymap.export import cypher, graphviz, mermaid, tabular
@@ -95,7 +96,11 @@ _FORMATS: dict[str, _Format] = {
     "csv": _Format("csv.zip", "application/zip", _from_tables(tabular.csv_zip)),
     "cypher": _Format("cypher", "text/plain; charset=utf-8", _from_tables(cypher.script)),
 }
-FORMATS: tuple[str, ...] = tuple(_FORMATS)
+ExportFormat = Literal[
+    "graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "mermaid-journey", "csv", "cypher"
+]
+FORMATS: tuple[str, ...] = get_args(ExportFormat)
+assert FORMATS == tuple(_FORMATS), "ExportFormat names every format, in order"
 BINARY_FORMATS = frozenset({"csv"})
 
 
@@ -123,4 +128,4 @@ def map_html(journey: Journey, alpha: float = 0.5) -> str:
     return render(journey, alpha=alpha)
 
 
-__all__ = ["BINARY_FORMATS", "FORMATS", "ExportResult", "export_journey", "map_html"]
+__all__ = ["BINARY_FORMATS", "FORMATS", "ExportFormat", "ExportResult", "export_journey", "map_html"]

@@ -60,7 +60,7 @@ def test_csv_zip_goes_to_a_file_or_a_pipe(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], b"not one of graphml"),
+        (["--format", "pdf"], b"'pdf' is not one of 'graphml', 'gexf'"),
         (["--format", "dot", "-o", "/no/such/dir/x.dot"], b"cannot write"),
     ],
 )
