@@ -100,7 +100,7 @@ ExportFormat = Literal[
     "graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "mermaid-journey", "csv", "cypher"
 ]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
-assert FORMATS == tuple(_FORMATS), "ExportFormat names every format, in order"
+assert tuple(_FORMATS) == FORMATS, "ExportFormat names every format, in order"
 BINARY_FORMATS = frozenset({"csv"})
 
 
