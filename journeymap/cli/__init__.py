@@ -83,11 +83,6 @@ COMMANDS = {  # command -> the module defining it: a command imports only what i
 }
 
 
-@app.callback()
-def _group() -> None:
-    """Customer-journey and touchpoint modelling: validate, store, analyse, export."""
-
-
 def _register(argv: list[str] | None = None) -> None:
     """Add the commands (each module has ``register(app)``): only the named command's module
     when the command line starts with one of ``COMMANDS``, else all (help, a typo, a plugin's).
