@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api import openapi, problems
 from api.cache import ResultCache
 from api.limits import BodySizeLimit
+from api.revalidate import NotModified
 from api.routes import analysis, editor, export, journeys, meta
 from api.runtime import Runtime
 from api.settings import Settings
@@ -76,6 +78,16 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
     problems.install(app)
     openapi.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NotModified)
+    if settings.cors_origins:  # outermost, so preflights and errors carry the CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Location", "Content-Disposition", "Cache-Control"],
+            max_age=600,
+        )
     return app
 
 

@@ -161,14 +161,27 @@ async def cached_result(
     Asking the store for the journey's versions on every request keeps answers right
     when another process (a second worker, the CLI) has written since.
     """
+    asked = version
     version = await runtime.read(resolve_version, runtime.store, journey_id, version)
     key = (journey_id, version, kind, params)
     rendered = runtime.cache.get(key)
     if rendered is None:
         rendered = await runtime.compute(_render, runtime.store, journey_id, version, render)
         runtime.cache.put(key, rendered)
-    headers = {**dict(rendered.headers), "ETag": etag(version)}
+    headers = {**dict(rendered.headers), "ETag": etag(version), "Cache-Control": cache_control(asked)}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
+def cache_control(version: int | None) -> str:
+    """``Cache-Control`` of a cached read: a named version never changes; the current one may.
+
+    Both are ``private`` (they need a key); the current version is kept but
+    revalidated with ``If-None-Match`` (304 when unchanged).
+
+    >>> cache_control(3), cache_control(None)
+    ('private, max-age=31536000, immutable', 'private, no-cache')
+    """
+    return "private, no-cache" if version is None else "private, max-age=31536000, immutable"
 
 
 def _render(

@@ -10,6 +10,8 @@ variable                        meaning
 ``JOURNEYMAP_MAX_NODES``        most nodes (entry + touchpoints + outcomes) in a journey
 ``JOURNEYMAP_MAX_EDGES``        most transitions in a journey
 ``JOURNEYMAP_CACHE_ENTRIES``    analysis results kept in memory (0 turns the cache off)
+``JOURNEYMAP_CORS_ORIGINS``     browser origins allowed to call the API, comma-separated
+                                (``https://tool.example.com``, or ``*``); unset = no CORS
 ==============================  ==========================================================
 
 API keys are hashed (SHA-256) as soon as they are read; the plain keys are not kept.
@@ -57,6 +59,7 @@ class Settings(BaseModel):
     max_nodes: int = Field(default=2_000, ge=2)
     max_edges: int = Field(default=20_000, ge=1)
     cache_entries: int = Field(default=1_024, ge=0)
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def open_access(self) -> bool:
@@ -73,6 +76,7 @@ class Settings(BaseModel):
         if key_file:
             keys += parse_api_keys(_read_key_file(key_file), key_file)
         values["api_keys"] = _unique(keys)
+        values["cors_origins"] = parse_origins(env.get("JOURNEYMAP_CORS_ORIGINS", ""))
         numbers = {
             "max_body_bytes": "JOURNEYMAP_MAX_BODY_BYTES",
             "max_nodes": "JOURNEYMAP_MAX_NODES",
@@ -88,6 +92,29 @@ class Settings(BaseModel):
             first = exc.errors(include_url=False)[0]
             variable = numbers.get(str(first["loc"][0]), str(first["loc"][0]))
             raise InvalidInput(f"{variable}: {first['msg']}") from None
+
+
+def parse_origins(text: str) -> tuple[str, ...]:
+    """The origins of ``JOURNEYMAP_CORS_ORIGINS``: ``scheme://host[:port]`` each, or ``*``.
+
+    >>> parse_origins(" https://a.example, http://localhost:5173/ ")
+    ('https://a.example', 'http://localhost:5173')
+    >>> parse_origins("a.example")
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: JOURNEYMAP_CORS_ORIGINS: 'a.example' is not an origin ...
+    """
+    origins = []
+    for part in text.split(","):
+        origin = part.strip().rstrip("/")
+        if not origin:
+            continue
+        scheme, _, rest = origin.partition("://")
+        if origin != "*" and (scheme not in ("http", "https") or not rest or "/" in rest):
+            raise InvalidInput(
+                f"JOURNEYMAP_CORS_ORIGINS: '{part.strip()}' is not an origin (scheme://host[:port]) or *"
+            )
+        origins.append(origin)
+    return tuple(origins)
 
 
 def parse_api_keys(text: str, source: str) -> tuple[ApiKey, ...]:
