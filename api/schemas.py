@@ -8,10 +8,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
-from journeymap.model import Score, Slug, Transition
+from journeymap.model import Measured, Score, ScoreSource, Slug, Timing, Transition
 
 Number = float
 Importance = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Source = Annotated[
+    ScoreSource,
+    Field(description="where the score came from: survey answers, event scores, behavioural measures, "
+          "a designer's file, or none (nothing measured: the scale's midpoint)"),
+]  # fmt: skip
+NoPain = Annotated[
+    str | None,
+    Field(description="set when ranking by pain while every pain is 0: the order then says nothing"),
+]
 
 
 class _Open(BaseModel):
@@ -128,6 +137,10 @@ class TouchpointAnalysis(_Open):
     carried: Number | None
     priority: Number
     removal_effect: Number | None
+    source: Source
+    responses: int | None = None
+    measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
+    time: Timing | None = Field(None, description="dwell: first event of a visit to the next step's")
 
 
 class StageAnalysis(_Open):
@@ -151,6 +164,7 @@ class Analysis(_Open):
 class Contribution(_Open):
     touchpoint: str
     pain: Number
+    source: Source
 
 
 class PathEntry(_Open):
@@ -172,6 +186,7 @@ class Paths(_Open):
     k: int
     rank: Literal["pain", "probability"]
     paths: list[PathEntry]
+    note: NoPain = None
 
 
 class TouchpointImpact(_Open):
@@ -183,12 +198,14 @@ class TouchpointImpact(_Open):
     priority: Number
     removal_effect: Number | None
     weighted_satisfaction: Number
+    source: Source
 
 
 class Impact(_Open):
     journey: str
     success_probability: Number
     touchpoints: list[TouchpointImpact] = Field(description="ordered by priority, highest first")
+    note: NoPain = None
 
 
 class WhatIf(_Open):

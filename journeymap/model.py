@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from journeymap.durations import Duration
 from journeymap.errors import InvalidJourney, Problem
 
 ENTRY = "entry"
@@ -119,6 +120,29 @@ class Interval(_Strict):
         return self
 
 
+Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+ScoreSource = Literal["survey", "events", "behaviour", "designer", "none"]
+
+
+class Timing(_Strict):
+    """Measured time (seconds) over the ``n`` customers' steps it was measured on (see README)."""
+
+    n: Annotated[int, Field(ge=0)]
+    median_s: Seconds | None = None
+    p90_s: Seconds | None = None
+    mean_s: Seconds | None = None
+
+
+class Measured(_Strict):
+    """One measure behind a touchpoint's score: its value, over ``n``, and the target it was held to."""
+
+    measure: str
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    n: Annotated[int, Field(ge=0)]
+    target: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    score: Score | None = None
+
+
 class Touchpoint(_Strict):
     id: Slug
     name: str
@@ -136,6 +160,17 @@ class Touchpoint(_Strict):
     personas: Ids = None
     notes: str | None = None
     evidence: EvidenceList = None
+    expected_wait: Duration | None = None
+    time: Timing | None = None
+    source: ScoreSource | None = None
+    measures: list[Measured] | None = None
+
+    @property
+    def score_source(self) -> str:
+        """Where the score came from: ``source``, else ``survey`` (with responses) or ``designer``."""
+        if self.source is not None:
+            return self.source
+        return "survey" if self.responses else "designer"
 
     @property
     def expected(self) -> float:
@@ -161,6 +196,8 @@ class Transition(_Strict):
     customers: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
     personas: Ids = None
+    expected_wait: Duration | None = None
+    time: Timing | None = None
 
     @model_validator(mode="after")
     def _one_weight(self) -> Transition:

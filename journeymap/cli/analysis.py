@@ -14,6 +14,7 @@ from rich.table import Table
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
 from journeymap.display import number as _num
 from journeymap.display import percent as _pct
+from journeymap.durations import format_seconds
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -52,11 +53,14 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
         table = _table(
             f"Stage {escape(stage_names[sid])} ({sid})",
             *("touchpoint", "name", "reach", "sat", "w.sat", "gap", "pain", "carried", "prio", "removal"),
+            "source",
         )
         for tid, row in doc["touchpoints"].items():
             if row["stage"] == sid:
                 figures = (_num(row[f], 3) for f in NUMERIC)
-                table.add_row(tid, escape(row["name"]), *figures, _pct(row["removal_effect"]))
+                table.add_row(
+                    tid, escape(row["name"]), *figures, _pct(row["removal_effect"]), source_label(row)
+                )
         if table.row_count:
             console.print(table)
     stages = _table("Stages", "stage", "name", "reach", "pain", "satisfaction")
@@ -64,6 +68,22 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
         figures = (_num(row[f], 3) for f in ("reach", "pain", "satisfaction"))
         stages.add_row(sid, escape(stage_names[sid]), *figures)
     console.print(stages)
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """``behaviour: wait 4.2d/1d``: where a score came from, with the measures past their target."""
+    over = [m for m in row.get("measures") or [] if m.get("target") and m["value"] > m["target"]]
+    if row["source"] != "behaviour" or not over:
+        return str(row["source"])
+    shown = []
+    for m in over:
+        value, target = m["value"], m.get("target")
+        if m["measure"] == "wait":
+            text = format_seconds(value) + (f"/{format_seconds(target)}" if target else "")
+        else:
+            text = f"{value:.2g}" + (f"/{target:.2g}" if target else "")
+        shown.append(f"{m['measure']} {text}")
+    return "behaviour: " + ", ".join(shown)
 
 
 def print_summary(doc: dict[str, Any]) -> None:
@@ -120,6 +140,8 @@ def node_names(journey: Journey) -> dict[str, str]:
 def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> None:
     """One block per path: its numbers on one line, its touchpoints (name and id) on the next."""
     console.print(f"[bold]{title}[/bold]" + ("" if doc["paths"] else ": none"))
+    if doc.get("note"):
+        console.print(doc["note"], style="yellow")
     for p in doc["paths"]:
         outcome = p["outcome"]
         console.print(
@@ -141,11 +163,15 @@ def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
         print_json(doc)
         return
     console.print(f"[bold]{doc['journey']}[/bold]: success {_pct(doc['success_probability'])}")
+    if doc.get("note"):
+        console.print(doc["note"], style="yellow")
     console.print(impact_table(doc["touchpoints"], "Touchpoints by priority"))
 
 
 def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
-    table = _table(title, "touchpoint", "name", "stage", "reach", "pain", "priority", "removal", "weighted")
+    table = _table(
+        title, "touchpoint", "name", "stage", "reach", "pain", "priority", "removal", "weighted", "source"
+    )
     for r in rows:
         table.add_row(
             r["touchpoint"],
@@ -156,6 +182,7 @@ def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
             _num(r["priority"], 3),
             _pct(r["removal_effect"]),
             _num(r["weighted_satisfaction"], 3),
+            r["source"],
         )
     return table
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey, store
+from journeymap.durations import format_seconds
 from journeymap.errors import InvalidInput
 from journeymap.extras import require
 from journeymap.files import Format, dump_journey
@@ -201,6 +202,7 @@ def _print_diff(doc: dict[str, Any]) -> None:
             )
     _changes_table(doc["share_changes"], ("from", "to"), "{:.1%}", "{:+.1%}", "shares that differ most")
     _changes_table(doc["score_changes"], ("touchpoint", "field"), "{:g}", "{:+g}", "scores that differ most")
+    _time_table(doc.get("time_changes", []))
     sp, pain = doc["success_probability"], doc["expected_pain"]
     console.print(f"success probability: {sp['planned']:.4f} -> {sp['actual']:.4f}")
     console.print(f"expected pain per entrant: {pain['planned']:.4g} -> {pain['actual']:.4g}")
@@ -224,6 +226,20 @@ def _changes_table(
             value.format(r["actual"]),
             delta.format(r["delta"]),
         )
+    console.print(table)
+
+
+def _time_table(rows: list[dict[str, Any]]) -> None:
+    """Measured times (median, p90) against the planned ones, slowest against plan first."""
+    if not rows:
+        return
+    table = Table("step", "planned", "median", "p90", "n", "x plan", title="times against plan")
+    for r in rows:
+        step = f"wait for {r['touchpoint']}" if "touchpoint" in r else f"{r['from']} -> {r['to']}"
+        plan = format_seconds(r["planned_s"]) if r["planned_s"] else "—"
+        ratio = f"{r['ratio']:.2g}x" if r["ratio"] is not None else "—"
+        p90 = format_seconds(r["p90_s"]) if r["p90_s"] is not None else "—"
+        table.add_row(step, plan, format_seconds(r["median_s"]), p90, str(r["n"]), ratio)
     console.print(table)
 
 

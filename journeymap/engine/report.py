@@ -14,9 +14,13 @@ from journeymap.engine.metrics import gap
 from journeymap.engine.paths import FoundPath
 from journeymap.engine.removal import removal_effects
 from journeymap.errors import AnalysisError
+from journeymap.model import Touchpoint
 
 Vector = NDArray[np.float64]
 
+
+NO_PAIN = "no pain measured: add survey answers or behavioural measures, or rank by probability"
+"""The ``note`` of a ranking by pain when every touchpoint's pain is 0 (the order then says nothing)."""
 
 TOO_LARGE = "a number overflowed (scores or importances too large to multiply)"
 
@@ -74,6 +78,7 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
             "carried": carry,
             "priority": prio,
             "removal_effect": removal,
+            **provenance(tp),
         }
         for tp, r, visit, sat, weighted, pain, carry, prio, removal in columns
     }
@@ -89,6 +94,18 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
         "touchpoints": touchpoints,
         "stages": stage_aggregates(chain, reach, priority),
     }
+
+
+def provenance(tp: Touchpoint) -> dict[str, Any]:
+    """Where a touchpoint's score came from and, when measured, the measures and the dwell time."""
+    found: dict[str, Any] = {"source": tp.score_source}
+    if tp.responses is not None:
+        found["responses"] = tp.responses
+    if tp.measures:
+        found["measures"] = [m.model_dump(exclude_none=True) for m in tp.measures]
+    if tp.time is not None:
+        found["time"] = tp.time.model_dump()
+    return found
 
 
 def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
@@ -123,16 +140,20 @@ def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
             "priority": row["priority"],
             "removal_effect": row["removal_effect"],
             "weighted_satisfaction": row["weighted_satisfaction"],
+            "source": row["source"],
         }
         for tid, row in analysis["touchpoints"].items()
     ]
     rows.sort(key=lambda r: (-r["priority"], r["touchpoint"]))
-    return {
+    document = {
         "journey": analysis["journey"],
         "success_probability": analysis["success_probability"],
         "expected_pain": analysis["expected_pain"],
         "touchpoints": rows,
     }
+    if not any(row["pain"] for row in rows):
+        document["note"] = NO_PAIN
+    return document
 
 
 def peak_end(satisfactions: list[float]) -> float | None:
@@ -177,9 +198,13 @@ def paths_document(
                         "touchpoint": chain.ids[i],
                         "pain": number(pain_of.item(i - 1)),
                         "satisfaction": number(sat),
+                        "source": journey.touchpoints[i - 1].score_source,
                     }
                     for i, sat in zip(steps, sats, strict=True)
                 ],
             }
         )
-    return {"journey": journey.id, "k": k, "rank": rank, "to": to, "kind": kind, "paths": rows}
+    document = {"journey": journey.id, "k": k, "rank": rank, "to": to, "kind": kind, "paths": rows}
+    if rank == "pain" and not pain_of.any():
+        document["note"] = NO_PAIN
+    return document

@@ -6,8 +6,10 @@ from collections import Counter
 from collections.abc import Mapping as MappingABC
 from typing import Any
 
+from journeymap.ingest.experience import departures_of, touchpoint_behaviour
 from journeymap.ingest.mapping import Mapping, OutcomeSpec, TouchpointSpec
 from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.timing import Behaviour, TimeStats
 from journeymap.model import ENTRY, Journey, Scale, parse_journey
 
 
@@ -27,26 +29,36 @@ def touchpoint_document(
     score: ScoreStats | None,
     scale: Scale,
     survey: dict[str, Any] | None = None,
+    behaviour: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One touchpoint of the journey file; survey figures win over event scores."""
+    """One touchpoint of the journey file; survey answers win over event scores, and
+    both over behaviour (whose evidence is kept either way); ``source`` says which won."""
     doc: dict[str, Any] = {"id": tid, "name": (spec.name if spec and spec.name else tid), "stage": stage}
     if spec is not None:
-        for key in ("channel", "owner", "expectation", "importance", "ideal"):
+        for key in ("channel", "owner", "expectation", "importance", "ideal", "expected_wait"):
             value = getattr(spec, key)
             if value is not None:
                 doc[key] = value
     if survey:
         doc.update(survey)
+        doc["source"] = "survey"
     elif score is not None and score.n > 0:
         doc["experience"] = round(score.mean, 4)
         doc["responses"] = score.n
         interval = score.interval(scale)
         if interval is not None:
             doc["interval"] = {"low": interval[0], "high": interval[1]}
+        doc["source"] = "events"
+    elif behaviour and "experience" in behaviour:
+        doc["source"] = "behaviour"
     else:
         doc["experience"] = default_score(scale)
         doc["expectation"] = doc["experience"]
         doc["responses"] = 0
+        doc["source"] = "none"
+    if behaviour:
+        scored = doc["source"] == "behaviour"
+        doc.update({k: v for k, v in behaviour.items() if scored or k not in ("experience", "expectation")})
     return doc
 
 
@@ -59,6 +71,7 @@ def assemble(
     kept: MappingABC[str, str],
     surveys: MappingABC[str, dict[str, Any]],
     source: str,
+    behaviour: Behaviour | None = None,
 ) -> Journey:
     """The journey document for counted transitions, validated by ``parse_journey``.
 
@@ -69,15 +82,29 @@ def assemble(
     specs = mapping.touchpoint_specs()
     kept_ids = set(kept.values())
     outcomes = [o for oid, o in mapping.outcome_specs().items() if oid in used]
+    seen = behaviour or Behaviour()
+    out = departures_of(mapping, transitions)
+
+    def measured(tid: str, spec: TouchpointSpec | None) -> dict[str, Any]:
+        return touchpoint_behaviour(tid, spec, mapping, seen.nodes.get(tid), out)
+
     touchpoints = [
-        touchpoint_document(tid, spec, spec.stage, scores.get(tid), mapping.scale, surveys.get(tid))
+        touchpoint_document(
+            tid, spec, spec.stage, scores.get(tid), mapping.scale, surveys.get(tid), measured(tid, spec)
+        )
         for tid, spec in specs.items()
         if tid in used
     ]
     raw_of = {tid: raw for raw, tid in kept.items()}
     touchpoints += [
         touchpoint_document(
-            tid, None, mapping.unmapped_stage.id, scores.get(tid), mapping.scale, surveys.get(tid)
+            tid,
+            None,
+            mapping.unmapped_stage.id,
+            scores.get(tid),
+            mapping.scale,
+            surveys.get(tid),
+            measured(tid, None),
         )
         | {"name": raw_of[tid]}
         for tid in sorted(kept_ids & used)
@@ -93,10 +120,18 @@ def assemble(
         "touchpoints": touchpoints,
         "outcomes": [_outcome_document(o) for o in outcomes],
         "transitions": [
-            {"from": s, "to": t, "customers": n} for (s, t), n in sorted(transitions.items(), key=_edge_order)
+            _transition_document(s, t, n, seen.edge_times.get((s, t)))
+            for (s, t), n in sorted(transitions.items(), key=_edge_order)
         ],
     }
     return parse_journey(document, source)
+
+
+def _transition_document(source: str, target: str, n: int, time: TimeStats | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"from": source, "to": target, "customers": n}
+    if time is not None and time.n:
+        doc["time"] = time.document()
+    return doc
 
 
 def _outcome_document(outcome: OutcomeSpec) -> dict[str, Any]:

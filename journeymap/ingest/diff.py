@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from journeymap.durations import seconds
 from journeymap.engine import analyze, top_paths
 from journeymap.ingest.scores import rescale
-from journeymap.model import Journey
+from journeymap.model import Journey, Timing, Transition
 
 TOP = 10
 
@@ -56,6 +57,7 @@ def structural_diff(planned: Journey, actual: Journey, top: int = TOP) -> dict[s
         },
         "share_changes": _share_changes(share_p, share_a, top),
         "score_changes": _score_changes(planned, actual, top),
+        "time_changes": time_changes(planned, actual, top),
     }
 
 
@@ -115,10 +117,60 @@ def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str
                         "actual": round(after, 6),
                         "delta": round(after - before, 6),
                         "responses": other.responses,
+                        "source": other.score_source,
                     }
                 )
     rows.sort(key=lambda r: (-abs(float(r["delta"])), str(r["touchpoint"]), str(r["field"])))
     return rows[:top]
+
+
+def _planned_seconds(item: Transition) -> float | None:
+    """What a designed journey says a transition should take: ``expected_wait``, else its ``time``."""
+    if item.expected_wait is not None:
+        return seconds(item.expected_wait)
+    return item.time.median_s if item.time is not None else None
+
+
+def time_changes(planned: Journey, actual: Journey, top: int = TOP) -> list[dict[str, Any]]:
+    """Transitions timed in the actual journey against the planned time (``expected_wait``,
+    else ``time.median_s``) and touchpoints' measured wait against their ``expected_wait``,
+    slowest against plan first.
+
+    >>> from journeymap.model import parse_journey
+    >>> doc = {"id": "a", "name": "A", "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...   "touchpoints": [{"id": "t", "name": "T", "stage": "s", "experience": 5}],
+    ...   "outcomes": [{"id": "o", "name": "O", "kind": "success"}],
+    ...   "transitions": [{"from": "entry", "to": "t", "share": 1},
+    ...                   {"from": "t", "to": "o", "share": 1, "expected_wait": "1m"}]}
+    >>> real = dict(doc, transitions=[doc["transitions"][0], {"from": "t", "to": "o", "share": 1,
+    ...   "time": {"n": 9, "median_s": 150, "p90_s": 400, "mean_s": 200}}])
+    >>> time_changes(parse_journey(doc), parse_journey(real))[0]["ratio"]
+    2.5
+    """
+    rows: list[dict[str, Any]] = []
+    actual_edges = {(t.source, t.target): t for t in actual.transitions}
+    for t in planned.transitions:
+        other = actual_edges.get((t.source, t.target))
+        if other is not None:
+            rows += _time_row({"from": t.source, "to": t.target}, _planned_seconds(t), other.time)
+    by_id = {tp.id: tp for tp in actual.touchpoints}
+    for tp in planned.touchpoints:
+        waited = [m for m in (by_id[tp.id].measures or []) if m.measure == "wait"] if tp.id in by_id else []
+        if waited and tp.expected_wait is not None:  # a touchpoint's expected_wait is the wait to reach it
+            wait = Timing(n=waited[0].n, median_s=waited[0].value)
+            rows += _time_row({"touchpoint": tp.id, "measure": "wait"}, seconds(tp.expected_wait), wait)
+    rows.sort(key=lambda r: (-(r["ratio"] or 0.0), str(r.get("from", r.get("touchpoint"))), str(r.get("to"))))
+    return rows[:top]
+
+
+def _time_row(where: dict[str, str], plan: float | None, time: Timing | None) -> list[dict[str, Any]]:
+    if time is None or time.median_s is None:
+        return []
+    ratio = round(time.median_s / plan, 6) if plan else None
+    return [
+        where
+        | {"planned_s": plan, "median_s": time.median_s, "p90_s": time.p90_s, "n": time.n, "ratio": ratio}
+    ]
 
 
 def engine_diff(planned: Journey, actual: Journey, k: int = 5) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from journeymap.errors import InvalidInput
+from journeymap.ingest.experience import rules_for
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
@@ -37,10 +38,12 @@ from journeymap.ingest.source import (
     text,
     time_micros,
 )
+from journeymap.ingest.timing import MICROS, Behaviour, Followed, by_id, decode, follow_sql
 
 EXAMPLES = 5
 ORDER_KEYS = "t, tie, rn"  # the one order of a customer's events (see the module docstring)
-WINDOW = f"(PARTITION BY c ORDER BY {ORDER_KEYS})"
+EVENT_ORDER = ORDER_KEYS
+"""How one customer's events are ordered (time, then file order): every window and "after" uses it."""
 PROBLEMS = {
     "missing_customer": "c IS NULL",
     "missing_touchpoint": "r IS NULL AND raw IS NULL",
@@ -65,6 +68,7 @@ class EventAggregate:
     after_outcome: int = 0
     bad_scores: int = 0
     reader: str = "duckdb"
+    behaviour: Behaviour = field(default_factory=Behaviour)
 
 
 def aggregate_events(
@@ -80,6 +84,8 @@ def aggregate_events(
     agg = EventAggregate()
     _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
     _unmapped(con, agg, mapping)
+    if agg.problems.get("bad_time"):
+        _refuse_timeless(con, mapping, raw_names)
     node_of = [mapping.node_id(n) or "" for n in raw_names]
     nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
@@ -87,7 +93,8 @@ def aggregate_events(
     _kept_table(con, agg.kept_names, codes)
     node_sql = _node_sql([codes[n] for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
     outcome_codes = sorted(codes[n] for n in nodes if n in outcome_ids)
-    _transitions(con, agg, node_sql, nodes, outcome_codes, mapping.default_outcome.id, progress)
+    windows = _windows_sql(mapping, nodes)
+    _transitions(con, agg, node_sql, nodes, outcome_codes, windows, mapping.default_outcome.id, progress)
     agg.scores = _scores(con, node_sql, nodes) if mapping.columns.score else {}
     return agg
 
@@ -173,6 +180,22 @@ def _examples(con: duckdb.DuckDBPyConnection, problems: dict[str, str], names: s
     return examples
 
 
+def _refuse_timeless(con: duckdb.DuckDBPyConnection, mapping: Mapping, raw_names: list[str]) -> None:
+    """Refuse a log in which a touchpoint the mapping measures has rows but not one usable time."""
+    rows = con.execute(
+        "SELECT r, count(*), min(rowid) + 1 FROM ev WHERE r IS NOT NULL AND c IS NOT NULL "
+        "GROUP BY r HAVING count(t) = 0"
+    ).fetchall()
+    for r, n, first in sorted(rows):
+        raw = raw_names[int(r) - 1]
+        spec = mapping.touchpoints.get(raw)
+        if spec is not None and rules_for(mapping, spec):
+            raise InvalidInput(
+                f"touchpoints.{raw}: its measures need times, but none of its {n} rows has one "
+                f"(first: row {first}, bad time)"
+            )
+
+
 def _unmapped(con: duckdb.DuckDBPyConnection, agg: EventAggregate, mapping: Mapping) -> None:
     rows = con.execute(
         "SELECT raw, count(*) FROM ev WHERE r IS NULL AND raw IS NOT NULL "
@@ -229,21 +252,22 @@ def _transitions(
     node_sql: str,
     nodes: list[str],
     outcome_codes: list[int],
+    windows: str,
     default_outcome: str,
     progress: Progress | None,
 ) -> None:
     is_outcome = f"list_contains({outcome_codes}::INTEGER[], node)" if outcome_codes else "false"
-    pairs = _pairs(con, node_sql, is_outcome, "false", progress)
-    if any(nxt is not None and code in outcome_codes for _, code, nxt, _, _ in pairs):
-        after = f"({ORDER_KEYS}) > min(({ORDER_KEYS})) FILTER (WHERE {is_outcome}) OVER (PARTITION BY c)"
-        pairs = _pairs(con, node_sql, is_outcome, after, progress)
-    for first, code, nxt, dropped, n in pairs:
+    followed = _follow(con, node_sql, is_outcome, "false", windows, progress)
+    if any(nxt is not None and code in outcome_codes for code, nxt, _, _, _ in followed.pairs):
+        after = f"({EVENT_ORDER}) > min(({EVENT_ORDER})) FILTER (WHERE {is_outcome}) OVER (PARTITION BY c)"
+        followed = _follow(con, node_sql, is_outcome, after, windows, progress)
+    for code, nxt, dropped, n, entries in followed.pairs:
         if dropped:
             agg.after_outcome += n
             continue
         node = nodes[code - 1]
-        if first:
-            agg.transitions[("entry", node)] += n
+        if entries:
+            agg.transitions[("entry", node)] += entries
         if code in outcome_codes:
             continue
         target = default_outcome if nxt is None else nodes[nxt - 1]
@@ -251,22 +275,29 @@ def _transitions(
             agg.repeats_collapsed += n
         else:
             agg.transitions[(node, target)] += n
+    agg.behaviour = by_id(followed, nodes)
 
 
-def _pairs(
-    con: duckdb.DuckDBPyConnection, node_sql: str, is_outcome: str, after: str, progress: Progress | None
-) -> list[tuple[bool, int, int | None, bool, int]]:
-    sql = f"""
-        SELECT first, node, nxt, coalesce(after, false) AS dropped, count(*) AS n FROM (
-            SELECT node, row_number() OVER win = 1 AS first, lead(node) OVER win AS nxt,
-                   {after} AS after
-            FROM {node_sql} WINDOW win AS {WINDOW}
-        ) GROUP BY ALL"""
-    rows = run(con, sql, "following customers", progress).fetchall()
-    return [
-        (bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n))
-        for f, node, nxt, d, n in rows
-    ]
+def _follow(
+    con: duckdb.DuckDBPyConnection,
+    node_sql: str,
+    is_outcome: str,
+    after: str,
+    windows: str,
+    progress: Progress | None,
+) -> Followed:
+    sql = follow_sql(node_sql, EVENT_ORDER, after, is_outcome, windows)
+    return decode(run(con, sql, "following customers", progress).fetchall())
+
+
+def _windows_sql(mapping: Mapping, nodes: list[str]) -> str:
+    """The repeat-contact window of each node code, in microseconds (NULL: none)."""
+    specs = mapping.touchpoint_specs()
+    cells = []
+    for node in nodes:
+        rule = rules_for(mapping, specs.get(node)).get("repeat_contact")
+        cells.append("NULL" if rule is None or rule.window_s is None else str(round(rule.window_s * MICROS)))
+    return "[" + ", ".join(cells) + "]::BIGINT[]"
 
 
 def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:

@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from journeymap.durations import Duration, seconds
 from journeymap.errors import InvalidInput, InvalidJourney, Problem
 from journeymap.files import read_document
 from journeymap.model import ENTRY, Phase, Scale, Score, Slug, Stage, scale_problems
@@ -47,6 +48,18 @@ class EventColumns(_Spec):
     order_by: Column | None = None
 
 
+MEASURES = ("wait", "rework", "repeat_contact", "back_step", "drop_off")
+"""Behavioural measures a mapping may score (timing.py defines each); all are 'lower is better'."""
+
+
+class MeasureSpec(_Spec):
+    """How one behavioural measure scores a touchpoint (README: "Experience from behaviour")."""
+
+    target: Annotated[str | float, Field(union_mode="left_to_right")] | None = None
+    window: Duration | None = None
+    penalty: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+
+
 class TouchpointSpec(_Spec):
     id: Slug
     stage: Slug
@@ -56,6 +69,8 @@ class TouchpointSpec(_Spec):
     expectation: Score | None = None
     importance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     ideal: Score | None = None
+    expected_wait: Duration | None = None
+    measures: dict[str, MeasureSpec] | None = None
 
 
 class OutcomeSpec(_Spec):
@@ -99,6 +114,7 @@ class Mapping(_Spec):
     unmapped: Literal["drop", "keep"] = "drop"
     unmapped_stage: UnmappedStage = UnmappedStage()
     surveys: SurveySpec = SurveySpec()
+    measures: dict[str, MeasureSpec] = Field(default_factory=dict)
 
     def event_scale(self) -> Scale:
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
@@ -164,8 +180,39 @@ def mapping_problems(mapping: Mapping) -> list[Problem]:
         )
     if mapping.unmapped == "keep":
         problems += _clash("unmapped_stage", mapping.unmapped_stage.id, owners, "unmapped")
+    problems += _measure_problems("measures", mapping.measures, None)
+    for raw, tp in mapping.touchpoints.items():
+        problems += _measure_problems(f"touchpoints.{raw}.measures", tp.measures or {}, tp)
     problems += _shared_columns("columns", mapping.columns)
     problems += _shared_columns("surveys.columns", mapping.surveys.columns)
+    return problems
+
+
+def _measure_problems(loc: str, measures: dict[str, MeasureSpec], tp: TouchpointSpec | None) -> list[Problem]:
+    """Unknown measure names, targets that are no share or duration above 0, windows out of place."""
+    problems = []
+    for name, spec in measures.items():
+        at = f"{loc}.{name}"
+        if name not in MEASURES:
+            message = f"unknown measure '{name}' (known: {', '.join(MEASURES)})"
+            problems.append(Problem(at, "unknown-measure", message))
+            continue
+        if name == "wait":
+            if spec.target is None and tp is not None and tp.expected_wait is None:
+                message = "a wait needs a target (or the touchpoint's expected_wait)"
+                problems.append(Problem(f"{at}.target", "required", message))
+            elif spec.target is not None:
+                try:
+                    seconds(spec.target)
+                except ValueError as exc:
+                    problems.append(Problem(f"{at}.target", "duration", str(exc)))
+        elif not isinstance(spec.target, int | float) or not 0 < spec.target <= 1:
+            message = f"{spec.target!r} is not a share above 0 and at most 1 (e.g. 0.1 for 10 %)"
+            problems.append(Problem(f"{at}.target", "share", message))
+        if name == "repeat_contact" and spec.window is None:
+            problems.append(Problem(f"{at}.window", "required", "repeat contacts need a window (e.g. 7d)"))
+        elif name != "repeat_contact" and spec.window is not None:
+            problems.append(Problem(f"{at}.window", "window", "only repeat_contact takes a window"))
     return problems
 
 

@@ -64,6 +64,7 @@ def ingest_events(
         agg.kept_names,
         survey.by_touchpoint if survey else {},
         str(path),
+        agg.behaviour,
     )
     return IngestResult(journey, summarize(journey, agg, survey))
 

@@ -13,7 +13,7 @@ and an opportunity is linked to the touchpoints it changes by
 ``(:Opportunity)-[:ADDRESSES]->(:Touchpoint)``. The persona ids of a touchpoint
 or transition are a list property ``personas`` (``'vip' IN t.personas``). A
 property cannot hold maps, so the structured fields ``evidence`` and
-``interval`` are kept as JSON text.
+``interval`` (and ``time``, ``measures``) are kept as JSON text.
 
 Two derived values make in-database analysis simple; they are not part of the
 journey and are ignored when reading it back:
@@ -36,13 +36,13 @@ from typing import Any
 
 from journeymap.engine.compiled import compile_journey
 from journeymap.errors import AnalysisError
-from journeymap.model import ENTRY, Journey, Opportunity, Outcome, Persona, Stage, Touchpoint
+from journeymap.model import ENTRY, Journey, Opportunity, Outcome, Persona, Stage, Touchpoint, Transition
 
 FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
      "customers", "share", "p", "flow", "customer_value", "business_value", "effort"}
 )  # fmt: skip
-JSON_FIELDS = frozenset({"evidence", "interval"})
+JSON_FIELDS = frozenset({"evidence", "interval", "time", "measures"})
 Item = Stage | Touchpoint | Outcome | Persona | Opportunity
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
 
@@ -118,14 +118,15 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     steps = []
     for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
         flow = entrants * reach[t.source] * p if t.source in reach else None
-        weight = {"customers": t.customers, "share": t.share, "personas": t.personas}
+        weight: dict[str, Any] = {"customers": t.customers, "share": t.share, "personas": t.personas}
+        weight |= {"expected_wait": t.expected_wait, "time": t.time.model_dump() if t.time else None}
         steps.append(
             {"from": t.source, "to": t.target, **_split({**weight, "index": i, "p": p, "flow": flow})}
         )
     return nodes, steps
 
 
-def _fields(node: Mapping[str, Any], model: type[Item] | type[Journey]) -> dict[str, Any]:
+def _fields(node: Mapping[str, Any], model: type[Item] | type[Journey] | type[Transition]) -> dict[str, Any]:
     return {
         k: json.loads(v) if k in JSON_FIELDS and isinstance(v, str) else v
         for k, v in node.items()
@@ -142,7 +143,7 @@ def journey_from_records(records: Iterable[Mapping[str, Any]]) -> Journey:
         by_type[row["type"]].append(node)
         for step in row["next"]:
             props = step["properties"]
-            weight = {k: props[k] for k in ("customers", "share", "personas") if k in props}
+            weight = _fields(props, Transition)
             steps.append((int(props["index"]), {"from": node["id"], "to": step["to"], **weight}))
     (head,) = by_type["journey"]
 

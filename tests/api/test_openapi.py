@@ -64,7 +64,8 @@ def test_every_route_is_documented_with_problem_responses(client: TestClient) ->
     assert {"if-match", "if-none-match"} <= {p["name"] for p in put["parameters"]}
     schemas = spec["components"]["schemas"]
     assert {"Journey", "Touchpoint", "Transition", "ProblemDetails", "Analysis", "Paths"} <= set(schemas)
-    assert set(schemas["Transition"]["properties"]) == {"from", "to", "customers", "share", "personas"}
+    transition = {"from", "to", "customers", "share", "personas", "expected_wait", "time"}
+    assert set(schemas["Transition"]["properties"]) == transition
     assert {"Persona", "Opportunity", "Evidence"} <= set(schemas)
     assert {"lane", "personas", "notes", "evidence"} <= set(schemas["Touchpoint"]["properties"])
     assert spec["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"

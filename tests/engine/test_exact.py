@@ -122,8 +122,8 @@ def test_three_node_journey_by_hand(three):
     assert [p["peak_end"] for p in paths] == approx([-3, 0, 0, 2, 2])
     assert paths[0]["customers"] == approx(10 * 0.15)  # entrants = 10 customers leaving entry
     assert paths[0]["contributions"] == [
-        {"touchpoint": "a", "pain": 4.0, "satisfaction": -2.0},
-        {"touchpoint": "c", "pain": 9.0, "satisfaction": -3.0},
+        {"touchpoint": "a", "pain": 4.0, "satisfaction": -2.0, "source": "designer"},
+        {"touchpoint": "c", "pain": 9.0, "satisfaction": -3.0, "source": "designer"},
     ]
 
 

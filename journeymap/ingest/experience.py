@@ -1,0 +1,174 @@
+"""From behavioural measures to experience and expectation (the triangle law's inputs).
+
+Every measure is "lower is better" and is held to a target τ > 0 with a
+penalty δ (score points per target-length; default a tenth of the scale). A
+touchpoint's expectation E is its mapped ``expectation``, else the scale's
+midpoint. Each measured value x takes δ·max(0, x/τ − 1) off: at or below its
+target nothing (the experience meets the expectation), then δ for each further
+target-length — linear past the target, monotone (never better for a worse
+value). The experience is E minus the sum, clipped to the scale, so
+pain = importance·max(0, E − experience) follows DESIGN §3 unchanged. Doing
+better than a target earns no credit: a log shows friction, not delight, and
+a credit would let a measure near 0 (no back-steps) hide another's problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from journeymap.durations import seconds
+from journeymap.ingest.mapping import Mapping, MeasureSpec, TouchpointSpec
+from journeymap.ingest.timing import NodeBehaviour
+from journeymap.model import Scale
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A measure as it scores one touchpoint: its target, penalty and (repeat contacts) window."""
+
+    measure: str
+    target: float
+    penalty: float
+    window_s: float | None = None
+
+
+def rules_for(mapping: Mapping, spec: TouchpointSpec | None) -> dict[str, Rule]:
+    """The measures that score a touchpoint: the mapping's defaults, overridden by its own.
+
+    >>> from journeymap.ingest.mapping import parse_mapping
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "measures": {"rework": {"target": 0.1}},
+    ...     "touchpoints": {"call": {"id": "call", "stage": "s", "expected_wait": "3m",
+    ...                              "measures": {"wait": {"penalty": 2}}}}})
+    >>> rules = rules_for(m, m.touchpoints["call"])
+    >>> [(r.measure, r.target, r.penalty) for r in sorted(rules.values(), key=lambda r: r.measure)]
+    [('rework', 0.1, 1.0), ('wait', 180.0, 2.0)]
+    """
+    specs: dict[str, MeasureSpec] = dict(mapping.measures)
+    if spec is not None and spec.measures:
+        specs.update(spec.measures)
+    default_penalty = (mapping.scale.max - mapping.scale.min) / 10
+    rules = {}
+    for name, measure in specs.items():
+        target = measure.target
+        if target is None and name == "wait" and spec is not None:
+            target = spec.expected_wait
+        if target is None:
+            continue  # a default wait with no target, on a touchpoint without expected_wait
+        value = seconds(target) if name == "wait" else float(target)
+        window = None if measure.window is None else seconds(measure.window)
+        rules[name] = Rule(name, value, measure.penalty or default_penalty, window)
+    return rules
+
+
+@dataclass(frozen=True)
+class Departures:
+    """Where customers go on leaving each node: all, to an earlier stage, into a failure."""
+
+    total: Counter[str]
+    back: Counter[str]
+    failed: Counter[str]
+
+    @classmethod
+    def of(
+        cls, transitions: Counter[tuple[str, str]], stage_rank: dict[str, int], failures: set[str]
+    ) -> Departures:
+        total: Counter[str] = Counter()
+        back: Counter[str] = Counter()
+        failed: Counter[str] = Counter()
+        for (source, target), n in transitions.items():
+            total[source] += n
+            if target in failures:
+                failed[source] += n
+            elif source in stage_rank and target in stage_rank and stage_rank[target] < stage_rank[source]:
+                back[source] += n
+        return cls(total, back, failed)
+
+
+def departures_of(mapping: Mapping, transitions: Counter[tuple[str, str]]) -> Departures:
+    """Departures by node, with the mapping's stage order (kept unmapped events' stage last)."""
+    rank = {s.id: i for i, s in enumerate(mapping.stages)}
+    rank.setdefault(mapping.unmapped_stage.id, len(rank))
+    specs = mapping.touchpoint_specs()
+    stage_rank = {tid: rank[spec.stage] for tid, spec in specs.items()}
+    failures = {oid for oid, o in mapping.outcome_specs().items() if o.kind == "failure"}
+    for source, _ in transitions:
+        stage_rank.setdefault(source, rank[mapping.unmapped_stage.id])
+    stage_rank.pop("entry", None)
+    return Departures.of(transitions, stage_rank, failures)
+
+
+def touchpoint_behaviour(
+    tid: str, spec: TouchpointSpec | None, mapping: Mapping, node: NodeBehaviour | None, out: Departures
+) -> dict[str, Any]:
+    """The touchpoint's ``time`` (dwell) and, where its rules were measured, experience,
+    expectation and ``measures`` (the file's fields)."""
+    doc: dict[str, Any] = {}
+    if node is not None and node.dwell is not None and node.dwell.n:
+        doc["time"] = node.dwell.document()
+    values = measured(tid, node or NodeBehaviour(), out)
+    scale = mapping.scale
+    expectation = spec.expectation if spec is not None and spec.expectation is not None else None
+    if expectation is None:
+        expectation = (scale.min + scale.max) / 2
+    scored = behaviour_score(expectation, rules_for(mapping, spec), values, scale)
+    if scored is not None:
+        doc["experience"], doc["measures"] = scored
+        doc["expectation"] = expectation
+    return doc
+
+
+def measured(tid: str, node: NodeBehaviour, out: Departures) -> dict[str, tuple[float, int]]:
+    """Every measure's (value, n) at a touchpoint; a measure over nobody is left out."""
+    values: dict[str, tuple[float, int]] = {}
+    if node.wait is not None and node.wait.n and node.wait.median_s is not None:
+        values["wait"] = (node.wait.median_s, node.wait.n)
+    if node.visitors:
+        values["rework"] = (round(node.returners / node.visitors, 6), node.visitors)
+    if node.visits:
+        values["repeat_contact"] = (round(node.repeat_contacts / node.visits, 6), node.visits)
+    leaving = out.total[tid]
+    if leaving:
+        values["back_step"] = (round(out.back[tid] / leaving, 6), int(leaving))
+        values["drop_off"] = (round(out.failed[tid] / leaving, 6), int(leaving))
+    return values
+
+
+def behaviour_score(
+    expectation: float, rules: dict[str, Rule], values: dict[str, tuple[float, int]], scale: Scale
+) -> tuple[float, list[dict[str, Any]]] | None:
+    """The experience the measures give and the evidence (None when no rule was measured).
+
+    >>> behaviour_score(7, {"wait": Rule("wait", 180, 1.0)}, {"wait": (540, 12)}, Scale())
+    (5.0, [{'measure': 'wait', 'value': 540, 'n': 12, 'target': 180, 'score': 5.0}])
+    >>> behaviour_score(7, {"wait": Rule("wait", 180, 1.0)}, {"wait": (60, 12)}, Scale())[0]
+    7.0
+    """
+    total = 0.0
+    evidence = []
+    for name in sorted(rules):
+        if name not in values:
+            continue
+        rule = rules[name]
+        value, n = values[name]
+        term = -rule.penalty * max(0.0, value / rule.target - 1)
+        total += term
+        evidence.append(
+            {
+                "measure": name,
+                "value": value,
+                "n": n,
+                "target": rule.target,
+                "score": clip(expectation + term, scale),
+            }
+        )
+    if not evidence:
+        return None
+    return clip(expectation + total, scale), evidence
+
+
+def clip(value: float, scale: Scale) -> float:
+    """``value`` rounded to 4 places and held inside the scale."""
+    return round(min(scale.max, max(scale.min, value)), 4)

@@ -1,0 +1,181 @@
+"""Time and behaviour from the sorted log: what one pass over each customer's events yields.
+
+Definitions (all in seconds; a *visit* is a run of consecutive events of one
+customer at the same node, which ingest collapses into one step):
+
+- time of a transition u -> v: from the **last** event of the visit to u to
+  the **first** event of the visit to v that follows it (repeats at u are
+  time spent at u, not on the way). A transition into the default outcome
+  (no next event) has no time; neither has one from ``entry``.
+- dwell of a touchpoint (its ``time``): from the first event of a visit to the
+  first event of whatever follows it, over visits some event follows (so it
+  spans start/complete events of the visit and the hand-off to the next step).
+- wait of a touchpoint v: the times of the transitions into v from touchpoints
+  (how long customers wait to get to v), pooled.
+- rework: the share of the customers who visited v that came back to it
+  after leaving (two or more visits).
+- repeat_contact: the share of visits to v that began within the mapping's
+  ``window`` after the same customer's previous visit to v ended.
+- back_step: the share of departures from v to a touchpoint of an earlier stage.
+- drop_off: the share of departures from v that end the journey in a failure.
+
+Medians and 90th percentiles are DuckDB's ``quantile_cont``: exact order
+statistics over every measured step, linearly interpolated between the two
+nearest ranks (numpy's default ``percentile``), not sketches or samples.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+MICROS = 1_000_000
+
+
+@dataclass(frozen=True)
+class TimeStats:
+    """Count, median, 90th percentile and mean of some times, in seconds."""
+
+    n: int
+    median_s: float | None
+    p90_s: float | None
+    mean_s: float | None
+
+    @classmethod
+    def of(cls, n: Any, quantiles: Any, mean: Any) -> TimeStats:
+        """From a query's count, ``quantile_cont(x, [0.5, 0.9])`` list and ``avg`` (microseconds)."""
+        if not n:
+            return cls(0, None, None, None)
+        median, p90 = (round(float(q) / MICROS, 6) for q in quantiles)
+        return cls(int(n), median, p90, round(float(mean) / MICROS, 6))
+
+    def document(self) -> dict[str, Any]:
+        """The journey file's ``time`` field."""
+        return {"n": self.n, "median_s": self.median_s, "p90_s": self.p90_s, "mean_s": self.mean_s}
+
+
+@dataclass
+class NodeBehaviour:
+    """What the log shows at one node (counts before they become shares)."""
+
+    visits: int = 0
+    visitors: int = 0
+    returners: int = 0
+    repeat_contacts: int = 0
+    dwell: TimeStats | None = None
+    wait: TimeStats | None = None
+
+
+@dataclass
+class Behaviour:
+    """Times on transitions and behaviour per node, by node id."""
+
+    edge_times: dict[tuple[str, str], TimeStats] = field(default_factory=dict)
+    nodes: dict[str, NodeBehaviour] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> NodeBehaviour:
+        return self.nodes.setdefault(node_id, NodeBehaviour())
+
+
+def follow_sql(node_sql: str, order: str, after: str, is_outcome: str, windows: str) -> str:
+    """One query over the events of ``node_sql``: pairs, their times and per-node behaviour.
+
+    ``order`` sorts a customer's events, ``after`` flags events after their
+    first outcome, ``is_outcome`` flags outcome events, ``windows`` is a list
+    literal of the repeat-contact window (microseconds, NULL for none) by node code.
+    Rows come in three grouping sets: ``g`` 0 = (node, nxt), 1 = (node), 2 = (nxt); ``dropped`` splits each.
+    """
+    moved = f"nxt IS NOT NULL AND nxt <> node AND NOT {is_outcome}"
+    stats = (
+        "count(*) FILTER (WHERE {w}), quantile_cont({x}, [0.5, 0.9]) FILTER (WHERE {w}), "
+        "avg({x}) FILTER (WHERE {w})"
+    )
+    return f"""
+        WITH paired AS (
+            SELECT c, node, t, tie, rn, row_number() OVER win = 1 AS first,
+                   lag(node) OVER win IS DISTINCT FROM node AS starts,
+                   lead(node) OVER win AS nxt, lead(t) OVER win - t AS dt,
+                   coalesce({after}, false) AS dropped
+            FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY {order})
+        ), visits AS (
+            SELECT *, sum(starts::INTEGER) OVER v AS visit_no,
+                   max(t) FILTER (WHERE nxt IS DISTINCT FROM node) OVER (v ROWS BETWEEN UNBOUNDED PRECEDING
+                       AND 1 PRECEDING) AS last_left,
+                   max(t) FILTER (WHERE starts) OVER (v ROWS UNBOUNDED PRECEDING) AS arrived
+            FROM paired WINDOW v AS (PARTITION BY c, node, dropped ORDER BY {order})
+        )
+        SELECT grouping(node, nxt) AS g, node, nxt, dropped, count(*) AS n,
+               count(*) FILTER (WHERE first) AS entries,
+               {stats.format(w=moved, x="dt")},
+               count(*) FILTER (WHERE starts) AS visits,
+               count(*) FILTER (WHERE starts AND visit_no = 1) AS visitors,
+               count(*) FILTER (WHERE starts AND visit_no = 2) AS returners,
+               count(*) FILTER (WHERE starts AND t - last_left <= ({windows})[node]) AS repeats,
+               {stats.format(w=moved, x="t + dt - arrived")}
+        FROM visits GROUP BY GROUPING SETS ((node, nxt, dropped), (node, dropped), (nxt, dropped))"""
+
+
+@dataclass
+class Followed:
+    """The decoded rows of ``follow_sql``: pair counts and behaviour, by node code."""
+
+    pairs: list[tuple[int, int | None, bool, int, int]] = field(default_factory=list)
+    edge_times: dict[tuple[int, int], TimeStats] = field(default_factory=dict)
+    nodes: dict[int, NodeBehaviour] = field(default_factory=dict)
+
+
+def decode(rows: list[tuple[Any, ...]]) -> Followed:
+    """Split ``follow_sql``'s rows into pairs (node, nxt, dropped, n, entries) and behaviour."""
+    result = Followed()
+    for (
+        g,
+        node,
+        nxt,
+        dropped,
+        n,
+        entries,
+        tn,
+        tq,
+        tm,
+        visits,
+        visitors,
+        returners,
+        repeats,
+        dn,
+        dq,
+        dm,
+    ) in rows:
+        if g == 0:
+            result.pairs.append(
+                (int(node), None if nxt is None else int(nxt), bool(dropped), int(n), int(entries))
+            )
+            if nxt is not None and not dropped and tn:
+                result.edge_times[(int(node), int(nxt))] = TimeStats.of(tn, tq, tm)
+        elif dropped:
+            continue
+        elif g == 1:
+            result.nodes[int(node)] = NodeBehaviour(
+                int(visits), int(visitors), int(returners), int(repeats), TimeStats.of(dn, dq, dm)
+            )
+        elif nxt is not None:
+            result.nodes.setdefault(int(nxt), NodeBehaviour()).wait = TimeStats.of(tn, tq, tm)
+    return result
+
+
+def by_id(followed: Followed, nodes: list[str]) -> Behaviour:
+    """The behaviour with node codes replaced by ids."""
+    behaviour = Behaviour()
+    for (a, b), stats in followed.edge_times.items():
+        behaviour.edge_times[(nodes[a - 1], nodes[b - 1])] = stats
+    for code, node in followed.nodes.items():
+        behaviour.nodes[nodes[code - 1]] = node
+    return behaviour
+
+
+def departures(transitions: Counter[tuple[str, str]]) -> Counter[str]:
+    """Customers leaving each node (the sum of its outgoing transition counts)."""
+    out: Counter[str] = Counter()
+    for (source, _), n in transitions.items():
+        out[source] += n
+    return out
