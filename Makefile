@@ -42,6 +42,7 @@ system-deps:
 	{ command -v chromedriver >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromedriver ]; } || missing="$$missing chromium-driver"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	fc-list ':charset=4e2d 6587' 2>/dev/null | grep -q . || missing="$$missing fontconfig fonts-wqy-zenhei"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

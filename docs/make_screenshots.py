@@ -1,14 +1,18 @@
-"""Write docs/map-<journey>.png: a screenshot of each fixture's journey map; and
-docs/editor-*.png: the journey editor, served by a real API process, on the Mei Su
+"""Write docs/map-<journey>.png: a screenshot of each fixture's journey map; for the
+auto-repair journey, the map on a phone (docs/map-auto-repair-phone.png, 390 px wide,
+a touchpoint's details open under the map) and its first printed page
+(docs/map-auto-repair-print.png, from the PDF that ``journeymap map --format pdf`` writes);
+and docs/editor-*.png: the journey editor, served by a real API process, on the Mei Su
 journey and with a problem the API named at its field.
 
-Run from the repository root: ``make screenshots`` (needs chromium, chromium-driver
-and a CJK font such as fonts-wqy-zenhei or fonts-noto-cjk for the Chinese names).
+Run from the repository root: ``make screenshots`` (needs chromium, chromium-driver,
+poppler-utils and a CJK font such as fonts-wqy-zenhei or fonts-noto-cjk for the Chinese names).
 """
 
 from __future__ import annotations
 
 import base64
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from journeymap.export import map_html  # noqa: E402
+from journeymap.export.mappage.headless import draw, set_viewport  # noqa: E402
 from journeymap.files import load_journey  # noqa: E402
 from tests.export.browser import chromium  # noqa: E402
 
@@ -99,6 +104,33 @@ def main() -> None:
             out = ROOT / "docs" / f"map-{journey.id}.png"
             out.write_bytes(base64.b64decode(shot["data"]))
             print(f"wrote {out.relative_to(ROOT)}")
+        phone(driver, Path(tmp))
+        printed(Path(tmp))
+
+
+def phone(driver: object, tmp: Path) -> None:
+    """The auto-repair map at 390 px: the map first, the side panel (details open) below."""
+    page = tmp / "auto-repair.html"
+    set_viewport(driver, 390, 844)
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    driver.execute_script(SHOW_WORST)  # type: ignore[attr-defined]
+    height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
+    set_viewport(driver, 390, int(height))
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})  # type: ignore[attr-defined]
+    out = ROOT / "docs" / "map-auto-repair-phone.png"
+    out.write_bytes(base64.b64decode(shot["data"]))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+def printed(tmp: Path) -> None:
+    """The first landscape page of the auto-repair map's PDF, as a picture."""
+    pdf = tmp / "auto-repair.pdf"
+    pdf.write_bytes(draw((tmp / "auto-repair.html").read_text(encoding="utf-8"), "pdf"))
+    out = ROOT / "docs" / "map-auto-repair-print"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)], check=True
+    )
+    print(f"wrote {out.relative_to(ROOT)}.png")
 
 
 if __name__ == "__main__":

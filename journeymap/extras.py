@@ -9,6 +9,7 @@ extra      packages (import names)             needed by
 ``api``    fastapi, fastapi_offline, uvicorn   ``journeymap serve`` and the ``api`` package
 ``neo4j``  neo4j                               ``bolt://`` and ``neo4j://`` stores
 ``ingest`` duckdb                              ``journeymap ingest`` of event logs and surveys
+``render`` selenium                            ``journeymap map --format png|pdf``
 =========  ==================================  ==========================================
 
 ``journeymap[all]`` installs them all.
@@ -24,6 +25,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "api": ("fastapi", "fastapi_offline", "uvicorn"),
     "neo4j": ("neo4j",),
     "ingest": ("duckdb",),
+    "render": ("selenium",),
 }
 
 
@@ -42,7 +44,7 @@ def require(extra: str) -> None:
     Parameters
     ----------
     extra : str
-        A key of ``EXTRAS``: ``"api"``, ``"neo4j"`` or ``"ingest"``.
+        A key of ``EXTRAS``: ``"api"``, ``"neo4j"``, ``"ingest"`` or ``"render"``.
 
     Raises
     ------

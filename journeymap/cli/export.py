@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from journeymap.cli.common import err_console, print_json, resolve_journey
 from journeymap.errors import InvalidInput
 from journeymap.export import BINARY_FORMATS, ExportFormat, export_journey, map_html
+from journeymap.export.mappage import headless
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print what was written (path, bytes) as JSON.")]
+MapFormat = Literal["html", "png", "pdf"]
+MEDIA_TYPES = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}
 
 
 def export(
@@ -55,20 +58,31 @@ def export(
 
 def map_(
     file_or_id: Annotated[str, typer.Argument(metavar="FILE_OR_ID", help="A journey file or a stored id.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
-        "map.html"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The file to write (default: map.html, .png or .pdf)."),
+    ] = None,
+    fmt: Annotated[
+        MapFormat,
+        typer.Option("--format", "-f", help="html (the page), png (a picture) or pdf (landscape pages)."),
+    ] = "html",
+    width: Annotated[
+        int, typer.Option("--width", help="PNG width in pixels (the page as that wide a screen).")
+    ] = 1600,
     alpha: Annotated[float, typer.Option("--alpha", help="Memory of carried experience, in (0, 1].")] = 0.5,
     as_json: AsJson = False,
 ) -> None:
-    """Write the journey map: one self-contained HTML page (no network needed)."""
+    """Write the journey map: a self-contained HTML page (no network needed), or drawn as PNG or
+    PDF by headless Chromium."""
     journey = resolve_journey(file_or_id)
-    page = map_html(journey, alpha=alpha).encode("utf-8")
-    _write(output, page)
+    page = map_html(journey, alpha=alpha)
+    content = page.encode("utf-8") if fmt == "html" else headless.draw(page, fmt, width)
+    target = output or Path(f"map.{fmt}")
+    _write(target, content)
     _report(
         as_json,
-        {"journey": journey.id, "output": str(output), "media_type": "text/html", "bytes": len(page)},
-        f"wrote {output}",
+        {"journey": journey.id, "output": str(target), "media_type": MEDIA_TYPES[fmt], "bytes": len(content)},
+        f"wrote {target}",
     )
 
 

@@ -78,3 +78,23 @@ def test_map_writes_one_self_contained_page(tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and 'data-touchpoint="' in page
     bad = run("map", str(FIXTURE), "--alpha", "0", "-o", str(out), store=tmp_path / "cli.db")
     assert bad.returncode == 2 and b"alpha" in bad.stderr and b"Traceback" not in bad.stderr
+
+
+def test_map_draws_png_and_pdf_through_headless_chromium(tmp_path: Path) -> None:
+    png = tmp_path / "map.png"
+    result = run(
+        "map", str(FIXTURE), "--format", "png", "--width", "900", "-o", str(png), store=tmp_path / "c.db"
+    )
+    assert result.returncode == 0, result.stderr
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(head[16:20], "big") == 900
+    pdf = tmp_path / "map.pdf"
+    result = run("map", str(FIXTURE), "--format", "pdf", "-o", str(pdf), store=tmp_path / "c.db")
+    assert result.returncode == 0, result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    for args, message in (
+        (["--format", "svg"], b"not one of html, png, pdf"),
+        (["-f", "png", "--width", "5"], b"width"),
+    ):
+        bad = run("map", str(FIXTURE), *args, "-o", str(tmp_path / "x"), store=tmp_path / "c.db")
+        assert bad.returncode == 2 and message in bad.stderr and b"Traceback" not in bad.stderr

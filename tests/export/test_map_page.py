@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journeymap.export import map_html
 from journeymap.export.mappage import layout as geometry
@@ -110,3 +112,37 @@ def test_stage_columns_are_grouped_by_phase() -> None:
     order = geometry.ordered_stages(doc_journey)
     phases = [next(s.phase for s in doc_journey.stages if s.id == sid) for sid in order]
     assert phases == sorted(phases, key=["pre_sale", "sale", "after_sale"].index)
+
+
+LANE_VALUES = ["front-stage", "back-stage", "support", "Partner <b>&</b>", None]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys(max_touchpoints=12), st.data())
+def test_swimlanes_keep_cards_apart_and_inside_their_lane(journey: Journey, data: st.DataObject) -> None:
+    lanes = [data.draw(st.sampled_from(LANE_VALUES)) for _ in journey.touchpoints]
+    touchpoints = [
+        tp.model_copy(update={"lane": lane}) for tp, lane in zip(journey.touchpoints, lanes, strict=True)
+    ]
+    journey = journey.model_copy(update={"touchpoints": touchpoints})
+    plain = geometry.compute(journey)
+    placed = geometry.compute(journey, "lane")
+    assert_no_overlap(placed)
+    assert [c.x for c in placed.columns] == [c.x for c in plain.columns]  # the switch moves cards only down
+    rows = {lane.key: lane for lane in placed.lanes}
+    assert list(rows) == geometry.lane_order(journey, "lane")
+    for tp in journey.touchpoints:
+        row, box = rows[(tp.lane or "").strip()], placed.cards[tp.id]
+        assert row.y + geometry.LANE_HEADER <= box.y and box.bottom <= row.y + row.height
+        assert box.x == plain.cards[tp.id].x
+    for upper, lower in itertools.pairwise(placed.lanes):
+        assert upper.y + upper.height <= lower.y
+
+
+def test_the_page_offers_the_swimlanes_the_journey_can_fill() -> None:
+    page = map_html(odd_journey())
+    assert re.findall(r'<select id="lanes">(.*?)</select>', page, re.S)[0].count("<option") == 1 + len(
+        geometry.groupings(odd_journey())
+    )
+    data = embedded_data(page)
+    assert set(data["views"]) == {"none", *geometry.groupings(odd_journey())}  # type: ignore[arg-type]

@@ -1,10 +1,14 @@
 """The journey map page: one self-contained HTML file (inline CSS, JS and SVG).
 
 The layout is computed in Python (``layout``) and drawn as SVG (``svg``); a
-small inline script (``assets/map.js``) adds the details panel and the pain
-path highlighting from the page's data, embedded as JSON in a
-``<script type="application/json">`` element with ``</`` escaped. A
-Content-Security-Policy forbids every network request.
+small inline script (``assets/map.js``) adds the details panel, the pain path
+and opportunity highlighting, the swimlane switch, the persona filter and the
+fit-to-width zoom from the page's data, embedded as JSON in a
+``<script type="application/json">`` element with ``</`` escaped. The map is
+drawn in its default swimlanes (by ``lane`` when touchpoints have one); the
+other groupings travel in the data as card offsets and arrow paths, so the
+switch moves cards without a second drawing. A Content-Security-Policy forbids
+every network request; a print stylesheet fits the map to landscape pages.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from journeymap.export import palette
 from journeymap.export.mappage import layout as geometry
-from journeymap.export.mappage import svg
+from journeymap.export.mappage import sidebar, svg
 from journeymap.export.tables import edge_customers, main_path, transition_probabilities
 from journeymap.model import ENTRY, Journey
 
@@ -31,36 +35,61 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
 
     analysis = analyze(journey, alpha=alpha)
     paths = top_paths(journey, k=PAIN_PATHS, rank="pain")["paths"]
-    placed = geometry.compute(journey)
+    views = ["none", *geometry.groupings(journey)]
+    default = "lane" if "lane" in views else "none"
+    layouts = {v: geometry.compute(journey, None if v == "none" else v) for v in views}
+    placed = layouts[default]
     names = {
         ENTRY: "Entry",
         **{tp.id: tp.name for tp in journey.touchpoints},
         **{o.id: o.name for o in journey.outcomes},
     }
-    map_svg = _map_svg(journey, placed, analysis, names)
+    map_svg = _map_svg(journey, layouts, default, analysis, names)
     route = main_path(journey)
+    xs = svg.curve_positions(route, placed)
     steps = [
         (n, names[n], analysis["touchpoints"][n]["satisfaction"], analysis["touchpoints"][n]["carried"])
         for n in route
         if n in analysis["touchpoints"]
     ]
-    end = names[route[-1]] if route[-1] != ENTRY and route[-1] not in analysis["touchpoints"] else None
-    curve = svg.emotion_curve(steps, end)
+    last = route[-1]
+    end = (names[last], xs[last][0]) if last in xs and last not in analysis["touchpoints"] else None
+    curve = svg.emotion_curve(steps, end, xs, placed.width)
     data = _page_data(journey, analysis, paths, names, route)
+    data["views"] = _views(journey, layouts, default)
+    data["view"] = default
     slots = {
         "TITLE": escape(journey.name),
         "CSP": escape(CSP, quote=True),
         "CSS": _asset("map.css"),
         "JS": _asset("map.js"),
+        "TOOLBAR": sidebar.toolbar(journey, views, default),
         "SUMMARY": _summary(journey, analysis, names),
         "LEGEND": _legend(journey),
         "PATHS": _path_list(paths, names),
+        "OPPORTUNITIES": sidebar.opportunities(journey, names),
+        "NOTES": sidebar.journey_notes(journey),
         "MAP": map_svg,
         "CURVE": curve,
         "DATA": script_json(data),
     }
     # One pass, so text that happens to look like a slot is never filled in.
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: slots[m.group(1)], _asset("map.html"))
+
+
+def _views(journey: Journey, layouts: dict[str, geometry.Layout], default: str) -> dict[str, Any]:
+    """Per swimlane grouping: the map's height, each card's vertical offset from the drawn
+    (default) layout and each arrow's path data."""
+    drawn = layouts[default]
+    pairs = [(t.source, t.target) for t in journey.transitions]
+    return {
+        view: {
+            "height": round(placed.height, 1),
+            "dy": {n: round(b.y - drawn.cards[n].y, 1) for n, b in placed.cards.items()},
+            "flows": {f"{a}->{b}": svg.flow_d(placed, a, b) for a, b in pairs},
+        }
+        for view, placed in layouts.items()
+    }
 
 
 def script_json(data: Any) -> str:
@@ -83,8 +112,13 @@ def _satisfaction_extent(journey: Journey) -> float:
 
 
 def _map_svg(
-    journey: Journey, placed: geometry.Layout, analysis: dict[str, Any], names: dict[str, str]
+    journey: Journey,
+    layouts: dict[str, geometry.Layout],
+    default: str,
+    analysis: dict[str, Any],
+    names: dict[str, str],
 ) -> str:
+    placed = layouts[default]
     half = _satisfaction_extent(journey)
     figures = analysis["touchpoints"]
     top_reach = max([1e-12, *(f["reach"] for f in figures.values())])
@@ -95,6 +129,7 @@ def _map_svg(
         f'aria-label="Journey map of {escape(journey.name, quote=True)}">',
         svg.defs(),
         svg.phase_bands(placed),
+        *(svg.lane_bands(layout, view, view == default) for view, layout in layouts.items()),
         svg.stage_headers(placed, analysis.get("stages", {})),
         '<g class="flows">',
         svg.flows(
@@ -117,7 +152,8 @@ def _map_svg(
                 palette.diverging(s, half),
                 meta,
                 f["reach"] / top_reach,
-                f'data-touchpoint="{escape(tp.id, quote=True)}" data-stage="{tp.stage}"',
+                f'id="tp-{tp.id}" data-touchpoint="{tp.id}" data-stage="{tp.stage}" '
+                f'data-personas="{" ".join(tp.personas or [])}"',
                 tp.name,
             )
         )
@@ -208,6 +244,7 @@ def _page_data(
     route: list[str],
 ) -> dict[str, Any]:
     stages = {s.id: s for s in journey.stages}
+    persona_names = {p.id: p.name for p in journey.personas or []}
     touchpoints = {}
     for tp in journey.touchpoints:
         f = analysis["touchpoints"][tp.id]
@@ -217,7 +254,12 @@ def _page_data(
             "phase": svg.PHASE_NAMES[stages[tp.stage].phase],
             "channel": tp.channel,
             "owner": tp.owner,
+            "lane": tp.lane,
+            "personas": [persona_names[p] for p in tp.personas or []],
             "description": tp.description,
+            "notes": tp.notes,
+            "evidence": [e.model_dump(exclude_none=True) for e in tp.evidence or []],
+            "opportunities": [o.title for o in journey.opportunities or [] if tp.id in o.touchpoints],
             "experience": tp.experience,
             "expectation": tp.expected,
             "importance": tp.weight,
@@ -243,4 +285,5 @@ def _page_data(
         "paths": [{"rank": p["rank"], "nodes": p["nodes"]} for p in paths],
         "main_path": route,
         "names": names,
+        "opportunities": {o.id: o.touchpoints for o in journey.opportunities or []},
     }

@@ -4,6 +4,9 @@ Columns run left to right: the entry, then every stage (grouped by phase:
 pre-sale, sale, after-sale; file order within a phase), then the outcomes.
 Cards in a column stack top to bottom with a fixed gap, each as tall as its
 wrapped name needs, so no two cards can overlap whatever the journey's size.
+With swimlanes (``lanes="lane" | "channel" | "owner"``) the stage columns are
+cut into rows, one per value of that field (touchpoints without one share a
+last row); the columns keep their places, so only the cards' heights change.
 Text width is estimated per character (CJK full width, Latin by class), on
 the safe side, so wrapped lines fit inside their card.
 """
@@ -11,9 +14,9 @@ the safe side, so wrapped lines fit inside their card.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from journeymap.model import PHASES, Journey
+from journeymap.model import LANES, PHASES, Journey, Touchpoint
 
 CARD_WIDTH = 190.0
 CARD_PADDING = 8.0
@@ -29,6 +32,9 @@ PHASE_BAND = 26.0
 STAGE_HEADER = 62.0
 TOP = PHASE_BAND + 8.0 + STAGE_HEADER + 10.0
 MARGIN = 16.0
+LANE_HEADER = 22.0
+LANE_GAP = 10.0
+GROUPINGS = ("lane", "channel", "owner")  # the touchpoint fields swimlanes can follow
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,23 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Lane:
+    """One swimlane row: ``key`` is the field's value ("" = touchpoints without one)."""
+
+    key: str
+    label: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
 class Layout:
     width: float
     height: float
     columns: list[Column]
     cards: dict[str, Box]  # touchpoints, the entry and the outcomes, by id
     column_of: dict[str, int]  # node id -> column index (0 = entry)
+    lanes: list[Lane] = field(default_factory=list)  # empty without swimlanes
 
 
 def char_width(ch: str, size: float) -> float:
@@ -154,37 +171,73 @@ def card_height(lines: int) -> float:
     return CARD_PADDING * 2 + lines * NAME_LINE + 4 + META_HEIGHT + BAR_HEIGHT
 
 
-def compute(journey: Journey) -> Layout:
-    """Place every column and card (see the module docstring)."""
+def lane_key(tp: Touchpoint, by: str) -> str:
+    """The touchpoint's value of the swimlane field ``by`` ("" when unset)."""
+    value = getattr(tp, by)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def lane_order(journey: Journey, by: str) -> list[str]:
+    """The swimlane rows for field ``by``: for ``lane`` the usual front-stage, back-stage,
+    support first, then other values in file order; touchpoints without a value last.
+
+    >>> from journeymap.files import load_journey
+    >>> lane_order(load_journey("fixtures/auto-repair.yaml"), "lane")
+    ['front-stage', 'back-stage', 'support']
+    """
+    seen = list(dict.fromkeys(lane_key(tp, by) for tp in journey.touchpoints))
+    known = [k for k in LANES if k in seen] if by == "lane" else []
+    rest = [k for k in seen if k and k not in known]
+    return known + rest + ([""] if "" in seen else [])
+
+
+def groupings(journey: Journey) -> list[str]:
+    """The swimlane fields some touchpoint of ``journey`` sets."""
+    return [by for by in GROUPINGS if any(lane_key(tp, by) for tp in journey.touchpoints)]
+
+
+def compute(journey: Journey, lanes: str | None = None) -> Layout:
+    """Place every column and card (see the module docstring); ``lanes`` names the
+    touchpoint field to cut the columns into swimlanes by, or None for none."""
     stages = {s.id: s for s in journey.stages}
     order = ordered_stages(journey)
     text_room = CARD_WIDTH - 2 * CARD_PADDING
-    columns: list[Column] = []
-    cards: dict[str, Box] = {}
-    column_of: dict[str, int] = {}
-    cards["entry"] = Box("entry", MARGIN, TOP, ENTRY_WIDTH, 56.0, ("Entry",))
-    column_of["entry"] = 0
-    x = MARGIN + ENTRY_WIDTH + COLUMN_GAP
+    cards: dict[str, Box] = {"entry": Box("entry", MARGIN, TOP, ENTRY_WIDTH, 56.0, ("Entry",))}
+    column_of: dict[str, int] = {"entry": 0}
+    columns = [
+        Column(sid, stages[sid].phase, MARGIN + ENTRY_WIDTH + COLUMN_GAP + i * (CARD_WIDTH + COLUMN_GAP),
+               wrap(stages[sid].name, text_room, 13.0, 2))
+        for i, sid in enumerate(order)
+    ]  # fmt: skip
+    rows = lane_order(journey, lanes) if lanes else [""]
+    header = LANE_HEADER if lanes else 0.0
+    rows_placed: list[Lane] = []
+    y_row = TOP
     bottom = TOP + 56.0
-    for index, stage_id in enumerate(order, start=1):
-        stage = stages[stage_id]
-        columns.append(Column(stage_id, stage.phase, x, wrap(stage.name, text_room, 13.0, 2)))
-        y = TOP
-        for tp in journey.touchpoints:
-            if tp.stage != stage_id:
-                continue
-            lines = wrap(tp.name, text_room)
-            cards[tp.id] = Box(tp.id, x, y, CARD_WIDTH, card_height(len(lines)), lines)
-            column_of[tp.id] = index
-            y += cards[tp.id].height + CARD_GAP
-        bottom = max(bottom, y)
-        x += CARD_WIDTH + COLUMN_GAP
-    outcome_column = len(order) + 1
+    for key in rows:
+        row_bottom = y_row + header
+        for index, column in enumerate(columns, start=1):
+            y = y_row + header
+            for tp in journey.touchpoints:
+                if tp.stage != column.stage or (lanes and lane_key(tp, lanes) != key):
+                    continue
+                lines = wrap(tp.name, text_room)
+                cards[tp.id] = Box(tp.id, column.x, y, CARD_WIDTH, card_height(len(lines)), lines)
+                column_of[tp.id] = index
+                y += cards[tp.id].height + CARD_GAP
+            row_bottom = max(row_bottom, y)
+        if lanes:
+            label = key or f"(no {lanes})"
+            rows_placed.append(Lane(key, label, y_row, row_bottom - y_row))
+            row_bottom += LANE_GAP
+        bottom = max(bottom, row_bottom)
+        y_row = row_bottom
+    x = MARGIN + ENTRY_WIDTH + COLUMN_GAP + len(order) * (CARD_WIDTH + COLUMN_GAP)
     y = TOP
     for outcome in journey.outcomes:
         lines = wrap(outcome.name, text_room)
         cards[outcome.id] = Box(outcome.id, x, y, CARD_WIDTH, card_height(len(lines)), lines)
-        column_of[outcome.id] = outcome_column
+        column_of[outcome.id] = len(order) + 1
         y += cards[outcome.id].height + CARD_GAP
     bottom = max(bottom, y)
-    return Layout(x + CARD_WIDTH + MARGIN, bottom + 60.0, columns, cards, column_of)
+    return Layout(x + CARD_WIDTH + MARGIN, bottom + 60.0, columns, cards, column_of, rows_placed)

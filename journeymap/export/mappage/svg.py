@@ -15,6 +15,7 @@ from journeymap.export import palette
 from journeymap.export.mappage.layout import (
     CARD_PADDING,
     CARD_WIDTH,
+    LANE_HEADER,
     NAME_LINE,
     PHASE_BAND,
     STAGE_HEADER,
@@ -107,6 +108,24 @@ def stage_headers(layout: Layout, stage_figures: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def lane_bands(layout: Layout, view: str, shown: bool) -> str:
+    """The swimlane rows of ``layout`` as one group, ``data-view`` = the grouping field."""
+    if not layout.columns or not layout.lanes:
+        return ""
+    x0 = layout.columns[0].x - 8
+    x1 = layout.columns[-1].x + CARD_WIDTH + 8
+    parts = [f'<g class="lanes" data-view="{_attr(view)}"' + ("" if shown else ' display="none"') + ">"]
+    for lane in layout.lanes:
+        parts.append(
+            f'<g class="lane" data-lane="{_attr(lane.key)}"><rect x="{x0:.1f}" y="{lane.y:.1f}" '
+            f'width="{x1 - x0:.1f}" height="{lane.height:.1f}" rx="4"/>'
+            f'<text class="lane-name" x="{x0 + 8:.1f}" y="{lane.y + LANE_HEADER - 7:.1f}">'
+            f"{escape(lane.label)}</text></g>"
+        )
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def flow_path(a: Box, b: Box, col_a: int, col_b: int, floor: float) -> str:
     """SVG path data for a transition: forward, within a column, or back to an earlier column."""
     if col_b > col_a:
@@ -122,6 +141,12 @@ def flow_path(a: Box, b: Box, col_a: int, col_b: int, floor: float) -> str:
     return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{floor:.1f} {x2:.1f},{floor:.1f} {x2:.1f},{y2:.1f}"
 
 
+def flow_d(layout: Layout, source: str, target: str) -> str:
+    """The path data of the arrow ``source`` -> ``target`` in ``layout``."""
+    a, b = layout.cards[source], layout.cards[target]
+    return flow_path(a, b, layout.column_of[source], layout.column_of[target], layout.height - 24)
+
+
 def flows(
     journey: Journey,
     layout: Layout,
@@ -130,10 +155,10 @@ def flows(
     names: dict[str, str],
 ) -> str:
     top = max([*customers.values(), 1e-12])
+    personas = {(t.source, t.target): " ".join(t.personas or []) for t in journey.transitions}
     parts = []
     for (source, target), amount in customers.items():
-        a, b = layout.cards[source], layout.cards[target]
-        d = flow_path(a, b, layout.column_of[source], layout.column_of[target], layout.height - 24)
+        d = flow_d(layout, source, target)
         width = 1.5 + 12.5 * amount / top
         title = (
             f"{names[source]} → {names[target]}: {amount:,.0f} customers "
@@ -142,7 +167,7 @@ def flows(
         back = " back" if layout.column_of[target] < layout.column_of[source] else ""
         parts.append(
             f'<path class="flow{back}" data-edge="{_attr(source + "->" + target)}" '
-            f'data-source="{_attr(source)}" '
+            f'data-source="{_attr(source)}" data-personas="{_attr(personas[(source, target)])}" '
             f'data-target="{_attr(target)}" d="{d}" stroke-width="{width:.2f}" marker-end="url(#arrow)">'
             f"<title>{escape(title)}</title></path>"
         )
@@ -172,17 +197,37 @@ def card(box: Box, fill: str, meta: str, bar: float, hook: str, title: str) -> s
     )
 
 
-def emotion_curve(steps: list[tuple[str, str, float, float]], end: str | None) -> str:
-    """Satisfaction and carried experience along the main path: (id, name, s, carried) per step."""
-    spacing, left, plot_top, plot_height = 124.0, 70.0, 24.0, 130.0
-    width = max(520.0, left + spacing * (len(steps) + 1))
+def curve_positions(route: list[str], layout: Layout) -> dict[str, tuple[float, float]]:
+    """The x and the label width of each node of ``route`` on the emotion curve: the middle
+    of its column in the map (nodes of one column share it side by side), so the curve
+    lines up with the stage columns above it."""
+    by_column: dict[int, list[str]] = {}
+    for node in route:
+        if node in layout.column_of and node != "entry":
+            by_column.setdefault(layout.column_of[node], []).append(node)
+    xs = {}
+    for nodes in by_column.values():
+        box = layout.cards[nodes[0]]
+        for i, node in enumerate(nodes):
+            xs[node] = (box.x + box.width * (i + 0.5) / len(nodes), box.width / len(nodes))
+    return xs
+
+
+def emotion_curve(
+    steps: list[tuple[str, str, float, float]],
+    end: tuple[str, float] | None,
+    xs: dict[str, tuple[float, float]],
+    width: float,
+) -> str:
+    """Satisfaction and carried experience along the main path, (id, name, s, carried) per
+    step at ``xs[id]``; ``end`` is the outcome's name and x. As wide as the map above it."""
+    left, plot_top, plot_height = 70.0, 24.0, 130.0
     peak = max([1.0, *(abs(s) for _, _, s, _ in steps), *(abs(c) for _, _, _, c in steps)])
     mid = plot_top + plot_height / 2
 
     def y(value: float) -> float:
         return mid - value / peak * (plot_height / 2 - 6)
 
-    xs = [left + spacing * (i + 0.5) for i in range(len(steps))]
     parts = [
         f'<svg class="curve" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="230" '
         f'viewBox="0 0 {width:.0f} 230" role="img" aria-label="Emotion curve along the main path">',
@@ -192,19 +237,21 @@ def emotion_curve(steps: list[tuple[str, str, float, float]], end: str | None) -
         f'<text class="axis" x="{left - 14}" y="{y(-peak) + 4:.1f}" text-anchor="end">{number(-peak)}</text>',
     ]
     for series, index in (("satisfaction", 2), ("carried", 3)):
-        points = " ".join(f"{x:.1f},{y(float(step[index])):.1f}" for x, step in zip(xs, steps, strict=True))
+        points = " ".join(f"{xs[step[0]][0]:.1f},{y(float(step[index])):.1f}" for step in steps)
         parts.append(f'<polyline class="series {series}" points="{points}"/>')
-    for x, (tid, name, s, carried) in zip(xs, steps, strict=True):
+    for tid, name, s, carried in steps:
+        x, room = xs[tid]
+        label = wrap(name, room - 10, 11.0, 3)
         parts.append(
             f'<g class="curve-point" data-curve-touchpoint="{_attr(tid)}">'
             f"<title>{escape(name)}: satisfaction {number(s)}, carried {number(carried)}</title>"
             f'<circle class="satisfaction" cx="{x:.1f}" cy="{y(s):.1f}" r="5"/>'
             f'<rect class="carried" x="{x - 4:.1f}" y="{y(carried) - 4:.1f}" width="8" height="8"/>'
-            + text_lines(wrap(name, spacing - 10, 11.0, 3), x, plot_top + plot_height + 22, 13.0, "step")
+            + text_lines(label, x, plot_top + plot_height + 22, 13.0, "step")
             + "</g>"
         )
     if end is not None:
-        x = left + spacing * (len(steps) + 0.5)
-        parts.append(text_lines(wrap("→ " + end, spacing - 10, 12.0, 3), x, mid + 4, 14.0, "step end"))
+        name, x = end
+        parts.append(text_lines(wrap("→ " + name, CARD_WIDTH - 10, 12.0, 3), x, mid + 4, 14.0, "step end"))
     parts.append("</svg>")
     return "".join(parts)

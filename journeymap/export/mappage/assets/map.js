@@ -1,4 +1,5 @@
-// journeymap map page: details panel and pain-path highlighting. No network, no libraries.
+// journeymap map page: details panel, pain-path and opportunity highlighting, swimlane switch,
+// persona filter and fit-to-width zoom. No network, no libraries.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("journey-data").textContent);
@@ -6,7 +7,8 @@
   var details = document.getElementById("details");
   var clear = document.getElementById("clear-path");
   var FIELDS = [
-    ["Stage", "stage"], ["Phase", "phase"], ["Channel", "channel"], ["Owner", "owner"],
+    ["Stage", "stage"], ["Phase", "phase"], ["Channel", "channel"], ["Owner", "owner"], ["Lane", "lane"],
+    ["Personas", "personas", "list"],
     ["Experience", "experience"], ["Expectation", "expectation"], ["Importance", "importance"],
     ["Ideal", "ideal"], ["Satisfaction", "satisfaction"], ["Weighted satisfaction", "weighted_satisfaction"],
     ["Gap to ideal", "gap"], ["Reach (visits / entrant)", "reach"], ["Pain", "pain"],
@@ -16,6 +18,7 @@
 
   function format(value, kind) {
     if (value === null || value === undefined || value === "") { return "—"; }
+    if (kind === "list") { return value.length ? value.join(", ") : "—"; }
     if (typeof value !== "number") { return String(value); }
     if (kind === "percent") { return (value * 100).toFixed(1) + "%"; }
     var text = Math.abs(value) >= 100 ? value.toFixed(0) : String(Number(value.toPrecision(3)));
@@ -39,11 +42,42 @@
       row.insertCell().textContent = format(tp[field[1]], field[2]);
     });
     details.appendChild(table);
-    if (tp.description) {
+    [tp.description, tp.notes].forEach(function (text) {
+      if (!text) { return; }
       var note = document.createElement("p");
-      note.textContent = tp.description;
+      note.textContent = text;
       details.appendChild(note);
-    }
+    });
+    appendList(tp.evidence, "evidence", function (item, li) {
+      var text = item.kind === "quote" ? "\u201c" + item.text + "\u201d" : item.text;
+      var holder = li;
+      if (item.url && /^https?:\/\//.test(item.url)) {
+        holder = document.createElement("a");
+        holder.href = item.url;
+        holder.rel = "noopener noreferrer";
+        li.appendChild(holder);
+      }
+      holder.textContent = text;
+      if (item.source) {
+        var source = document.createElement("span");
+        source.className = "source";
+        source.textContent = " \u2014 " + item.source;
+        li.appendChild(source);
+      }
+    });
+    appendList(tp.opportunities, "evidence", function (title, li) { li.textContent = "Opportunity: " + title; });
+  }
+
+  function appendList(items, cls, fill) {
+    if (!items || !items.length) { return; }
+    var list = document.createElement("ul");
+    list.className = cls;
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      fill(item, li);
+      list.appendChild(li);
+    });
+    details.appendChild(list);
   }
 
   function select(card) {
@@ -64,29 +98,49 @@
     return map.querySelector(selector);
   }
 
-  function highlight(rank) {
-    map.querySelectorAll(".on-path").forEach(function (el) { el.classList.remove("on-path"); });
+  function light(nodes, edges, cls) {
+    map.querySelectorAll(".on-path").forEach(function (el) { el.classList.remove("on-path", "opportunity"); });
     map.querySelectorAll(".flow").forEach(function (el) { el.setAttribute("marker-end", "url(#arrow)"); });
-    document.querySelectorAll("[data-path-rank]").forEach(function (li) {
-      var active = Number(li.getAttribute("data-path-rank")) === rank;
+    map.classList.toggle("has-selection", nodes.length > 0);
+    clear.hidden = nodes.length === 0;
+    nodes.forEach(function (id) {
+      var node = nodeElement(id);
+      if (node) { node.classList.add("on-path"); if (cls) { node.classList.add(cls); } }
+    });
+    edges.forEach(function (pair) {
+      var edge = map.querySelector('[data-edge="' + CSS.escape(pair) + '"]');
+      if (edge) {
+        edge.classList.add("on-path");
+        edge.setAttribute("marker-end", "url(#arrow-hot)");
+      }
+    });
+  }
+
+  function mark(selector, attribute, value) {
+    document.querySelectorAll(selector).forEach(function (li) {
+      var active = li.getAttribute(attribute) === value;
       li.classList.toggle("active", active);
       li.setAttribute("aria-pressed", active ? "true" : "false");
     });
+  }
+
+  function highlight(rank) {
+    mark("[data-path-rank]", "data-path-rank", String(rank));
+    mark("[data-opportunity]", "data-opportunity", null);
     var path = data.paths.filter(function (p) { return p.rank === rank; })[0];
-    map.classList.toggle("has-selection", Boolean(path));
-    clear.hidden = !path;
-    if (!path) { return; }
-    path.nodes.forEach(function (id, i) {
-      var node = nodeElement(id);
-      if (node) { node.classList.add("on-path"); }
-      if (i > 0) {
-        var edge = map.querySelector('[data-edge="' + CSS.escape(path.nodes[i - 1] + "->" + id) + '"]');
-        if (edge) {
-          edge.classList.add("on-path");
-          edge.setAttribute("marker-end", "url(#arrow-hot)");
-        }
-      }
-    });
+    if (!path) { light([], []); return; }
+    light(path.nodes, path.nodes.slice(1).map(function (id, i) { return path.nodes[i] + "->" + id; }));
+  }
+
+  function highlightOpportunity(id) {
+    mark("[data-path-rank]", "data-path-rank", null);
+    mark("[data-opportunity]", "data-opportunity", id);
+    var nodes = id === null ? [] : data.opportunities[id] || [];
+    light(nodes, [], "opportunity");
+    if (nodes.length) {
+      var first = nodeElement(nodes[0]);
+      if (first && first.scrollIntoView) { first.scrollIntoView({block: "nearest", inline: "center"}); }
+    }
   }
 
   var current = null;
@@ -101,5 +155,67 @@
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
     });
   });
-  clear.addEventListener("click", function () { current = null; highlight(null); });
+  clear.addEventListener("click", function () { current = null; currentOpportunity = null; highlight(null); });
+
+  var currentOpportunity = null;
+  document.querySelectorAll("[data-opportunity]").forEach(function (li) {
+    function toggle() {
+      var id = li.getAttribute("data-opportunity");
+      currentOpportunity = currentOpportunity === id ? null : id;
+      current = null;
+      highlightOpportunity(currentOpportunity);
+    }
+    li.addEventListener("click", function (event) {
+      if (event.target.closest("a")) { event.preventDefault(); }
+      toggle();
+    });
+    li.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
+    });
+  });
+
+  // Swimlanes: every grouping's card offsets and arrow paths come with the data.
+  var lanes = document.getElementById("lanes");
+  function applyView(name) {
+    var view = data.views[name];
+    if (!view) { return; }
+    map.setAttribute("height", view.height);
+    map.setAttribute("viewBox", "0 0 " + map.getAttribute("width") + " " + view.height);
+    map.querySelectorAll(".phase rect").forEach(function (rect) { rect.setAttribute("height", view.height); });
+    map.querySelectorAll(".lanes").forEach(function (group) {
+      group.setAttribute("display", group.getAttribute("data-view") === name ? "inline" : "none");
+    });
+    map.querySelectorAll(".card").forEach(function (card) {
+      var id = card.getAttribute("data-touchpoint") || card.getAttribute("data-outcome") ||
+        card.getAttribute("data-node");
+      var dy = view.dy[id] || 0;
+      if (dy) { card.setAttribute("transform", "translate(0," + dy + ")"); } else { card.removeAttribute("transform"); }
+    });
+    map.querySelectorAll(".flow").forEach(function (flow) {
+      var d = view.flows[flow.getAttribute("data-edge")];
+      if (d) { flow.setAttribute("d", d); }
+    });
+    data.view = name;
+  }
+  if (lanes) { lanes.addEventListener("change", function () { applyView(lanes.value); }); }
+
+  // Persona filter: touchpoints and transitions tagged only with other personas fade out.
+  var persona = document.getElementById("persona");
+  function applyPersona(id) {
+    map.classList.toggle("persona-filter", Boolean(id));
+    map.querySelectorAll("[data-personas]").forEach(function (el) {
+      var tags = el.getAttribute("data-personas").split(" ").filter(Boolean);
+      el.classList.toggle("other-persona", Boolean(id) && tags.length > 0 && tags.indexOf(id) < 0);
+    });
+  }
+  if (persona) { persona.addEventListener("change", function () { applyPersona(persona.value); }); }
+
+  // Fit to width: the map and the emotion curve share one width, so they scale alike.
+  var fit = document.getElementById("fit");
+  var board = document.querySelector(".board");
+  fit.addEventListener("click", function () {
+    var on = !board.classList.contains("fit");
+    board.classList.toggle("fit", on);
+    fit.setAttribute("aria-pressed", on ? "true" : "false");
+  });
 })();
