@@ -93,7 +93,7 @@ def test_map_draws_png_and_pdf_through_headless_chromium(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert pdf.read_bytes().startswith(b"%PDF-")
     for args, message in (
-        (["--format", "svg"], b"not one of html, png, pdf"),
+        (["--format", "svg"], b"'svg' is not one of"),
         (["-f", "png", "--width", "5"], b"width"),
     ):
         bad = run("map", str(FIXTURE), *args, "-o", str(tmp_path / "x"), store=tmp_path / "c.db")
