@@ -19,6 +19,7 @@ from api.routes import analysis, editor, export, journeys, meta
 from api.runtime import Runtime
 from api.settings import Settings
 from journeymap import __version__
+from journeymap.engine import graph_figures
 from journeymap.store import JourneyStore, open_store
 
 log = logging.getLogger("journeymap.api")
@@ -43,7 +44,7 @@ def create_app(settings: Settings, store: JourneyStore | None = None) -> FastAPI
 
     The app owns the store it opens and closes it on shutdown.
     """
-    store = store if store is not None else open_store(settings.store_url)
+    store = store if store is not None else open_store(settings.store_url, figures=graph_figures)
     runtime = Runtime(
         settings=settings,
         store=store,

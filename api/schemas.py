@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from journeymap.model import Measured, Score, ScoreSource, Slug, Timing, Transition
+from journeymap.model import Measured, ScoreSource, Timing
 
 Number = float
 Importance = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -27,60 +27,11 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --------------------------------------------------------------------------- requests
 
 
-class ScoresPatch(_Closed):
-    """New scores for one touchpoint; a field set to null is removed (falls back to its default)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-
-    experience: Annotated[Score | None, WithJsonSchema({"type": "number"})] = Field(
-        default=None, description="actual score (cannot be removed)"
-    )
-    expectation: Score | None = Field(default=None, description="expected score; null: same as experience")
-    importance: Importance | None = Field(default=None, description=">= 0; null: 1")
-    ideal: Score | None = None
-    responses: Annotated[int, Field(ge=0)] | None = None
-
-    @field_validator("experience")
-    @classmethod
-    def _keep_experience(cls, value: float | None) -> float:
-        if value is None:
-            raise ValueError("experience is required and cannot be removed")
-        return value
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ScoresPatch:
-        if not self.model_fields_set:
-            raise ValueError("give at least one of experience, expectation, importance, ideal, responses")
-        return self
-
-
-class TouchpointChange(_Closed):
-    experience: Score | None = None
-    expectation: Score | None = None
-    importance: Importance | None = None
-    ideal: Score | None = None
-
-
-class WhatIfPatch(_Closed):
-    """Changes to try on a journey without storing them."""
-
-    touchpoints: dict[Slug, TouchpointChange] = Field(
-        default_factory=dict, description="new scores per touchpoint id"
-    )
-    transitions: list[Transition] = Field(
-        default_factory=list, description="set a transition's weight (added if missing)"
-    )
-    remove: list[Slug] = Field(
-        default_factory=list,
-        description="touchpoints to remove; their customers go on to the removed touchpoint's successors",
-    )
+# The patch bodies are the engine's one patch model (``journeymap.engine.whatif``):
+# ``TouchpointPatch`` (PATCH .../touchpoints/ID) and ``WhatIfPatch`` (POST .../whatif).
 
 
 # --------------------------------------------------------------------------- responses

@@ -39,7 +39,7 @@ def read_document(path: Path) -> Any:
 
 
 def decode_text(text: str, source: str | None = None) -> Any:
-    """Decode JSON or YAML with errors that name the line.
+    r"""Decode JSON or YAML with errors that name the line.
 
     A text that parses as JSON is read by the standard library's JSON parser (C, linear);
     anything else by libyaml (``CSafeLoader``), which also reports YAML's errors.

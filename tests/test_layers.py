@@ -11,7 +11,9 @@ Layers, lowest first (a module may import its own package and any lower layer)::
     4  journeymap.cli
     5  api                                                       (above the whole library)
 
-``journeymap/__init__.py`` (the version) sits below everything.
+``journeymap/__init__.py`` (the version) sits below everything. Besides, the store
+never imports the engine: a graph store writes the figures its caller computed
+(``journeymap.engine.graph_figures``, handed to ``open_store``).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def import_graph() -> nx.DiGraph:
                 if target and target != name:
                     graph.add_edge(name, target)
     return graph
+FORBIDDEN = {("journeymap.store", "journeymap.engine")}
 
 
 def layer(module: str) -> str:
@@ -99,7 +102,7 @@ def test_no_arrow_runs_up_or_sideways() -> None:
     wrong = defaultdict(list)
     for source, target in import_graph().edges:
         a, b = layer(source), layer(target)
-        if a != b and LAYERS[b] >= LAYERS[a]:
+        if a != b and (LAYERS[b] >= LAYERS[a] or (a, b) in FORBIDDEN):
             wrong[f"{a} -> {b}"].append(f"{source} -> {target}")
     assert not wrong, dict(wrong)
 

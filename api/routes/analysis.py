@@ -26,8 +26,9 @@ from api.runtime import (
     json_response,
     resolve_version,
 )
-from api.schemas import Analysis, Impact, Paths, WhatIf, WhatIfPatch
+from api.schemas import Analysis, Impact, Paths, WhatIf
 from journeymap import engine
+from journeymap.engine.whatif import WhatIfPatch
 from journeymap.model import ID_PATTERN
 
 router = APIRouter(tags=["analysis"])
@@ -114,6 +115,5 @@ async def whatif(
     )
     version = await runtime.read(resolve_version, runtime.store, journey_id, version)
     stored = await runtime.read(runtime.store.get, journey_id, version)
-    document = patch.model_dump(by_alias=True, exclude_unset=True)
-    result = await runtime.compute(engine.whatif, stored.journey, document, alpha)
+    result = await runtime.compute(engine.whatif, stored.journey, patch, alpha)
     return json_response(result, version=version)

@@ -22,7 +22,8 @@ from api.runtime import (
     json_response,
     read_json,
 )
-from api.schemas import JourneyPage, ScoresPatch, VersionList
+from api.schemas import JourneyPage, VersionList
+from journeymap.engine.whatif import TouchpointPatch, WhatIfPatch, apply_patch
 from journeymap.errors import InvalidJourney, NotFound, Problem, VersionConflict
 from journeymap.model import ID_PATTERN, Journey, journey_document, parse_journey
 from journeymap.store import StoredJourney
@@ -213,7 +214,7 @@ def patch_touchpoint(
     _: Editor,
     journey_id: JourneyId,
     touchpoint_id: Annotated[str, Path(pattern=ID_PATTERN, description="touchpoint id")],
-    scores: Annotated[ScoresPatch, Body()],
+    scores: Annotated[TouchpointPatch, Body()],
     if_match: IfMatch = None,
 ) -> Response:
     store = runtime.store
@@ -221,17 +222,9 @@ def patch_touchpoint(
     expected = expected_version(journey_id, if_match, lambda: stored.version)
     if expected != stored.version:
         raise VersionConflict(journey_id, expected, stored.version)
-    document = journey_document(stored.journey)
-    touchpoint = next((tp for tp in document["touchpoints"] if tp["id"] == touchpoint_id), None)
-    if touchpoint is None:
+    if all(tp.id != touchpoint_id for tp in stored.journey.touchpoints):
         raise NotFound(f"journey '{journey_id}' has no touchpoint '{touchpoint_id}'")
-    for field in scores.model_fields_set:
-        value = getattr(scores, field)
-        if value is None:
-            touchpoint.pop(field, None)
-        else:
-            touchpoint[field] = value
-    journey = parse_journey(document)
+    journey = apply_patch(stored.journey, WhatIfPatch(touchpoints={touchpoint_id: scores}))
     version = store.put(journey, expected_version=stored.version)
     runtime.cache.invalidate(journey_id)
     return _journey_response(StoredJourney(journey, version, ""))

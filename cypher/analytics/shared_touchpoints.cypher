@@ -4,10 +4,7 @@
 // default $min_journeys = 2
 MATCH (t:Touchpoint:Snapshot)
 WITH toLower(trim(coalesce(t.channel, ''))) AS channel, toLower(trim(coalesce(t.owner, ''))) AS owner,
-     toLower(trim(t.name)) AS name, t,
-     coalesce(t.importance, 1.0) AS importance, coalesce(t.expectation, t.experience) AS expectation
-WITH channel, owner, name, t,
-     importance * (CASE WHEN expectation > t.experience THEN expectation - t.experience ELSE 0.0 END) AS pain
+     toLower(trim(t.name)) AS name, t, coalesce(t.pain, 0.0) AS pain
 WITH channel, owner, name, collect(DISTINCT t.journey) AS journeys,
      collect({journey: t.journey, touchpoint: t.id, pain: pain}) AS touchpoints, sum(pain) AS total_pain
 WHERE size(journeys) >= $min_journeys

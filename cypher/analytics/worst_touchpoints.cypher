@@ -1,13 +1,12 @@
 // Touchpoints worst by pain across all journeys (current versions).
-// pain = importance × max(0, expectation − experience) (importance defaults to 1, expectation
-// to experience); relative_pain = pain / the journey's scale range (0..10 when none), so maps on
+// pain = importance × max(0, expectation − experience), the `pain` property the store writes;
+// relative_pain = pain / the journey's scale range (0..10 when none), so maps on
 // different scales compare; priority = reach × pain (pain delivered per entrant).
 // Parameters: $limit (rows).
 // default $limit = 10
 MATCH (t:Touchpoint:Snapshot)
 MATCH (j:Journey:Snapshot {journey: t.journey})
-WITH t, j, coalesce(t.importance, 1.0) AS importance, coalesce(t.expectation, t.experience) AS expectation
-WITH t, j, importance * (CASE WHEN expectation > t.experience THEN expectation - t.experience ELSE 0.0 END) AS pain
+WITH t, j, coalesce(t.pain, 0.0) AS pain
 WITH t, j, pain, pain / (coalesce(j.scale_max, 10.0) - coalesce(j.scale_min, 0.0)) AS relative_pain
 WHERE pain > 0
 RETURN t.journey AS journey, t.id AS touchpoint, t.name AS name, t.stage AS stage,

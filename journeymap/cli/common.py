@@ -31,7 +31,13 @@ err_console = _console(stderr=True)
 
 def store() -> JourneyStore:
     """The store ``JOURNEYMAP_STORE`` names (embedded SQLite by default)."""
-    return open_store()
+    return open_store(figures=_graph_figures)
+
+
+def _graph_figures(journey: Journey) -> Any:
+    from journeymap.engine import graph_figures  # the engine (scipy) loads when a graph store writes
+
+    return graph_figures(journey)
 
 
 def resolve_journey(file_or_id: str, version: int | None = None) -> Journey:

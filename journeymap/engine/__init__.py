@@ -27,11 +27,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from journeymap.engine.compiled import analyze_chain, compile_journey, paths_of
+from journeymap.engine.metrics import GraphFigures, edge_flows, pain, transition_probabilities
 from journeymap.engine.report import impact_document
 from journeymap.engine.whatif import WhatIfPatch, apply_patch, differences, parse_patch
+from journeymap.errors import AnalysisError
 from journeymap.model import Journey
 
-__all__ = ["analyze", "impact", "top_paths", "whatif"]
+__all__ = ["GraphFigures", "analyze", "graph_figures", "impact", "top_paths", "whatif"]
 
 
 def analyze(journey: Journey, alpha: float = 0.5) -> dict[str, Any]:
@@ -64,3 +66,45 @@ def whatif(journey: Journey, patch: Mapping[str, Any] | WhatIfPatch, alpha: floa
     before = analyze(journey, alpha)
     after = analyze(apply_patch(journey, parse_patch(patch)), alpha)
     return {"journey": journey.id, "before": before, "after": after, "diff": differences(before, after)}
+
+
+def graph_figures(journey: Journey) -> GraphFigures:
+    """The derived values a graph store writes beside a journey: reach, pain, ``p`` and flow.
+
+    Parameters
+    ----------
+    journey : Journey
+        A valid journey.
+
+    Returns
+    -------
+    GraphFigures
+        ``reach`` of entry, touchpoints and outcomes (for an outcome, the probability
+        of ending there; empty when customers could be caught in a loop with no way
+        out), ``pain`` of each touchpoint, and P(u→v) and the expected customers of
+        each transition in file order (``flow`` is ``None`` without reach).
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> figures = graph_figures(parse_journey(_TINY))
+    >>> figures.reach["a"], figures.reach["ok"], figures.pain, list(figures.p), list(figures.flow)
+    (1.0, 0.6, {'a': 4.0}, [1.0, 0.6, 0.4], [10.0, 6.0, 4.0])
+    """
+    reach: dict[str, float] = {}
+    try:
+        chain = compile_journey(journey)
+    except AnalysisError:
+        pass
+    else:
+        t, solver = chain.n_transient, chain.solver
+        reach = dict(zip(chain.ids[:t], solver.reach.tolist(), strict=True))
+        reach.update(zip(chain.ids[t:], solver.outcomes.tolist(), strict=True))
+    flows = edge_flows(journey, reach, journey.effective_entrants)
+    return GraphFigures(
+        reach=reach,
+        pain={tp.id: pain(tp) for tp in journey.touchpoints},
+        p=list(transition_probabilities(journey).values()),
+        flow=[flows.get((t.source, t.target)) for t in journey.transitions],
+    )

@@ -2,7 +2,8 @@
 
 Nodes are indexed ``entry`` (0), then touchpoints, then outcomes, each in file
 order. Transient states are ``entry`` and the touchpoints; outcomes absorb.
-``P(u→v) = weight(u,v) / Σ_x weight(u,x)`` (customers or shares alike).
+``P(u→v) = weight(u,v) / Σ_x weight(u,x)`` (customers or shares alike; computed
+by ``engine.metrics.normalised``, the one home of that formula).
 
 The fundamental matrix ``N = (I − Q)⁻¹`` is never formed: one sparse LU
 factorisation of ``I − Q`` (``scipy.sparse.linalg.splu``) answers every
@@ -33,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import breadth_first_order
 
 from journeymap.engine.components import Components, strong_components
-from journeymap.engine.metrics import Scores, scores
+from journeymap.engine.metrics import Scores, normalised, scores
 from journeymap.engine.solver import ChainSolver
 from journeymap.errors import AnalysisError, InvalidJourney
 from journeymap.model import ENTRY, Journey, graph_problems
@@ -153,15 +154,14 @@ def build_chain(journey: Journey) -> Chain:
     )
     if (rows >= n_transient).any() or (cols == 0).any() or (rows == cols).any():
         raise InvalidJourney(graph_problems(journey), journey.id)
-    totals = np.bincount(rows, weights=weights, minlength=len(ids))
+    probabilities, totals = normalised(rows, weights, len(ids))
     if not np.isfinite(totals).all():
         names = ", ".join(f"'{ids[i]}'" for i in np.flatnonzero(~np.isfinite(totals)))
         raise AnalysisError(f"journey '{journey.id}': the weights leaving {names} overflow a float")
     _refuse_dead_ends(journey, ids, totals[:n_transient].astype(np.float64))
     keep = weights > 0
-    probs = weights[keep] / totals[rows[keep]]
     size = len(ids)
-    P = sp.csr_matrix((probs, (rows[keep], cols[keep])), shape=(size, size))
+    P = sp.csr_matrix((probabilities[keep], (rows[keep], cols[keep])), shape=(size, size))
     if P.nnz != int(keep.sum()):
         raise InvalidJourney(graph_problems(journey), journey.id)  # duplicate transitions
     P.sort_indices()

@@ -13,41 +13,87 @@ to an existing ``u → x``); a share that would loop back to u itself is dropped
 and u's remaining shares are rescaled to sum to 1. The patched journey is
 validated like any file, so a patch that breaks a rule raises ``InvalidJourney``
 listing every problem.
+
+``TouchpointPatch`` and ``WhatIfPatch`` are the one patch model: the CLI's
+``whatif``, the HTTP API's request bodies (``POST .../whatif`` and ``PATCH
+.../touchpoints/ID``, which stores the result) and this module use them, and
+``apply_patch`` is the one place a patch is applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from journeymap.errors import InvalidJourney, Problem
-from journeymap.model import Journey, Score, Transition, _shape_problems, journey_document, parse_journey
+from journeymap.model import (
+    Journey,
+    Score,
+    Slug,
+    Transition,
+    _shape_problems,
+    journey_document,
+    parse_journey,
+)
 
 SOURCE = "patch"
 
 
 class TouchpointPatch(BaseModel):
-    """New values for some fields of one touchpoint (``null`` clears an optional one)."""
+    """New values for some fields of one touchpoint; ``null`` removes an optional one
+    (it falls back to its default). At least one field; the experience cannot be removed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"minProperties": 1})
 
-    name: str | None = None
-    experience: Score | None = None
-    expectation: Score | None = None
-    importance: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    name: str | None = Field(default=None, min_length=1, description="display name (cannot be removed)")
+    experience: Annotated[Score | None, WithJsonSchema({"type": "number"})] = Field(
+        default=None, description="actual score (cannot be removed)"
+    )
+    expectation: Score | None = Field(default=None, description="expected score; null: same as experience")
+    importance: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=">= 0; null: 1")
     ideal: Score | None = None
+    responses: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("experience", "name")
+    @classmethod
+    def _kept(cls, value: object, info: ValidationInfo) -> object:
+        if value is None:
+            raise ValueError(f"{info.field_name} is required and cannot be removed")
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> TouchpointPatch:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of " + ", ".join(type(self).model_fields))
+        return self
 
 
 class WhatIfPatch(BaseModel):
-    """A what-if patch (see the module docstring)."""
+    """Changes to try on a journey (see the module docstring)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    touchpoints: dict[str, TouchpointPatch] = Field(default_factory=dict)
-    transitions: list[Transition] = Field(default_factory=list)
-    remove: list[str] = Field(default_factory=list)
+    touchpoints: dict[Slug, TouchpointPatch] = Field(
+        default_factory=dict, description="new scores per touchpoint id"
+    )
+    transitions: list[Transition] = Field(
+        default_factory=list, description="set a transition's weight (added if missing)"
+    )
+    remove: list[Slug] = Field(
+        default_factory=list,
+        description="touchpoints to remove; their customers go on to the removed touchpoint's successors",
+    )
 
 
 def parse_patch(data: Any) -> WhatIfPatch:

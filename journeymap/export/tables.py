@@ -24,10 +24,10 @@ the edge).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.engine.metrics import edge_flows, satisfaction, transition_probabilities
 from journeymap.model import ENTRY, Journey
 
 Scalar = str | int | float | bool
@@ -83,23 +83,11 @@ def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float =
     )
 
 
-def transition_probabilities(journey: Journey) -> dict[tuple[str, str], float]:
-    """P(source -> target): each transition's weight over the weights leaving its source."""
-    totals: dict[str, float] = defaultdict(float)
-    for t in journey.transitions:
-        totals[t.source] += t.weight
-    return {
-        (t.source, t.target): t.weight / totals[t.source] if totals[t.source] else 0.0
-        for t in journey.transitions
-    }
-
-
 def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
     """Customers the model sends along each transition: entrants x reach(source) x P."""
     reach = {tid: tp["reach"] for tid, tp in analysis["touchpoints"].items()}
     reach[ENTRY] = 1.0
-    entrants = float(analysis["entrants"])
-    return {pair: entrants * reach[pair[0]] * p for pair, p in transition_probabilities(journey).items()}
+    return edge_flows(journey, reach, float(analysis["entrants"]))
 
 
 def edge_amount(row: Row) -> float:
@@ -203,7 +191,7 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
         row.update({name: getattr(tp, name) for name in TOUCHPOINT_FIELDS})
         row["personas"] = _joined(tp.personas)
         row["notes"] = tp.notes
-        row["satisfaction"] = tp.experience - tp.expected
+        row["satisfaction"] = satisfaction(tp)
         if analysis is not None:
             figures = analysis["touchpoints"][tp.id]
             row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})

@@ -7,26 +7,15 @@ adds how success probability and the top pain paths change.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from journeymap.durations import seconds
 from journeymap.engine import analyze, top_paths
+from journeymap.engine.metrics import satisfaction, transition_probabilities
 from journeymap.ingest.scores import rescale
 from journeymap.model import Journey, Timing, Transition
 
 TOP = 10
-
-
-def shares(journey: Journey) -> dict[tuple[str, str], float]:
-    """P(source -> target): each transition's weight over its source's total."""
-    totals: dict[str, float] = defaultdict(float)
-    for t in journey.transitions:
-        totals[t.source] += t.weight
-    return {
-        (t.source, t.target): (t.weight / totals[t.source] if totals[t.source] else 0.0)
-        for t in journey.transitions
-    }
 
 
 def structural_diff(planned: Journey, actual: Journey, top: int = TOP) -> dict[str, Any]:
@@ -42,7 +31,7 @@ def structural_diff(planned: Journey, actual: Journey, top: int = TOP) -> dict[s
     nodes_a = {tp.id for tp in actual.touchpoints}
     outcomes_p = {o.id for o in planned.outcomes}
     outcomes_a = {o.id for o in actual.outcomes}
-    share_p, share_a = shares(planned), shares(actual)
+    share_p, share_a = transition_probabilities(planned), transition_probabilities(actual)
     return {
         "planned": planned.id,
         "actual": actual.id,
@@ -100,12 +89,13 @@ def _score_changes(planned: Journey, actual: Journey, top: int) -> list[dict[str
         other = by_id.get(tp.id)
         if other is None:
             continue
-        experience, expected = score(other.experience), score(other.expected)
+        rescaled = {"experience": score(other.experience), "expectation": score(other.expected)}
+        scaled = other.model_copy(update=rescaled)
         values = {
-            "experience": (tp.experience, experience),
-            "expectation": (tp.expected, expected),
+            "experience": (tp.experience, scaled.experience),
+            "expectation": (tp.expected, scaled.expected),
             "importance": (tp.weight, other.weight),
-            "satisfaction": (tp.experience - tp.expected, experience - expected),
+            "satisfaction": (satisfaction(tp), satisfaction(scaled)),
         }
         for field, (before, after) in values.items():
             if round(after - before, 6) != 0:

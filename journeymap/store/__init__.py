@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from journeymap.errors import InvalidInput
+from journeymap.model import Journey
 from journeymap.store.base import JourneyStore, JourneySummary, StoredJourney, VersionInfo
 
 DEFAULT_URL = "sqlite:///journeymap.db"
@@ -33,8 +35,17 @@ def store_url(env: Mapping[str, str] | None = None) -> str:
     return env.get("JOURNEYMAP_STORE") or DEFAULT_URL
 
 
-def open_store(url: str | None = None, env: Mapping[str, str] | None = None) -> JourneyStore:
-    """Open the store a URL names."""
+def open_store(
+    url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    figures: Callable[[Journey], Any] | None = None,
+) -> JourneyStore:
+    """Open the store a URL names.
+
+    ``figures`` (``journeymap.engine.graph_figures``) computes the values a graph store
+    writes beside each journey for in-database analysis (reach, pain, ``p``, flow); the
+    embedded store needs none.
+    """
     url = url or store_url(env)
     if url.startswith("sqlite://"):
         from journeymap.store.sqlite import SqliteStore
@@ -48,7 +59,9 @@ def open_store(url: str | None = None, env: Mapping[str, str] | None = None) -> 
         require("neo4j")
 
         bolt = importlib.import_module("journeymap.store.bolt")
-        store: JourneyStore = bolt.BoltStore.from_url(url, env=os.environ if env is None else env)
+        store: JourneyStore = bolt.BoltStore.from_url(
+            url, env=os.environ if env is None else env, figures=figures
+        )
         return store
     raise InvalidInput(
         f"JOURNEYMAP_STORE={url!r}: unknown store; use sqlite:///path or bolt://, neo4j://, neo4j+s://"

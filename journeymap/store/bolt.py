@@ -39,7 +39,7 @@ from journeymap.errors import InvalidInput, JourneymapError, NotFound, StoreUnav
 from journeymap.model import Journey
 from journeymap.queries import bind, statement
 from journeymap.store.base import JourneySummary, StoredJourney, VersionInfo
-from journeymap.store.bolt_records import graph_records, journey_from_records
+from journeymap.store.bolt_records import FiguresOf, graph_records, journey_from_records
 from journeymap.store.bolt_schema import server_info
 from journeymap.store.bolt_wire import CONNECT_TIMEOUT, falkordb_escaped, has_text, make_driver, split_url
 
@@ -77,8 +77,10 @@ class BoltStore:
         where: str = "bolt server",
         owns_driver: bool = True,
         backoff: tuple[float, ...] = BACKOFF,
+        figures: FiguresOf | None = None,
     ) -> None:
         self.driver = driver
+        self._figures = figures
         self.database = database
         self.where = where
         self._owns_driver = owns_driver
@@ -86,8 +88,12 @@ class BoltStore:
         self._kind: str | None = None
 
     @classmethod
-    def from_url(cls, url: str, env: Mapping[str, str]) -> BoltStore:
-        """``bolt://[user:password@]host:port`` (or ``neo4j://``, ``neo4j+s://``)."""
+    def from_url(cls, url: str, env: Mapping[str, str], figures: FiguresOf | None = None) -> BoltStore:
+        """``bolt://[user:password@]host:port`` (or ``neo4j://``, ``neo4j+s://``).
+
+        ``figures`` computes the derived values written beside each journey
+        (``journeymap.engine.graph_figures``); without it journeys are written alone.
+        """
         clean, auth, database = split_url(url, env)
         where = clean + (f" database {database}" if database else "")
         raw = env.get("JOURNEYMAP_NEO4J_CONNECT_TIMEOUT") or str(CONNECT_TIMEOUT)
@@ -95,7 +101,7 @@ class BoltStore:
             timeout = float(raw)
         except ValueError:
             raise InvalidInput(f"JOURNEYMAP_NEO4J_CONNECT_TIMEOUT={raw!r}: give seconds, e.g. 2.5") from None
-        return cls(make_driver(clean, auth, timeout), database, where=where)
+        return cls(make_driver(clean, auth, timeout), database, where=where, figures=figures)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -207,7 +213,7 @@ class BoltStore:
             yield batch
 
     def _stage(self, journey: Journey, txn: str, now: str) -> None:
-        nodes, steps = graph_records(journey)
+        nodes, steps = graph_records(journey, self._figures(journey) if self._figures else None)
         for batch in self._batches("store/stage_nodes", "node", nodes):
             self._write("store/stage_nodes", nodes=batch, journey=journey.id, txn=txn, now=now)
         self._write("store/stage_in_stage", txn=txn)

@@ -15,15 +15,18 @@ or transition are a list property ``personas`` (``'vip' IN t.personas``). A
 property cannot hold maps, so the structured fields ``evidence`` and
 ``interval`` (and ``time``, ``measures``) are kept as JSON text.
 
-Two derived values make in-database analysis simple; they are not part of the
-journey and are ignored when reading it back:
+Derived values make in-database analysis simple, so the analyst queries read
+them instead of re-deriving them; they are not part of the journey and are
+ignored when reading it back. They are computed by the caller (the engine's
+``graph_figures``, handed to the store when it is opened), never here:
 
 * ``NEXT.p``: the transition probability P(u→v) (``share``, or ``customers``
   over the customers leaving u); ``NEXT.flow``: expected customers taking the
   step (entrants · reach_u · p);
 * ``reach`` on entry, touchpoints and outcomes: expected visits per entrant
   (for an outcome, the probability of ending there), DESIGN.md §3. ``None``
-  (absent) when customers can be caught in a loop with no way out.
+  (absent) when customers can be caught in a loop with no way out;
+* ``pain`` on touchpoints: importance × max(0, expectation − experience).
 """
 
 from __future__ import annotations
@@ -31,41 +34,34 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
-from journeymap.engine.compiled import compile_journey
-from journeymap.errors import AnalysisError
 from journeymap.model import ENTRY, Journey, Opportunity, Outcome, Persona, Stage, Touchpoint, Transition
 
 FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
-     "customers", "share", "p", "flow", "customer_value", "business_value", "effort"}
+     "customers", "share", "p", "flow", "pain", "customer_value", "business_value", "effort"}
 )  # fmt: skip
 JSON_FIELDS = frozenset({"evidence", "interval", "time", "measures"})
 Item = Stage | Touchpoint | Outcome | Persona | Opportunity
-_RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
+_RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "pain", "txn", "staged_at"}
 
 
-def transition_probabilities(journey: Journey) -> list[float]:
-    """P(u→v) for each transition, in file order (0 where u sends no customers on)."""
-    totals: dict[str, float] = defaultdict(float)
-    for t in journey.transitions:
-        totals[t.source] += t.weight
-    return [t.weight / totals[t.source] if totals[t.source] > 0 else 0.0 for t in journey.transitions]
+class Figures(Protocol):
+    """The derived values of one journey (``journeymap.engine.GraphFigures`` has them)."""
+
+    @property
+    def reach(self) -> Mapping[str, float]: ...
+    @property
+    def pain(self) -> Mapping[str, float]: ...
+    @property
+    def p(self) -> Sequence[float]: ...
+    @property
+    def flow(self) -> Sequence[float | None]: ...
 
 
-def expected_visits(journey: Journey) -> dict[str, float] | None:
-    """Reach of entry, touchpoints and outcomes per entrant (the engine's absorbing chain);
-    ``None`` when customers could be caught in a loop with no way out."""
-    try:
-        chain = compile_journey(journey)
-    except AnalysisError:
-        return None
-    solver = chain.solver
-    reach = dict(zip(chain.ids[: chain.n_transient], solver.reach.tolist(), strict=True))
-    reach.update(zip(chain.ids[chain.n_transient :], solver.outcomes.tolist(), strict=True))
-    return reach
+FiguresOf = Callable[[Journey], Figures]
 
 
 def exact(value: float) -> list[int]:
@@ -94,10 +90,17 @@ def _split(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {"props": props, "num": num}
 
 
-def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The nodes and the NEXT steps to write, each as ``props`` + ``num`` (see ``_split``)."""
-    probabilities = transition_probabilities(journey)
-    reach = expected_visits(journey) or {}
+def graph_records(
+    journey: Journey, figures: Figures | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and the NEXT steps to write, each as ``props`` + ``num`` (see ``_split``).
+
+    Without ``figures`` the journey is written alone (no ``reach``, ``pain``, ``p``, ``flow``).
+    """
+    reach = figures.reach if figures else {}
+    pains = figures.pain if figures else {}
+    probabilities = figures.p if figures else [None] * len(journey.transitions)
+    flows = figures.flow if figures else [None] * len(journey.transitions)
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
     head = journey.model_dump(include={"id", "name", "description", "entrants", "notes", "evidence"})
@@ -114,10 +117,10 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     ]
     for kind, items in groups:
         for i, item in enumerate(items):
-            nodes.append(_split({**item.model_dump(), "type": kind, "index": i, "reach": reach.get(item.id)}))
+            derived = {"reach": reach.get(item.id), "pain": pains.get(item.id)}
+            nodes.append(_split({**item.model_dump(), "type": kind, "index": i, **derived}))
     steps = []
-    for i, (t, p) in enumerate(zip(journey.transitions, probabilities, strict=True)):
-        flow = entrants * reach[t.source] * p if t.source in reach else None
+    for i, (t, p, flow) in enumerate(zip(journey.transitions, probabilities, flows, strict=True)):
         weight: dict[str, Any] = {"customers": t.customers, "share": t.share, "personas": t.personas}
         weight |= {"expected_wait": t.expected_wait, "time": t.time.model_dump() if t.time else None}
         steps.append(

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from journeymap.engine.metrics import transition_probabilities as shares
 from journeymap.files import load_journey
-from journeymap.ingest.diff import shares, structural_diff
+from journeymap.ingest.diff import structural_diff
 from journeymap.ingest.paths import journey_from_path_table
 from tests.test_cli_journeys import run
 

@@ -19,10 +19,11 @@ from html import escape
 from importlib.resources import files
 from typing import Any
 
+from journeymap.engine.metrics import transition_probabilities
 from journeymap.export import palette
 from journeymap.export.mappage import layout as geometry
 from journeymap.export.mappage import sidebar, svg
-from journeymap.export.tables import edge_customers, main_path, transition_probabilities
+from journeymap.export.tables import edge_customers, main_path
 from journeymap.model import ENTRY, Journey
 
 PAIN_PATHS = 5
