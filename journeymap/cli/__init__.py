@@ -54,7 +54,7 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "store_cmds")
+COMMAND_MODULES = ("journeys", "analysis", "fixes", "ingest", "export", "store_cmds")
 PLUGIN_GROUP = "journeymap.commands"
 COMMANDS = {  # command -> the module defining it: a command imports only what it needs
     **dict.fromkeys(("validate", "import", "list", "show", "delete", "demo"), "journeys"),
