@@ -100,6 +100,45 @@ class StageAnalysis(_Open):
     satisfaction: Number | None
 
 
+class OutcomeEconomics(_Open):
+    kind: Literal["success", "failure"]
+    customers: Number
+    verdict: Literal["dissatisfied", "neutral", "satisfied"]
+
+
+class TouchpointEconomics(_Open):
+    customers_lost: Number
+    word_of_mouth_lost: Number
+    word_of_mouth_won: Number
+    value_at_stake: Number
+
+
+class Economics(_Open):
+    """What the journey's pain costs over the horizon (README, "What a pain costs")."""
+
+    currency: str | None
+    horizon: str
+    period: str
+    horizon_factor: Number
+    value_per_customer: Number
+    customers_per_complaint: Number
+    customers: Number
+    customers_lost: Number
+    dissatisfied: Number
+    satisfied: Number
+    complaints: Number
+    word_of_mouth_lost: Number
+    word_of_mouth_won: Number
+    value_at_stake: Number
+    value_won: Number
+    net_value: Number
+    outcomes: dict[str, OutcomeEconomics]
+
+
+class AnalysisEconomics(Economics):
+    touchpoints: dict[str, TouchpointEconomics]
+
+
 class Analysis(_Open):
     """DESIGN.md §4 `analyze` document."""
 
@@ -110,12 +149,22 @@ class Analysis(_Open):
     expected_pain: Number
     touchpoints: dict[str, TouchpointAnalysis]
     stages: dict[str, StageAnalysis]
+    economics: AnalysisEconomics
 
 
 class Contribution(_Open):
     touchpoint: str
     pain: Number
     source: Source
+
+
+class PathEconomics(_Open):
+    carried: Number
+    verdict: Literal["dissatisfied", "neutral", "satisfied"]
+    customers_lost: Number
+    word_of_mouth_lost: Number
+    word_of_mouth_won: Number
+    value_at_stake: Number
 
 
 class PathEntry(_Open):
@@ -128,6 +177,7 @@ class PathEntry(_Open):
     pain_mass: Number
     peak_end: Number | None
     contributions: list[Contribution]
+    economics: PathEconomics
 
 
 class Paths(_Open):
@@ -150,6 +200,10 @@ class TouchpointImpact(_Open):
     removal_effect: Number | None
     weighted_satisfaction: Number
     source: Source
+    customers_lost: Number
+    word_of_mouth_lost: Number
+    word_of_mouth_won: Number
+    value_at_stake: Number
 
 
 class Impact(_Open):
@@ -157,6 +211,7 @@ class Impact(_Open):
     success_probability: Number
     touchpoints: list[TouchpointImpact] = Field(description="ordered by priority, highest first")
     note: NoPain = None
+    economics: Economics
 
 
 class WhatIf(_Open):
@@ -164,3 +219,46 @@ class WhatIf(_Open):
     before: Analysis
     after: Analysis
     diff: dict[str, object]
+
+
+class RaisedTouchpoint(_Open):
+    touchpoint: str
+    experience: Number
+    expectation: Number
+    value_at_stake: Number
+
+
+class VerdictChange(_Open):
+    outcome: str
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Fix(_Open):
+    rank: int
+    opportunity: str
+    title: str
+    status: str
+    touchpoints: list[str]
+    effort: Number | None
+    value_recovered: Number = Field(description="the value at stake of the shortfalls the fix closes")
+    value_per_effort: Number | None = Field(description="value recovered / effort; null for no or 0 effort")
+    whatif_value_change: Number = Field(
+        description="net value after raising them to expectation, minus before"
+    )
+    raised: list[RaisedTouchpoint]
+    verdicts_changed: list[VerdictChange]
+    reason: str
+
+
+class Fixes(_Open):
+    """The opportunities in the order to fix them (``journeymap fixes``)."""
+
+    journey: str
+    currency: str | None
+    horizon: str
+    value_at_stake: Number
+    value_won: Number
+    net_value: Number
+    value_per_customer: Number
+    fixes: list[Fix] = Field(description="ranked by value recovered per unit of effort")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from journeymap.durations import Duration
 from journeymap.errors import InvalidJourney, Problem
@@ -96,6 +98,64 @@ class Opportunity(_Strict):
     effort: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)] | None = None
     status: Status = "idea"
     description: str | None = None
+
+
+HORIZON_UNITS = {"d": 1 / 365, "w": 7 / 365, "m": 1 / 12, "y": 1.0}
+HORIZON_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*([dwmy])\s*$"
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def horizon_years(text: str) -> float:
+    """A horizon such as ``1y``, ``6m`` (months), ``13w`` or ``90d`` in years (a year is 365 days).
+
+    >>> horizon_years("6m"), horizon_years("1y"), horizon_years("73d")
+    (0.5, 1.0, 0.2)
+    """
+    match = re.match(HORIZON_PATTERN, text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration")
+    return float(match[1]) * HORIZON_UNITS[match[2]]
+
+
+def _duration(value: str) -> str:
+    match = re.match(HORIZON_PATTERN, value)
+    if match is None or float(match[1]) <= 0:
+        raise PydanticCustomError(
+            "duration",
+            "{value} is not a duration above 0 (a number and d, w, m for months or y, e.g. 1y, 6m)",
+            {"value": repr(value)},
+        )
+    return value
+
+
+Horizon = Annotated[str, AfterValidator(_duration)]
+
+
+class Economics(_Strict):
+    """What customers are worth and how word of mouth spreads (README, "What a pain costs").
+
+    Every field is optional; the defaults are the source documents' figures: a dissatisfied
+    customer turns away 13 others, 1 in 4 dissatisfied customers complains (so a complaint
+    stands for 52 lost), a satisfied customer refers 8 prospects of whom 4 buy. ``value`` is
+    what a customer reaching a success outcome is worth (default 1, so values count
+    customers); ``outcome_values`` sets it per success outcome. The journey's counts cover
+    ``period``; figures are reported over ``horizon`` (both durations, default ``1y``).
+    """
+
+    currency: str | None = None
+    value: Amount = 1.0
+    outcome_values: dict[str, Amount] | None = None
+    dissatisfied_reach: Amount = 13.0
+    complaint_ratio: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.25
+    referrals: Amount = 8.0
+    referral_buyers: Amount = 4.0
+    period: Horizon = "1y"
+    horizon: Horizon = "1y"
+
+    @property
+    def horizon_factor(self) -> float:
+        """``horizon / period``: how many of the counted periods the horizon holds."""
+        return horizon_years(self.horizon) / horizon_years(self.period)
 
 
 class Stage(_Strict):
@@ -224,6 +284,7 @@ class Journey(_Strict):
     transitions: list[Transition] = Field(min_length=1)
     personas: Annotated[list[Persona] | None, AfterValidator(_none_if_empty)] = None
     opportunities: Annotated[list[Opportunity] | None, AfterValidator(_none_if_empty)] = None
+    economics: Economics | None = None
     notes: str | None = None
     evidence: EvidenceList = None
 
@@ -331,6 +392,7 @@ def graph_problems(journey: Journey) -> list[Problem]:
     if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
         problems += _flow_problems(journey)
     problems += annotation_problems(journey)
+    problems += economics_problems(journey)
     return problems
 
 
@@ -539,6 +601,32 @@ def annotation_problems(journey: Journey) -> list[Problem]:
             if ref not in touchpoints:
                 loc = f"opportunities[{i}].touchpoints[{j}]"
                 problems.append(Problem(loc, "unknown-touchpoint", f"unknown touchpoint '{ref}'"))
+    return problems
+
+
+def economics_problems(journey: Journey) -> list[Problem]:
+    """``outcome_values`` name success outcomes; referral buyers are among the referrals.
+
+    >>> doc = {"id": "j", "name": "J", "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...   "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+    ...   "transitions": [{"from": "entry", "to": "ok", "share": 1}],
+    ...   "economics": {"outcome_values": {"gone": 5}, "referrals": 2}}
+    >>> [str(p) for p in economics_problems(Journey.model_validate(doc))]  # doctest: +NORMALIZE_WHITESPACE
+    ["economics.outcome_values.gone: 'gone' is not a success outcome [unknown-outcome]",
+     'economics.referral_buyers: 4 of 2 referrals cannot buy [referrals]']
+    """
+    economics = journey.economics
+    if economics is None:
+        return []
+    successes = {o.id for o in journey.outcomes if o.kind == "success"}
+    problems = [
+        Problem(f"economics.outcome_values.{oid}", "unknown-outcome", f"'{oid}' is not a success outcome")
+        for oid in economics.outcome_values or {}
+        if oid not in successes
+    ]
+    if economics.referral_buyers > economics.referrals:
+        message = f"{economics.referral_buyers:g} of {economics.referrals:g} referrals cannot buy"
+        problems.append(Problem("economics.referral_buyers", "referrals", message))
     return problems
 
 

@@ -34,6 +34,17 @@ def annotated_document() -> dict[str, Any]:
             },
             {"id": "bare", "title": "Just an idea"},
         ],
+        "economics": {
+            "currency": "HK$ " + AWKWARD,
+            "value": 120.5,
+            "outcome_values": {"ok": 200},
+            "dissatisfied_reach": 10,
+            "complaint_ratio": 0.2,
+            "referrals": 6,
+            "referral_buyers": 3,
+            "period": "1m",
+            "horizon": "2y",
+        },
         "scale": {"min": 0, "max": 10},
         "stages": [
             {

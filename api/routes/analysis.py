@@ -26,7 +26,7 @@ from api.runtime import (
     json_response,
     resolve_version,
 )
-from api.schemas import Analysis, Impact, Paths, WhatIf
+from api.schemas import Analysis, Fixes, Impact, Paths, WhatIf
 from journeymap import engine
 from journeymap.engine.whatif import WhatIfPatch
 from journeymap.model import ID_PATTERN
@@ -92,6 +92,22 @@ async def paths(
 async def impact(runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None) -> Response:
     return await cached_result(
         runtime, journey_id, version, "impact", (), lambda j: as_json(engine.impact(j))
+    )
+
+
+@router.get(
+    "/journeys/{journey_id}/fixes",
+    response_model=Fixes,
+    summary="Opportunities ranked by value recovered per unit of effort, with the figures behind each rank",
+    responses={**OK, **ERRORS},
+)
+async def fixes(
+    runtime: State, _: Reader, journey_id: JourneyId, alpha: Alpha = 0.5, version: VersionParam = None
+) -> Response:
+    from journeymap.engine.fixes import fixes as fixes_of
+
+    return await cached_result(
+        runtime, journey_id, version, "fixes", (alpha,), lambda j: as_json(fixes_of(j, alpha))
     )
 
 

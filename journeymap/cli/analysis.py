@@ -149,6 +149,7 @@ def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> No
             f"  p {_num(p['probability'])}"
             f" · {_num(p['customers'])} customers · pain {_num(p['pain'])}"
             f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}"
+            + (f" · value at stake {_num(p['economics']['value_at_stake'])}" if "economics" in p else "")
         )
         steps = [f"{names.get(n, n)} ({n})" for n in p["nodes"][1:-1]]
         console.print("     " + (" → ".join(steps) or "(straight from entry)"), style="dim", markup=False)
@@ -165,13 +166,15 @@ def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
     console.print(f"[bold]{doc['journey']}[/bold]: success {_pct(doc['success_probability'])}")
     if doc.get("note"):
         console.print(doc["note"], style="yellow")
+    print_economics(doc["economics"])
     console.print(impact_table(doc["touchpoints"], "Touchpoints by priority"))
 
 
 def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
     table = _table(
-        title, "touchpoint", "name", "stage", "reach", "pain", "priority", "removal", "weighted", "source"
-    )
+        title, "touchpoint", "name", "stage", "reach", "pain", "priority", "removal", "weighted", "source",
+        "lost", "wom lost", "wom won", "at stake",
+    )  # fmt: skip
     for r in rows:
         table.add_row(
             r["touchpoint"],
@@ -183,8 +186,24 @@ def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
             _pct(r["removal_effect"]),
             _num(r["weighted_satisfaction"], 3),
             r["source"],
+            *(_num(r.get(f), 3) for f in ("customers_lost", "word_of_mouth_lost", "word_of_mouth_won")),
+            _num(r.get("value_at_stake"), 4),
         )
     return table
+
+
+def print_economics(econ: dict[str, Any]) -> None:
+    """What the journey's pain costs over the horizon (README, "What a pain costs")."""
+    money = f" {econ['currency']}" if econ.get("currency") else ""
+    console.print(
+        f"over {econ['horizon']}: value at stake {_num(econ['value_at_stake'])}{money}"
+        f" ({_num(econ['customers_lost'])} customers lost,"
+        f" {_num(econ['word_of_mouth_lost'])} lost by word of mouth"
+        f" from {_num(econ['dissatisfied'])} dissatisfied;"
+        f" {_num(econ['complaints'])} complaints expected,"
+        f" each standing for {_num(econ['customers_per_complaint'])});"
+        f" word of mouth won {_num(econ['word_of_mouth_won'])} ({_num(econ['value_won'])}{money})"
+    )
 
 
 def whatif(
@@ -214,6 +233,13 @@ def whatif(
         _num(after["expected_pain"]),
         _signed(diff["expected_pain"]),
     )
+    for key in ("value_at_stake", "value_won", "net_value", "word_of_mouth_lost", "word_of_mouth_won"):
+        table.add_row(
+            key.replace("_", " "),
+            _num(before["economics"][key]),
+            _num(after["economics"][key]),
+            _signed(diff["economics"][key]),
+        )
     for o, change in diff["outcomes"].items():
         table.add_row(
             f"outcome {o}", _pct(before["outcomes"][o]), _pct(after["outcomes"][o]), _signed(change, pct=True)

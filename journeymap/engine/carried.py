@@ -31,18 +31,29 @@ def carried_experience(chain: Chain, satisfaction: Vector, alpha: float) -> tupl
     ``satisfaction`` is aligned with ``journey.touchpoints``.
     """
     t = chain.n_transient
-    solver = chain.solver
-    reach = np.concatenate((solver.reach, np.zeros(chain.n_nodes - t)))
-    flow = sp.csr_matrix(sp.diags(reach) @ chain.P)
-    inflow = np.asarray(flow.sum(axis=0)).ravel()
-    safe = np.where(inflow > 0, inflow, 1.0)
-    mean_in = sp.csr_matrix(sp.diags(1.0 / safe) @ flow.T)  # row v: weights of predecessors u
-    system = sp.identity(t, format="csr") - (1.0 - alpha) * mean_in[:t, :t]
+    mean_in, inflow = inflow_means(chain)
     rhs = np.concatenate(([0.0], alpha * satisfaction))
-    carried = OrderedLU(system, solver.order).solve(rhs)
+    carried = carried_system(chain, mean_in, alpha).solve(rhs)
     carried[0] = 0.0
     at_outcomes = mean_in[t:, :t] @ carried
     outcome_values: list[float | None] = [
         float(v) if inflow[t + i] > 0 else None for i, v in enumerate(at_outcomes)
     ]
     return carried[1:], outcome_values
+
+
+def inflow_means(chain: Chain) -> tuple[sp.csr_matrix, Vector]:
+    """``W`` (row v: the flow-weighted means' weights over v's predecessors) and each node's inflow."""
+    t = chain.n_transient
+    reach = np.concatenate((chain.solver.reach, np.zeros(chain.n_nodes - t)))
+    flow = sp.csr_matrix(sp.diags(reach) @ chain.P)
+    inflow = np.asarray(flow.sum(axis=0), dtype=np.float64).ravel()
+    safe = np.where(inflow > 0, inflow, 1.0)
+    return sp.csr_matrix(sp.diags(1.0 / safe) @ flow.T), inflow
+
+
+def carried_system(chain: Chain, mean_in: sp.csr_matrix, alpha: float) -> OrderedLU:
+    """The factorised ``I − (1−α) W`` over the transient nodes (entry first)."""
+    t = chain.n_transient
+    system = sp.identity(t, format="csr") - (1.0 - alpha) * mean_in[:t, :t]
+    return OrderedLU(system, chain.solver.order)

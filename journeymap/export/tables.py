@@ -132,6 +132,11 @@ def main_path(journey: Journey) -> list[str]:
     return list((through or paths)[0]["nodes"])
 
 
+JOURNEY_ECONOMICS = ("horizon", "customers_lost", "word_of_mouth_lost", "word_of_mouth_won", "value_at_stake",
+                     "value_won", "net_value")  # fmt: skip
+"""The journey's economics in an export with the analysis (per touchpoint: all four figures)."""
+
+
 def _analyze(journey: Journey, alpha: float) -> dict[str, Any]:
     from journeymap.engine import analyze
 
@@ -164,6 +169,7 @@ def _graph_row(journey: Journey, analysis: dict[str, Any] | None) -> Row:
     if analysis is not None:
         row["success_probability"] = analysis["success_probability"]
         row["expected_pain"] = analysis["expected_pain"]
+        row.update({name: analysis["economics"][name] for name in JOURNEY_ECONOMICS})
     return _clean(row)
 
 
@@ -195,6 +201,7 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
         if analysis is not None:
             figures = analysis["touchpoints"][tp.id]
             row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})
+            row.update(analysis["economics"]["touchpoints"][tp.id])
         rows.append(_clean(row))
     return rows
 
@@ -213,6 +220,7 @@ def _outcome_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row
             share = analysis["outcomes"][o.id]
             row["probability"] = share
             row["expected_customers"] = share * float(analysis["entrants"])
+            row["verdict"] = analysis["economics"]["outcomes"][o.id]["verdict"]
         rows.append(_clean(row))
     return rows
 

@@ -184,8 +184,20 @@ def _summary(journey: Journey, analysis: dict[str, Any], names: dict[str, str]) 
         ("Touchpoints", str(len(journey.touchpoints))),
     ]
     rows += [(f"→ {names[o]}", svg.percent(p)) for o, p in analysis["outcomes"].items()]
+    rows += _economics_rows(analysis["economics"])
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f'<table class="summary">{body}</table>'
+
+
+def _economics_rows(econ: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the pain costs over the horizon (README, "What a pain costs")."""
+    money = f" {econ['currency']}" if econ.get("currency") else ""
+    return [
+        (f"Value at stake ({econ['horizon']})", svg.number(econ["value_at_stake"]) + money),
+        ("Customers lost", svg.number(econ["customers_lost"])),
+        ("Lost by word of mouth", svg.number(econ["word_of_mouth_lost"])),
+        ("Won by word of mouth", svg.number(econ["word_of_mouth_won"])),
+    ]
 
 
 def _legend(journey: Journey) -> str:
