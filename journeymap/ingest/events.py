@@ -25,6 +25,7 @@ import duckdb
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.order import StateInfo, chosen_order, held_out_scores, named_transitions, state_walk
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
 from journeymap.ingest.source import (
@@ -36,6 +37,13 @@ from journeymap.ingest.source import (
     rescaled,
     text,
     time_micros,
+)
+from journeymap.ingest.walks import (
+    Codes,
+    build_variants,
+    first_touch_outcomes,
+    state_transitions,
+    top_variants,
 )
 
 EXAMPLES = 5
@@ -65,6 +73,12 @@ class EventAggregate:
     after_outcome: int = 0
     bad_scores: int = 0
     reader: str = "duckdb"
+    order: int = 1
+    order_scores: dict[int, float] = field(default_factory=dict)
+    states: dict[str, StateInfo] = field(default_factory=dict)
+    variants: list[tuple[list[str], int]] = field(default_factory=list)
+    variants_other: tuple[int, int] = (0, 0)
+    first_touch: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def aggregate_events(
@@ -81,14 +95,30 @@ def aggregate_events(
     _count_problems(con, agg, strict and mapping.unmapped == "drop", _names_sql(raw_names))
     _unmapped(con, agg, mapping)
     node_of = [mapping.node_id(n) or "" for n in raw_names]
-    nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
-    codes = {node: i + 1 for i, node in enumerate(nodes)}
-    _kept_table(con, agg.kept_names, codes)
-    node_sql = _node_sql([codes[n] for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
-    outcome_codes = sorted(codes[n] for n in nodes if n in outcome_ids)
-    _transitions(con, agg, node_sql, nodes, outcome_codes, mapping.default_outcome.id, progress)
-    agg.scores = _scores(con, node_sql, nodes) if mapping.columns.score else {}
+    touchpoints = sorted((set(node_of) | set(agg.kept_names.values())) - outcome_ids - {""})
+    codes = Codes(touchpoints + sorted(outcome_ids), len(touchpoints))
+    code = {node: i + 1 for i, node in enumerate(codes.ids)}
+    _kept_table(con, agg.kept_names, code)
+    node_sql = _node_sql([code.get(n, 0) for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
+    hold_out = mapping.order == "auto"
+    default = code[mapping.default_outcome.id]
+    agg.after_outcome, agg.repeats_collapsed = build_variants(
+        con, node_sql, ORDER_KEYS, codes, default, hold_out=hold_out, progress=progress
+    )
+    success = {code[o] for o, spec in mapping.outcome_specs().items() if spec.kind == "success"}
+    if hold_out:
+        agg.order_scores = held_out_scores(con, codes, success)
+        agg.order = chosen_order(agg.order_scores)
+    else:
+        agg.order = int(mapping.order)
+    counts = state_transitions(con, codes, agg.order)
+    agg.transitions, agg.states = named_transitions(counts, codes)
+    agg.scores = _scores(con, node_sql, codes.ids) if mapping.columns.score else {}
+    kept, other, other_walks = top_variants(con, mapping.variants)
+    agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]
+    agg.variants_other = (other, other_walks)
+    agg.first_touch = [(codes.id(a), codes.id(b), n) for a, b, n in first_touch_outcomes(con)]
     return agg
 
 
@@ -223,53 +253,8 @@ def _node_sql(code_of_raw: list[int], with_kept: bool, tie: str = "0::DOUBLE") -
     return f"(SELECT {columns}, {node} AS node FROM ev WHERE {valid})"
 
 
-def _transitions(
-    con: duckdb.DuckDBPyConnection,
-    agg: EventAggregate,
-    node_sql: str,
-    nodes: list[str],
-    outcome_codes: list[int],
-    default_outcome: str,
-    progress: Progress | None,
-) -> None:
-    is_outcome = f"list_contains({outcome_codes}::INTEGER[], node)" if outcome_codes else "false"
-    pairs = _pairs(con, node_sql, is_outcome, "false", progress)
-    if any(nxt is not None and code in outcome_codes for _, code, nxt, _, _ in pairs):
-        after = f"({ORDER_KEYS}) > min(({ORDER_KEYS})) FILTER (WHERE {is_outcome}) OVER (PARTITION BY c)"
-        pairs = _pairs(con, node_sql, is_outcome, after, progress)
-    for first, code, nxt, dropped, n in pairs:
-        if dropped:
-            agg.after_outcome += n
-            continue
-        node = nodes[code - 1]
-        if first:
-            agg.transitions[("entry", node)] += n
-        if code in outcome_codes:
-            continue
-        target = default_outcome if nxt is None else nodes[nxt - 1]
-        if target == node:
-            agg.repeats_collapsed += n
-        else:
-            agg.transitions[(node, target)] += n
-
-
-def _pairs(
-    con: duckdb.DuckDBPyConnection, node_sql: str, is_outcome: str, after: str, progress: Progress | None
-) -> list[tuple[bool, int, int | None, bool, int]]:
-    sql = f"""
-        SELECT first, node, nxt, coalesce(after, false) AS dropped, count(*) AS n FROM (
-            SELECT node, row_number() OVER win = 1 AS first, lead(node) OVER win AS nxt,
-                   {after} AS after
-            FROM {node_sql} WINDOW win AS {WINDOW}
-        ) GROUP BY ALL"""
-    rows = run(con, sql, "following customers", progress).fetchall()
-    return [
-        (bool(f), int(node), None if nxt is None else int(nxt), bool(d), int(n))
-        for f, node, nxt, d, n in rows
-    ]
-
-
 def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:
+    """Score statistics by node id (node codes index ``nodes`` from 1)."""
     rows = con.execute(
         f"SELECT node, count(s), avg(s), stddev_samp(s) FROM {node_sql} WHERE s IS NOT NULL GROUP BY node"
     ).fetchall()

@@ -42,7 +42,7 @@ FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
      "customers", "share", "p", "flow", "customer_value", "business_value", "effort"}
 )  # fmt: skip
-JSON_FIELDS = frozenset({"evidence", "interval"})
+JSON_FIELDS = frozenset({"evidence", "interval", "variants"})
 Item = Stage | Touchpoint | Outcome | Persona | Opportunity
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "txn", "staged_at"}
 
@@ -100,7 +100,8 @@ def graph_records(journey: Journey) -> tuple[list[dict[str, Any]], list[dict[str
     reach = expected_visits(journey) or {}
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
-    head = journey.model_dump(include={"id", "name", "description", "entrants", "notes", "evidence"})
+    fields = {"id", "name", "description", "entrants", "notes", "evidence", "variants"}
+    head = journey.model_dump(include=fields)
     nodes = [
         _split({**head, **scale, "type": "journey"}),
         _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
