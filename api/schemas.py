@@ -163,6 +163,10 @@ class PathEntry(_Open):
     pain_mass: Number
     peak_end: Number | None
     contributions: list[Contribution]
+    observed_customers: Number | None = Field(
+        None, description="customers whose walk was exactly this route (null: may hide in 'other')"
+    )
+    observed_at_most: Number | None = Field(None, description="when unknown: the most it can be")
 
 
 class Paths(_Open):
@@ -172,6 +176,32 @@ class Paths(_Open):
     k: int
     rank: Literal["pain", "probability"]
     paths: list[PathEntry]
+
+
+class VariantEntry(_Open):
+    rank: int
+    nodes: list[str]
+    names: list[str]
+    outcome: str
+    kind: Literal["success", "failure"] | None
+    customers: Number
+    share: Number | None
+    pain: Number
+    peak_end: Number | None
+
+
+class VariantsOther(_Open):
+    customers: Number
+    variants: int
+
+
+class Variants(_Open):
+    """Observed variants: the walks customers really took (loops included), most common first."""
+
+    journey: str
+    customers: Number
+    variants: list[VariantEntry]
+    other: VariantsOther
 
 
 class TouchpointImpact(_Open):

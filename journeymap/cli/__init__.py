@@ -58,7 +58,7 @@ COMMAND_MODULES = ("journeys", "analysis", "ingest", "export", "store_cmds")
 PLUGIN_GROUP = "journeymap.commands"
 COMMANDS = {  # command -> the module defining it: a command imports only what it needs
     **dict.fromkeys(("validate", "import", "list", "show", "delete", "demo"), "journeys"),
-    **dict.fromkeys(("analyze", "paths", "impact", "whatif"), "analysis"),
+    **dict.fromkeys(("analyze", "paths", "impact", "whatif", "variants"), "analysis"),
     **dict.fromkeys(("ingest", "diff"), "ingest"),
     **dict.fromkeys(("export", "map"), "export"),
     **dict.fromkeys(("store", "cypher"), "store_cmds"),
