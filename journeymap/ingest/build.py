@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping as MappingABC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.ingest.mapping import Mapping, OutcomeSpec, TouchpointSpec
-from journeymap.ingest.order import StateInfo
 from journeymap.ingest.scores import ScoreStats
 from journeymap.model import ENTRY, Journey, Scale, parse_journey
+
+if TYPE_CHECKING:  # order.py needs DuckDB (the [ingest] extra); only its type is used here
+    from journeymap.ingest.order import StateInfo
 
 
 def default_score(scale: Scale) -> float:

@@ -27,9 +27,8 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import duckdb
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -37,6 +36,9 @@ import scipy.sparse.linalg as spla
 from journeymap.ingest.ids import MAX_ID
 from journeymap.ingest.walks import Codes, State, state_transitions
 from journeymap.model import ENTRY
+
+if TYPE_CHECKING:  # DuckDB is the [ingest] extra; build.py needs StateInfo without it
+    import duckdb
 
 MAX_ORDER = 5
 MIN_GAIN = 1e-3

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from journeymap.ingest.progress import Progress, run
+
+if TYPE_CHECKING:  # DuckDB is the [ingest] extra; build.py needs StateInfo without it
+    import duckdb
 
 HELD_OUT = 5  # one customer in HELD_OUT is held out when the order is chosen from the data
 
