@@ -178,6 +178,10 @@ class PathEntry(_Open):
     peak_end: Number | None
     contributions: list[Contribution]
     economics: PathEconomics
+    observed_customers: Number | None = Field(
+        None, description="customers whose walk was exactly this route (null: may hide in 'other')"
+    )
+    observed_at_most: Number | None = Field(None, description="when unknown: the most it can be")
 
 
 class Paths(_Open):
@@ -188,6 +192,32 @@ class Paths(_Open):
     rank: Literal["pain", "probability"]
     paths: list[PathEntry]
     note: NoPain = None
+
+
+class VariantEntry(_Open):
+    rank: int
+    nodes: list[str]
+    names: list[str]
+    outcome: str
+    kind: Literal["success", "failure"] | None
+    customers: Number
+    share: Number | None
+    pain: Number
+    peak_end: Number | None
+
+
+class VariantsOther(_Open):
+    customers: Number
+    variants: int
+
+
+class Variants(_Open):
+    """Observed variants: the walks customers really took (loops included), most common first."""
+
+    journey: str
+    customers: Number
+    variants: list[VariantEntry]
+    other: VariantsOther
 
 
 class TouchpointImpact(_Open):

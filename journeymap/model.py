@@ -272,6 +272,21 @@ class Transition(_Strict):
         return value
 
 
+class Variant(_Strict):
+    """An observed walk: the nodes customers passed in order (loops included), ending in an outcome."""
+
+    nodes: list[str] = Field(min_length=1)
+    customers: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Variants(_Strict):
+    """The most common observed walks (``top``, most customers first) and what is left in "other"."""
+
+    top: list[Variant] = Field(default_factory=list)
+    other_customers: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0
+    other_variants: Annotated[int, Field(ge=0)] = 0
+
+
 class Journey(_Strict):
     id: Slug
     name: str
@@ -287,6 +302,7 @@ class Journey(_Strict):
     economics: Economics | None = None
     notes: str | None = None
     evidence: EvidenceList = None
+    variants: Variants | None = None
 
     @property
     def effective_entrants(self) -> float:
@@ -393,6 +409,24 @@ def graph_problems(journey: Journey) -> list[Problem]:
         problems += _flow_problems(journey)
     problems += annotation_problems(journey)
     problems += economics_problems(journey)
+    problems += variant_problems(journey)
+    return problems
+
+
+def variant_problems(journey: Journey) -> list[Problem]:
+    """Observed variants must walk known nodes and end in an outcome."""
+    if journey.variants is None:
+        return []
+    outcomes = {o.id for o in journey.outcomes}
+    nodes = outcomes | {tp.id for tp in journey.touchpoints}
+    problems = []
+    for i, variant in enumerate(journey.variants.top):
+        loc = f"variants.top[{i}].nodes"
+        for j, node in enumerate(variant.nodes):
+            if node not in nodes:
+                problems.append(Problem(f"{loc}[{j}]", "unknown-node", f"unknown id '{node}'"))
+        if variant.nodes[-1] not in outcomes:
+            problems.append(Problem(loc, "variant-end", f"ends at '{variant.nodes[-1]}', not an outcome"))
     return problems
 
 

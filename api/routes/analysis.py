@@ -26,8 +26,9 @@ from api.runtime import (
     json_response,
     resolve_version,
 )
-from api.schemas import Analysis, Fixes, Impact, Paths, WhatIf
+from api.schemas import Analysis, Fixes, Impact, Paths, Variants, WhatIf
 from journeymap import engine
+from journeymap.engine.observed import variants_document, with_observed
 from journeymap.engine.whatif import WhatIfPatch
 from journeymap.model import ID_PATTERN
 
@@ -79,7 +80,21 @@ async def paths(
         version,
         "paths",
         (k, rank, to, kind),
-        lambda j: as_json(engine.top_paths(j, k=k, rank=rank, to=to, kind=kind)),
+        lambda j: as_json(with_observed(engine.top_paths(j, k=k, rank=rank, to=to, kind=kind), j)),
+    )
+
+
+@router.get(
+    "/journeys/{journey_id}/variants",
+    response_model=Variants,
+    summary="Observed variants: the walks customers really took, with pain and peak-end",
+    responses={**OK, **ERRORS},
+)
+async def variants(
+    runtime: State, _: Reader, journey_id: JourneyId, version: VersionParam = None
+) -> Response:
+    return await cached_result(
+        runtime, journey_id, version, "variants", (), lambda j: as_json(variants_document(j))
     )
 
 

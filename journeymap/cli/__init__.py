@@ -76,7 +76,7 @@ COMMAND_MODULES = ("journeys", "analysis", "fixes", "ingest", "export", "store_c
 PLUGIN_GROUP = "journeymap.commands"
 COMMANDS = {  # command -> the module defining it: a command imports only what it needs
     **dict.fromkeys(("validate", "import", "list", "show", "delete", "demo"), "journeys"),
-    **dict.fromkeys(("analyze", "paths", "impact", "whatif"), "analysis"),
+    **dict.fromkeys(("analyze", "paths", "impact", "whatif", "variants"), "analysis"),
     "fixes": "fixes",
     **dict.fromkeys(("ingest", "diff"), "ingest"),
     **dict.fromkeys(("export", "map"), "export"),

@@ -110,10 +110,11 @@ def paths(
 ) -> None:
     """The exact top-k paths from entry to an outcome, by pain mass or probability."""
     from journeymap.engine import top_paths
+    from journeymap.engine.observed import with_observed
 
     journey = resolve_journey(file_or_id)
     announce_compiling()
-    doc = top_paths(journey, k=k, rank=rank, to=to, kind=kind)
+    doc = with_observed(top_paths(journey, k=k, rank=rank, to=to, kind=kind), journey)
     if as_json:
         print_json(doc)
         return
@@ -148,11 +149,60 @@ def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> No
             f"{p['rank']:>3}. {escape(names.get(outcome, outcome))} ({outcome}, {p['kind']})"
             f"  p {_num(p['probability'])}"
             f" · {_num(p['customers'])} customers · pain {_num(p['pain'])}"
-            f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}"
+            f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}{_observed(p)}"
             + (f" · value at stake {_num(p['economics']['value_at_stake'])}" if "economics" in p else "")
         )
         steps = [f"{names.get(n, n)} ({n})" for n in p["nodes"][1:-1]]
         console.print("     " + (" → ".join(steps) or "(straight from entry)"), style="dim", markup=False)
+
+
+def _observed(path: dict[str, Any]) -> str:
+    if "observed_customers" not in path:
+        return ""
+    seen = path["observed_customers"]
+    if seen is None:
+        return f" · observed: not listed (at most {_num(path['observed_at_most'])}, in 'other')"
+    return f" · observed {_num(seen)} customers"
+
+
+def variants(file_or_id: FileOrId, as_json: AsJson = False) -> None:
+    """The walks customers really took (loops included), with customers, pain along them and peak-end."""
+    from journeymap.engine.observed import variants_document
+
+    doc = variants_document(resolve_journey(file_or_id))
+    if as_json:
+        print_json(doc)
+        return
+    if not doc["variants"]:
+        console.print(
+            f"[bold]{doc['journey']}[/bold]: no observed variants (ingest an event log to get them)"
+        )
+        return
+    console.print(f"[bold]{doc['journey']}[/bold]: {_num(doc['customers'])} customers")
+    table = _table("Observed variants", "rank", "outcome", "customers", "share", "pain", "peak-end", "walk")
+    for r in doc["variants"]:
+        walk = " → ".join(r["nodes"][:-1]) or "(straight from entry)"
+        table.add_row(
+            str(r["rank"]),
+            r["outcome"],
+            _num(r["customers"]),
+            _pct(r["share"]),
+            _num(r["pain"], 3),
+            _num(r["peak_end"], 3),
+            walk,
+        )
+    other = doc["other"]
+    if other["customers"]:
+        table.add_row(
+            "other",
+            "",
+            _num(other["customers"]),
+            _pct(other["customers"] / doc["customers"]),
+            "",
+            "",
+            f"{other['variants']} more variants",
+        )
+    console.print(table)
 
 
 def impact(file_or_id: FileOrId, as_json: AsJson = False) -> None:
@@ -295,5 +345,6 @@ def print_demo_analysis(journey: Journey) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(analyze)
     app.command()(paths)
+    app.command()(variants)
     app.command()(impact)
     app.command()(whatif)

@@ -75,13 +75,23 @@ def ingest(
     ] = None,
     to_store: Annotated[bool, typer.Option("--store", help="Store the journey (JOURNEYMAP_STORE).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse any bad row or unmapped event.")] = False,
+    order: Annotated[
+        str | None,
+        typer.Option("--order", help="States remember the last K touchpoints: 1..5, or auto."),
+    ] = None,
+    variants: Annotated[
+        int | None, typer.Option("--variants", help="Observed variants to keep (mapping: variants).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build a journey from an event log (or a path table) and print what was read."""
     if output is not None and to_store:
         raise InvalidInput("give either --output or --store, not both")
-    result = _build(events, mapping, surveys, path_table, journey_id, name, strict, not (quiet or as_json))
+    overrides = _overrides(order, variants)
+    result = _build(
+        events, mapping, surveys, path_table, journey_id, name, strict, not (quiet or as_json), overrides
+    )
     where = _write(result.journey, output, to_store)
     if where:
         result.summary["written"] = where
@@ -102,20 +112,38 @@ def _build(
     name: str | None,
     strict: bool,
     show_progress: bool,
+    overrides: dict[str, Any] | None = None,
 ) -> IngestResult:
     require("ingest")
     from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads DuckDB
 
     if path_table:
-        if mapping is not None or surveys is not None:
-            raise InvalidInput("--path-table takes neither --mapping nor --surveys")
+        if mapping is not None or surveys is not None or overrides:
+            raise InvalidInput("--path-table takes neither --mapping, --surveys, --order nor --variants")
         journey = load_path_table(events, checked_id(journey_id, "paths"), name)
         return IngestResult(journey, summarize_paths(journey))
     if mapping is None:
         raise InvalidInput("--mapping is required (or --path-table for a path table)")
-    spec = load_mapping(mapping)
+    spec = load_mapping(mapping, overrides)
     with _progress(show_progress) as bar:
         return ingest_events(events, spec, surveys, journey_id, name, strict, bar)
+
+
+def _overrides(order: str | None, variants: int | None) -> dict[str, Any]:
+    """Mapping settings given on the command line (checked with the mapping)."""
+    found: dict[str, Any] = {}
+    if order is not None:
+        found["order"] = order if order == "auto" else _whole(order, "--order", "1..5 or auto")
+    if variants is not None:
+        found["variants"] = variants
+    return found
+
+
+def _whole(text: str, option: str, expected: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{option}: '{text}' is not {expected}") from None
 
 
 def _write(journey: Journey, output: Path | None, to_store: bool) -> str | None:
@@ -147,6 +175,7 @@ def _print_summary(summary: dict[str, Any], out: Console) -> None:
     for oid, row in summary["outcomes"].items():
         table.add_row(oid, row["kind"], str(row["customers"]), f"{row['share']:.1%}")
     out.print(table)
+    _print_check(summary, out)
     if summary.get("unmapped_events"):
         top = ", ".join(f"{k} ({v})" for k, v in summary["unmapped_top"].items())
         kept = " (kept)" if summary.get("unmapped_kept") else " (dropped)"
@@ -169,6 +198,29 @@ def _print_summary(summary: dict[str, Any], out: Console) -> None:
             out.print(f"  {describe(example)}", markup=False)
     if summary.get("written"):
         out.print(f"written: {summary['written']}")
+
+
+def _print_check(summary: dict[str, Any], out: Console) -> None:
+    """The model check: per first touchpoint, observed vs modelled success share."""
+    check = summary.get("model_check")
+    if not check or not check["by_first_touchpoint"]:
+        return
+    scores = summary.get("order_scores")
+    if scores:
+        tried = ", ".join(f"{k}: {v:.4f}" for k, v in scores.items())
+        chosen = summary["order"]
+        out.print(f"order chosen from the data: {chosen} (held-out log-likelihood per step {tried})")
+    worst = check["largest_gap"]
+    out.print(
+        f"model check (order {check['order']}): largest gap at first touchpoint {worst['touchpoint']}: "
+        f"observed success {worst['observed']:.1%}, model {worst['model']:.1%} "
+        f"({worst['customers']} customers)"
+    )
+    if check["flagged"]:
+        out.print(
+            "[yellow]the chain forgets where customers came from here; "
+            "try --order 2 or --order auto[/yellow]"
+        )
 
 
 def diff(

@@ -112,6 +112,7 @@ def parse_patch(data: Any) -> WhatIfPatch:
 def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
     """A new, validated journey with the patch applied (the input is not changed)."""
     doc = journey_document(journey)
+    doc.pop("variants", None)  # observed walks describe the journey as it was, not the what-if
     problems = _reference_problems(journey, patch)
     if problems:
         raise InvalidJourney(problems, SOURCE)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping as MappingABC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.ingest.experience import departures_of, touchpoint_behaviour
 from journeymap.ingest.mapping import Mapping, OutcomeSpec, TouchpointSpec
 from journeymap.ingest.scores import ScoreStats
 from journeymap.ingest.timing import Behaviour, TimeStats
 from journeymap.model import ENTRY, Journey, Scale, parse_journey
+
+if TYPE_CHECKING:  # order.py needs DuckDB (the [ingest] extra); only its type is used here
+    from journeymap.ingest.order import StateInfo
 
 
 def default_score(scale: Scale) -> float:
@@ -72,13 +75,18 @@ def assemble(
     surveys: MappingABC[str, dict[str, Any]],
     source: str,
     behaviour: Behaviour | None = None,
+    states: MappingABC[str, StateInfo] | None = None,
 ) -> Journey:
     """The journey document for counted transitions, validated by ``parse_journey``.
 
     Only nodes some customer reached are included, so every touchpoint is
     reachable from entry and (as each customer ends in an outcome) has a way out.
+    ``states`` are the states of a higher-order chain (see ``order.py``): each
+    becomes a touchpoint with its own touchpoint's stage and scores.
     """
+    states = states or {}
     used = {node for pair in transitions for node in pair} - {ENTRY}
+    used_states = {sid: info for sid, info in sorted(states.items()) if sid in used}
     specs = mapping.touchpoint_specs()
     kept_ids = set(kept.values())
     outcomes = [o for oid, o in mapping.outcome_specs().items() if oid in used]
@@ -109,8 +117,9 @@ def assemble(
         | {"name": raw_of[tid]}
         for tid in sorted(kept_ids & used)
     ]
+    touchpoints += _state_documents(used_states, mapping, scores, surveys, raw_of)
     stages = [s.model_dump(exclude_none=True) for s in mapping.stages]
-    if kept_ids & used:
+    if kept_ids & (used | {info.touchpoint for info in used_states.values()}):
         stages.append(mapping.unmapped_stage.model_dump())
     document = {
         "id": journey_id,
@@ -132,6 +141,32 @@ def _transition_document(source: str, target: str, n: int, time: TimeStats | Non
     if time is not None and time.n:
         doc["time"] = time.document()
     return doc
+
+
+def _state_documents(
+    states: MappingABC[str, StateInfo],
+    mapping: Mapping,
+    scores: MappingABC[str, ScoreStats],
+    surveys: MappingABC[str, dict[str, Any]],
+    raw_of: MappingABC[str, str],
+) -> list[dict[str, Any]]:
+    """Touchpoints for higher-order states: their touchpoint's settings, scores and stage."""
+    specs = mapping.touchpoint_specs()
+
+    def name(tid: str) -> str:
+        spec = specs.get(tid)
+        return (spec.name if spec and spec.name else None) or raw_of.get(tid, tid)
+
+    documents = []
+    for sid, info in states.items():
+        spec = specs.get(info.touchpoint)
+        stage = spec.stage if spec else mapping.unmapped_stage.id
+        doc = touchpoint_document(
+            sid, spec, stage, scores.get(info.touchpoint), mapping.scale, surveys.get(info.touchpoint)
+        )
+        history = " > ".join(name(t) for t in reversed(info.before))
+        documents.append(doc | {"name": f"{name(info.touchpoint)} (after {history})"})
+    return documents
 
 
 def _outcome_document(outcome: OutcomeSpec) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import duckdb
 from journeymap.errors import InvalidInput
 from journeymap.ingest.experience import rules_for
 from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.order import StateInfo, chosen_order, held_out_scores, named_transitions, state_walk
 from journeymap.ingest.progress import Progress, run
 from journeymap.ingest.scores import ScoreStats
 from journeymap.ingest.source import (
@@ -39,6 +40,13 @@ from journeymap.ingest.source import (
     time_micros,
 )
 from journeymap.ingest.timing import MICROS, Behaviour, Followed, by_id, decode, follow_sql
+from journeymap.ingest.walks import (
+    Codes,
+    build_variants,
+    first_touch_outcomes,
+    state_transitions,
+    top_variants,
+)
 
 EXAMPLES = 5
 ORDER_KEYS = "t, tie, rn"  # the one order of a customer's events (see the module docstring)
@@ -69,6 +77,12 @@ class EventAggregate:
     bad_scores: int = 0
     reader: str = "duckdb"
     behaviour: Behaviour = field(default_factory=Behaviour)
+    order: int = 1
+    order_scores: dict[int, float] = field(default_factory=dict)
+    states: dict[str, StateInfo] = field(default_factory=dict)
+    variants: list[tuple[list[str], int]] = field(default_factory=list)
+    variants_other: tuple[int, int] = (0, 0)
+    first_touch: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def aggregate_events(
@@ -87,15 +101,36 @@ def aggregate_events(
     if agg.problems.get("bad_time"):
         _refuse_timeless(con, mapping, raw_names)
     node_of = [mapping.node_id(n) or "" for n in raw_names]
-    nodes = sorted(set(node_of) | set(agg.kept_names.values()))
     outcome_ids = set(mapping.outcome_specs())
-    codes = {node: i + 1 for i, node in enumerate(nodes)}
-    _kept_table(con, agg.kept_names, codes)
-    node_sql = _node_sql([codes[n] for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
-    outcome_codes = sorted(codes[n] for n in nodes if n in outcome_ids)
-    windows = _windows_sql(mapping, nodes)
-    _transitions(con, agg, node_sql, nodes, outcome_codes, windows, mapping.default_outcome.id, progress)
-    agg.scores = _scores(con, node_sql, nodes) if mapping.columns.score else {}
+    touchpoints = sorted((set(node_of) | set(agg.kept_names.values())) - outcome_ids - {""})
+    codes = Codes(touchpoints + sorted(outcome_ids), len(touchpoints))
+    code = {node: i + 1 for i, node in enumerate(codes.ids)}
+    _kept_table(con, agg.kept_names, code)
+    node_sql = _node_sql([code.get(n, 0) for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
+    # timing and behaviour of each touchpoint (and the first-order counts) in one pass
+    outcome_codes = sorted(code[n] for n in outcome_ids)
+    windows = _windows_sql(mapping, codes.ids)
+    _transitions(con, agg, node_sql, codes.ids, outcome_codes, windows, mapping.default_outcome.id, progress)
+    # the walks: variants, the order-K states and their counts (equal to the above at order 1)
+    hold_out = mapping.order == "auto"
+    default = code[mapping.default_outcome.id]
+    agg.after_outcome, agg.repeats_collapsed = build_variants(
+        con, node_sql, ORDER_KEYS, codes, default, hold_out=hold_out, progress=progress
+    )
+    success = {code[o] for o, spec in mapping.outcome_specs().items() if spec.kind == "success"}
+    if hold_out:
+        agg.order_scores = held_out_scores(con, codes, success)
+        agg.order = chosen_order(agg.order_scores)
+    else:
+        agg.order = int(mapping.order)
+    if agg.order > 1:
+        counts = state_transitions(con, codes, agg.order)
+        agg.transitions, agg.states = named_transitions(counts, codes)
+    agg.scores = _scores(con, node_sql, codes.ids) if mapping.columns.score else {}
+    kept, other, other_walks = top_variants(con, mapping.variants)
+    agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]
+    agg.variants_other = (other, other_walks)
+    agg.first_touch = [(codes.id(a), codes.id(b), n) for a, b, n in first_touch_outcomes(con)]
     return agg
 
 
@@ -301,6 +336,7 @@ def _windows_sql(mapping: Mapping, nodes: list[str]) -> str:
 
 
 def _scores(con: duckdb.DuckDBPyConnection, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:
+    """Score statistics by node id (node codes index ``nodes`` from 1)."""
     rows = con.execute(
         f"SELECT node, count(s), avg(s), stddev_samp(s) FROM {node_sql} WHERE s IS NOT NULL GROUP BY node"
     ).fetchall()

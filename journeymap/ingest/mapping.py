@@ -14,6 +14,8 @@ A mapping is YAML::
     default_outcome: {id: no_purchase, kind: failure}
     unmapped: drop               # or keep
     surveys: {columns: {touchpoint: tp, experience: score}, scale: "1-5"}
+    order: 1                     # 1..5 or auto: states remember the last K touchpoints
+    variants: 20                 # observed variants kept in the journey (the rest: "other")
 
 Everything is checked when the file is loaded (``parse_mapping``), so ingest never starts with a
 mapping that could only produce an invalid journey.
@@ -115,6 +117,8 @@ class Mapping(_Spec):
     unmapped_stage: UnmappedStage = UnmappedStage()
     surveys: SurveySpec = SurveySpec()
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
+    order: Annotated[int, Field(ge=1, le=5)] | Literal["auto"] = 1
+    variants: Annotated[int, Field(ge=0, le=10_000)] = 20
 
     def event_scale(self) -> Scale:
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
@@ -260,9 +264,12 @@ def parse_mapping(data: Any, source: str | None = None) -> Mapping:
     return mapping
 
 
-def load_mapping(path: str | Path) -> Mapping:
-    """Read and validate a mapping file (YAML or JSON)."""
+def load_mapping(path: str | Path, overrides: dict[str, Any] | None = None) -> Mapping:
+    """Read and validate a mapping file (YAML or JSON); ``overrides`` replace top-level settings."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"{path}: no such mapping file")
-    return parse_mapping(read_document(path), str(path))
+    document = read_document(path)
+    if overrides and isinstance(document, dict):
+        document = document | overrides
+    return parse_mapping(document, str(path))

@@ -8,6 +8,7 @@ from typing import Any
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.build import assemble
+from journeymap.ingest.check import model_check
 from journeymap.ingest.events import EventAggregate, aggregate_events
 from journeymap.ingest.ids import journey_id as checked_id
 from journeymap.ingest.ids import slugify
@@ -16,7 +17,7 @@ from journeymap.ingest.problems import describe
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.source import connection
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_surveys
-from journeymap.model import ENTRY, Journey
+from journeymap.model import ENTRY, Journey, journey_document, parse_journey
 
 TOP_UNMAPPED = 10
 
@@ -65,8 +66,21 @@ def ingest_events(
         survey.by_touchpoint if survey else {},
         str(path),
         agg.behaviour,
+        agg.states,
     )
+    journey = with_variants(journey, agg)
     return IngestResult(journey, summarize(journey, agg, survey))
+
+
+def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
+    """The journey carrying its observed variants (validated: every node must exist)."""
+    other, other_walks = agg.variants_other
+    variants = {
+        "top": [{"nodes": nodes, "customers": n} for nodes, n in agg.variants],
+        "other_customers": other,
+        "other_variants": other_walks,
+    }
+    return parse_journey(journey_document(journey) | {"variants": variants}, journey.id)
 
 
 def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
@@ -113,6 +127,10 @@ def summarize_paths(journey: Journey) -> dict[str, Any]:
     return journey_summary(journey) | {"bad_rows": 0, "problems": {}, "examples": []}
 
 
+def _successes(journey: Journey) -> set[str]:
+    return {o.id for o in journey.outcomes if o.kind == "success"}
+
+
 def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
     """The ingest summary document (also the CLI's ``--json`` output)."""
     summary = journey_summary(journey) | {
@@ -127,7 +145,16 @@ def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | N
         "examples": agg.examples,
         "repeats_collapsed": agg.repeats_collapsed,
         "events_after_outcome": agg.after_outcome,
+        "order": agg.order,
+        "variants": {
+            "kept": len(agg.variants),
+            "other_customers": agg.variants_other[0],
+            "other_variants": agg.variants_other[1],
+        },
+        "model_check": model_check(agg.transitions, agg.first_touch, _successes(journey), agg.order),
     }
+    if agg.order_scores:
+        summary["order_scores"] = {str(k): round(v, 6) for k, v in agg.order_scores.items()}
     if survey is not None:
         summary["surveys"] = {
             "responses": survey.responses,

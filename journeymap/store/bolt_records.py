@@ -43,7 +43,7 @@ FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
      "customers", "share", "p", "flow", "pain", "customer_value", "business_value", "effort"}
 )  # fmt: skip
-JSON_FIELDS = frozenset({"evidence", "interval", "time", "measures", "economics"})
+JSON_FIELDS = frozenset({"evidence", "interval", "time", "measures", "economics", "variants"})
 Item = Stage | Touchpoint | Outcome | Persona | Opportunity
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "pain", "txn", "staged_at"}
 
@@ -103,9 +103,8 @@ def graph_records(
     flows = figures.flow if figures else [None] * len(journey.transitions)
     entrants = journey.effective_entrants
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
-    head = journey.model_dump(
-        include={"id", "name", "description", "entrants", "notes", "evidence", "economics"}
-    )
+    fields = {"id", "name", "description", "entrants", "notes", "evidence", "economics", "variants"}
+    head = journey.model_dump(include=fields)
     nodes = [
         _split({**head, **scale, "type": "journey"}),
         _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),

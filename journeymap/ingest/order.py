@@ -1,0 +1,162 @@
+"""Higher-order chains: states that remember the last K touchpoints, and choosing K from the data.
+
+At order K a state is a touchpoint together with the touchpoints before it
+(up to K in all, fewer at the start of a walk); its id reads
+``coupon--campaign_a`` (the touchpoint, then the ones before it, most recent
+first; ``--`` because ids allow no ``@``) and its name
+``Coupon (after Campaign A)``. It keeps its touchpoint's stage and scores, so
+every analysis runs on it unchanged; outcomes stay single states. Customers
+who went ``campaign_a > coupon`` and ``campaign_b > coupon`` then no longer
+share one ``coupon`` state, and the chain keeps their different futures apart.
+
+``--order auto`` picks K by held-out prediction of outcomes: one customer in
+five (by a hash of the customer id, so the split is the same on every run) is
+held out; for K = 1 .. 5 the chain is counted on the others, and each held-out
+customer's outcome (success or not) is predicted at every step of their walk
+by the chain's probability of success from that state (a state never seen in
+training: the training customers' success share). The score is the mean
+log-likelihood per held-out step; the chosen K is the smallest one whose
+successor improves it by less than ``MIN_GAIN`` nats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from journeymap.ingest.ids import MAX_ID
+from journeymap.ingest.walks import Codes, State, state_transitions
+from journeymap.model import ENTRY
+
+if TYPE_CHECKING:  # DuckDB is the [ingest] extra; build.py needs StateInfo without it
+    import duckdb
+
+MAX_ORDER = 5
+MIN_GAIN = 1e-3
+CLIP = 1e-6
+Node = TypeVar("Node", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    """A state of a higher-order chain: its touchpoint and the touchpoints before it (most recent first)."""
+
+    touchpoint: str
+    before: tuple[str, ...]
+
+
+def state_id(state: State, codes: Codes) -> str:
+    """The readable id of a state (``coupon--campaign_a``); long ones end in a short hash.
+
+    >>> state_id((1, 2), Codes(["campaign_a", "coupon"], 2))
+    'coupon--campaign_a'
+    """
+    text = "--".join(codes.id(c) for c in reversed(state))
+    if len(text) <= MAX_ID:
+        return text
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{text[: MAX_ID - 9]}-{digest}"
+
+
+def state_walk(walk: tuple[int, ...], codes: Codes, order: int) -> list[str]:
+    """A walk of node codes as the ids of the order-``order`` states it passes.
+
+    >>> state_walk((1, 2, 3), Codes(["a", "b", "ok"], 2), 2)
+    ['a', 'b--a', 'ok']
+    """
+    return [
+        state_id((c,) if codes.is_outcome(c) else walk[max(0, i - order + 1) : i + 1], codes)
+        for i, c in enumerate(walk)
+    ]
+
+
+def named_transitions(
+    counts: Counter[tuple[State, State]], codes: Codes
+) -> tuple[Counter[tuple[str, str]], dict[str, StateInfo]]:
+    """Transition counts by node id, and the states with history (ids that are not plain nodes)."""
+    ids: dict[State, str] = {(): ENTRY}
+    states: dict[str, StateInfo] = {}
+    for pair in counts:
+        for state in pair:
+            if state not in ids:
+                ids[state] = state_id(state, codes)
+                if len(state) > 1:
+                    before = tuple(codes.id(c) for c in reversed(state[:-1]))
+                    states[ids[state]] = StateInfo(codes.id(state[-1]), before)
+    named: Counter[tuple[str, str]] = Counter()
+    for (a, b), n in counts.items():
+        named[(ids[a], ids[b])] += n
+    return named, states
+
+
+def success_from(transitions: Mapping[tuple[Node, Node], float], success: set[Node]) -> dict[Node, float]:
+    """Probability of ending in a success outcome from every transient node (one sparse solve).
+
+    >>> success_from({("entry", "a"): 4, ("a", "ok"): 3, ("a", "no"): 1}, {"ok"})
+    {'entry': 0.75, 'a': 0.75}
+    """
+    sources = list(dict.fromkeys(a for a, _ in transitions))
+    index = {node: i for i, node in enumerate(sources)}
+    totals: dict[Node, float] = {}
+    for (a, _), n in transitions.items():
+        totals[a] = totals.get(a, 0.0) + n
+    rows, cols, data = [], [], []
+    rhs = np.zeros(len(sources))
+    for (a, b), n in transitions.items():
+        p = n / totals[a]
+        if b in index:
+            rows.append(index[a])
+            cols.append(index[b])
+            data.append(p)
+        elif b in success:
+            rhs[index[a]] += p
+    q = sp.csr_matrix((data, (rows, cols)), shape=(len(sources), len(sources)))
+    h = spla.spsolve((sp.identity(len(sources), format="csc") - q).tocsc(), rhs)
+    h = np.atleast_1d(h)
+    return {node: float(min(1.0, max(0.0, h[i]))) for node, i in index.items()}
+
+
+def held_out_scores(
+    con: duckdb.DuckDBPyConnection, codes: Codes, success_codes: set[int], max_order: int = MAX_ORDER
+) -> dict[int, float]:
+    """Mean held-out log-likelihood of outcomes per step, for orders 1 .. ``max_order``."""
+    held = con.execute("SELECT w, sum(n) FROM variants WHERE held GROUP BY w").fetchall()
+    walks = [(tuple(int(c) for c in w), int(n)) for w, n in held]
+    scores: dict[int, float] = {}
+    for k in range(1, max_order + 1):
+        counts = state_transitions(con, codes, k, "NOT held")
+        success: set[State] = {b for _, b in counts if len(b) == 1 and b[0] in success_codes}
+        h: dict[State, float] = success_from(counts, success)
+        base = h.get((), 0.5)
+        total, steps = 0.0, 0
+        for w, n in walks:
+            won = w[-1] in success_codes
+            for i in range(len(w) - 1):
+                p = h.get(w[max(0, i - k + 1) : i + 1], base)
+                p = min(1 - CLIP, max(CLIP, p))
+                total += n * math.log(p if won else 1 - p)
+                steps += n
+        scores[k] = total / steps if steps else 0.0
+    return scores
+
+
+def chosen_order(scores: Mapping[int, float]) -> int:
+    """The smallest order whose successor gains less than ``MIN_GAIN`` nats per held-out step.
+
+    >>> chosen_order({1: -0.6, 2: -0.4, 3: -0.3995, 4: -0.39})
+    2
+    """
+    orders = sorted(scores)
+    for k, nxt in itertools.pairwise(orders):
+        if scores[nxt] - scores[k] < MIN_GAIN:
+            return k
+    return orders[-1]
