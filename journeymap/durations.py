@@ -45,7 +45,7 @@ def format_seconds(value: float) -> str:
     """A short human form of a number of seconds.
 
     >>> format_seconds(42), format_seconds(150), format_seconds(5400), format_seconds(200000)
-    ('42s', '2.5m', '1.5h', '2.3d')
+    ('42s', '2.5m', '1.5h', '2.31d')
     """
     for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
         if value >= size:
