@@ -13,8 +13,8 @@ from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
 from journeymap.display import number as _num
+from journeymap.display import measure_value
 from journeymap.display import percent as _pct
-from journeymap.durations import format_seconds
 from journeymap.files import read_document
 from journeymap.model import Journey
 
@@ -71,18 +71,14 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
 
 
 def source_label(row: dict[str, Any]) -> str:
-    """``behaviour: wait 4.2d/1d``: where a score came from, with the measures past their target."""
+    """``behaviour: wait 4.49d/1d, rework 30.0%/10.0%``: where a score came from, with the measures past their target."""
     over = [m for m in row.get("measures") or [] if m.get("target") and m["value"] > m["target"]]
     if row["source"] != "behaviour" or not over:
         return str(row["source"])
-    shown = []
-    for m in over:
-        value, target = m["value"], m.get("target")
-        if m["measure"] == "wait":
-            text = format_seconds(value) + (f"/{format_seconds(target)}" if target else "")
-        else:
-            text = f"{value:.2g}" + (f"/{target:.2g}" if target else "")
-        shown.append(f"{m['measure']} {text}")
+    shown = [
+        f"{m['measure']} {measure_value(m['measure'], m['value'])}/{measure_value(m['measure'], m['target'])}"
+        for m in over
+    ]
     return "behaviour: " + ", ".join(shown)
 
 

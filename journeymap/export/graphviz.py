@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from journeymap.display import number, percent
+from journeymap.display import measure_value, number, percent, timing_label, timing_text
+from journeymap.durations import format_seconds
 from journeymap.export import palette
 from journeymap.export.tables import Row, Tables, edge_amount, weight_label
 from journeymap.model import PHASES
@@ -70,9 +71,14 @@ def dot(tables: Tables, detailed: bool = False) -> bytes:
     top = max([edge_amount(r) for r in tables.edges] + [1e-12])
     for row in tables.edges:
         width = 0.5 + 7.5 * edge_amount(row) / top
+        label, tooltip = [weight_label(row)], ""
+        if detailed:
+            label += [text for text in [_compact_time(row, "time")] if text]
+            detail = _time_detail(row, "time")
+            tooltip = f", tooltip={quote(chr(10).join(detail))}" if detail else ""
         lines.append(
-            f"  {quote(row['source'])} -> {quote(row['target'])} "
-            f"[id={quote(row['id'])}, penwidth={width:.2f}, label={quote(weight_label(row))}];"
+            f"  {quote(row['source'])} -> {quote(row['target'])} [id={quote(row['id'])}, "
+            f"penwidth={width:.2f}, label={quote(chr(10).join(label))}{tooltip}];"
         )
     lines.append("}")
     return ("\n".join(lines) + "\n").encode()
@@ -93,6 +99,8 @@ def _node(row: Row, half: float, detailed: bool) -> str:
             for k, (name, show) in DETAIL_FIELDS.items()
             if detailed and k in row
         ]
+        if detailed:
+            extra += _provenance_lines(row)
         attrs = {
             "fillcolor": fill,
             "fontcolor": palette.text_colour(fill),
@@ -101,3 +109,33 @@ def _node(row: Row, half: float, detailed: bool) -> str:
         }
     body = ", ".join(f"{k}={quote(v)}" for k, v in attrs.items())
     return f"{quote(row['id'])} [{body}];"
+
+
+def _compact_time(row: Row, prefix: str) -> str:
+    """``med 2.3h · p90 1.1d`` of an edge's time (``prefix`` time) or a dwell ("" without one)."""
+    median, p90 = (row.get(f"{prefix}_{key}") for key in ("median_s", "p90_s"))
+    return timing_label(None if median is None else float(median), None if p90 is None else float(p90))
+
+
+def _time_detail(row: Row, prefix: str) -> list[str]:
+    """The full time (median, p90, mean, n) and the expected wait, in human units."""
+    lines = []
+    if f"{prefix}_n" in row:
+        lines.append(timing_text({k: row.get(f"{prefix}_{k}") for k in ("n", "median_s", "p90_s", "mean_s")}))
+    if "expected_wait_s" in row:
+        lines.append(f"expected wait {format_seconds(float(row['expected_wait_s']))}")
+    return lines
+
+
+def _provenance_lines(row: Row) -> list[str]:
+    """A touchpoint's score source, dwell, expected wait and the measures past their target."""
+    lines = [f"source {row['score_source']}"] if "score_source" in row else []
+    if _compact_time(row, "dwell"):
+        lines.append(f"dwell {_compact_time(row, 'dwell')}")
+    if "expected_wait_s" in row:
+        lines.append(f"expected wait {format_seconds(float(row['expected_wait_s']))}")
+    for key in sorted(k for k in row if f"{k}_n" in row and k.startswith("measure_")):
+        name, value, target = key.removeprefix("measure_"), float(row[key]), row.get(f"{key}_target")
+        if target is not None and value > float(target):
+            lines.append(f"{name} {measure_value(name, value)} > {measure_value(name, float(target))}")
+    return lines

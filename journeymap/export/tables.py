@@ -14,6 +14,15 @@ Edges (file order) carry ``id`` (``"source->target"``, unique because a pair
 occurs once and ids cannot contain ``>``), ``source``, ``target``, the
 file's ``customers`` or ``share`` and ``personas`` when given.
 
+Timing and behaviour (fields of the file, so in every export, with or without
+the analysis): touchpoints carry ``score_source`` (where the score came from:
+survey | events | behaviour | designer | none), ``expected_wait_s`` (seconds),
+their dwell as ``dwell_n``, ``dwell_median_s``, ``dwell_p90_s``,
+``dwell_mean_s`` and each measure of their evidence as ``measure_NAME`` (its
+value: seconds for ``wait``, a share for the others), ``measure_NAME_target``,
+``measure_NAME_n`` and ``measure_NAME_score``; edges carry ``time_n``,
+``time_median_s``, ``time_p90_s``, ``time_mean_s`` and ``expected_wait_s``.
+
 With analysis (``journeymap.engine.analyze``), touchpoints gain ``reach``,
 ``pain``, ``priority``, ``carried``, ``removal_effect``, ``weighted_satisfaction``
 and ``gap``; outcomes gain ``probability`` and ``expected_customers``; edges
@@ -24,11 +33,13 @@ the edge).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.durations import seconds
 from journeymap.engine.metrics import edge_flows, satisfaction, transition_probabilities
-from journeymap.model import ENTRY, Journey
+from journeymap.model import ENTRY, Journey, Measured, Timing
 
 Scalar = str | int | float | bool
 Row = dict[str, Scalar]
@@ -198,12 +209,39 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
         row["personas"] = _joined(tp.personas)
         row["notes"] = tp.notes
         row["satisfaction"] = satisfaction(tp)
+        row["score_source"] = tp.score_source
+        row.update(behaviour_fields(tp.expected_wait, "dwell", tp.time, tp.measures))
         if analysis is not None:
             figures = analysis["touchpoints"][tp.id]
             row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})
             row.update(analysis["economics"]["touchpoints"][tp.id])
         rows.append(_clean(row))
     return rows
+
+
+def behaviour_fields(
+    expected_wait: str | float | None,
+    prefix: str,
+    time: Timing | None,
+    measures: list[Measured] | None = None,
+) -> dict[str, Any]:
+    """The flat timing and behaviour fields of a touchpoint or transition (module docstring).
+
+    >>> from journeymap.model import Measured, Timing
+    >>> behaviour_fields("2h", "time", Timing(n=4, median_s=60.0))
+    {'expected_wait_s': 7200.0, 'time_n': 4, 'time_median_s': 60.0, 'time_p90_s': None, 'time_mean_s': None}
+    >>> behaviour_fields(None, "dwell", None, [Measured(measure="rework", value=0.3, n=9, target=0.1)])
+    {'expected_wait_s': None, 'measure_rework': 0.3, 'measure_rework_target': 0.1, 'measure_rework_n': 9, \
+'measure_rework_score': None}
+    """
+    row: dict[str, Any] = {"expected_wait_s": None if expected_wait is None else seconds(expected_wait)}
+    if time is not None:
+        row.update({f"{prefix}_{key}": value for key, value in time.model_dump().items()})
+    for m in measures or []:
+        name = "measure_" + re.sub(r"\W", "_", m.measure, flags=re.ASCII)  # a safe key in every format
+        row[name] = m.value
+        row.update({f"{name}_{key}": getattr(m, key) for key in ("target", "n", "score")})
+    return row
 
 
 def _outcome_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
@@ -238,6 +276,7 @@ def _edge_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
             "customers": t.customers,
             "share": t.share,
             "personas": _joined(t.personas),
+            **behaviour_fields(t.expected_wait, "time", t.time),
         }
         if analysis is not None:
             row["probability"] = probabilities[pair]

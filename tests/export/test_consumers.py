@@ -6,7 +6,6 @@ import io
 import json
 import math
 import re
-import shutil
 import subprocess
 import warnings
 import xml.etree.ElementTree as ET
@@ -23,10 +22,10 @@ from journeymap.errors import InvalidInput
 from journeymap.export import export_journey, palette
 from journeymap.files import load_journey
 from journeymap.model import ENTRY, Journey
+from tests.export.conftest import JS
 from tests.export.journeys import FIXTURES
 from tests.export.test_formats import node_names
 
-JS = Path(__file__).resolve().parents[1] / "js"
 GEXF_13 = "{http://gexf.net/1.3}"
 VIZ_13 = "{http://gexf.net/1.3/viz}"
 
@@ -90,16 +89,6 @@ def _node_rows(journey: Journey) -> list[dict[str, Any]]:
     from journeymap.export.tables import journey_tables
 
     return list(journey_tables(journey).nodes)
-
-
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
-    """``tests/js/node_modules`` installed from the lock file (``npm ci``) when missing."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("node and npm are needed (make system-deps installs them)")
-    if not (JS / "node_modules" / "cytoscape").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True)
-    return JS / "node_modules"
 
 
 READ_WITH_CYTOSCAPE = """
