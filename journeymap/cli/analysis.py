@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
-from journeymap.display import number as _num
 from journeymap.display import measure_value
+from journeymap.display import number as _num
 from journeymap.display import percent as _pct
 from journeymap.files import read_document
 from journeymap.model import Journey
@@ -71,7 +71,7 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
 
 
 def source_label(row: dict[str, Any]) -> str:
-    """``behaviour: wait 4.49d/1d, rework 30.0%/10.0%``: where a score came from, with the measures past their target."""
+    """Where a score came from, with the measures past their target: ``behaviour: wait 4.49d/1d``."""
     over = [m for m in row.get("measures") or [] if m.get("target") and m["value"] > m["target"]]
     if row["source"] != "behaviour" or not over:
         return str(row["source"])
