@@ -29,6 +29,22 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
+def observed_text(path: dict[str, Any]) -> str:
+    """A model path's observed customers (``engine.observed.with_observed``); "" without variants.
+
+    >>> observed_text({"observed_customers": 0}), observed_text({"observed_customers": 1500.0})
+    ('observed 0 customers', 'observed 1500 customers')
+    >>> observed_text({"observed_customers": None, "observed_at_most": 93.0})
+    "observed ≤ 93 (not listed, may be in 'other')"
+    """
+    if "observed_customers" not in path:
+        return ""
+    seen = path["observed_customers"]
+    if seen is None:
+        return f"observed ≤ {number(path['observed_at_most'])} (not listed, may be in 'other')"
+    return f"observed {number(seen)} customers"
+
+
 DURATION_MEASURES = frozenset({"wait"})
 """Behavioural measures whose value is a time in seconds (the others are shares of 0..1)."""
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from journeymap.cli.common import console, err_console, print_json, resolve_journey
-from journeymap.display import measure_value
+from journeymap.display import measure_value, observed_text
 from journeymap.display import number as _num
 from journeymap.display import percent as _pct
 from journeymap.files import read_document
@@ -145,20 +145,12 @@ def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> No
             f"{p['rank']:>3}. {escape(names.get(outcome, outcome))} ({outcome}, {p['kind']})"
             f"  p {_num(p['probability'])}"
             f" · {_num(p['customers'])} customers · pain {_num(p['pain'])}"
-            f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}{_observed(p)}"
+            f" · pain mass {_num(p['pain_mass'])} · peak-end {_num(p['peak_end'])}"
+            + (f" · {observed_text(p)}" if "observed_customers" in p else "")
             + (f" · value at stake {_num(p['economics']['value_at_stake'])}" if "economics" in p else "")
         )
         steps = [f"{names.get(n, n)} ({n})" for n in p["nodes"][1:-1]]
         console.print("     " + (" → ".join(steps) or "(straight from entry)"), style="dim", markup=False)
-
-
-def _observed(path: dict[str, Any]) -> str:
-    if "observed_customers" not in path:
-        return ""
-    seen = path["observed_customers"]
-    if seen is None:
-        return f" · observed: not listed (at most {_num(path['observed_at_most'])}, in 'other')"
-    return f" · observed {_num(seen)} customers"
 
 
 def variants(file_or_id: FileOrId, as_json: AsJson = False) -> None:

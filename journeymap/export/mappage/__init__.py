@@ -20,9 +20,13 @@ from importlib.resources import files
 from typing import Any
 
 from journeymap.engine.metrics import transition_probabilities
+from journeymap.engine.report import NO_PAIN
 from journeymap.export import palette
 from journeymap.export.mappage import layout as geometry
-from journeymap.export.mappage import sidebar, svg
+from journeymap.export.mappage import pathlists, sidebar, svg, timing
+from journeymap.export.mappage.pathlists import short_route
+
+__all__ = ["CSP", "PAIN_PATHS", "render", "script_json", "short_route"]
 from journeymap.export.tables import edge_customers, main_path
 from journeymap.model import ENTRY, Journey
 
@@ -33,19 +37,22 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 def render(journey: Journey, alpha: float = 0.5) -> str:
     """The whole page for ``journey`` (``alpha`` is the carried-experience memory)."""
     from journeymap.engine import analyze, top_paths
+    from journeymap.engine.observed import variants_document, with_observed
 
     analysis = analyze(journey, alpha=alpha)
-    paths = top_paths(journey, k=PAIN_PATHS, rank="pain")["paths"]
+    paths = with_observed(top_paths(journey, k=PAIN_PATHS, rank="pain"), journey)["paths"]
     views = ["none", *geometry.groupings(journey)]
     default = "lane" if "lane" in views else "none"
     layouts = {v: geometry.compute(journey, None if v == "none" else v) for v in views}
+    labels = timing.time_labels(journey, edge_customers(journey, analysis))
+    placements = {v: timing.place(labels, layout) for v, layout in layouts.items()}
     placed = layouts[default]
     names = {
         ENTRY: "Entry",
         **{tp.id: tp.name for tp in journey.touchpoints},
         **{o.id: o.name for o in journey.outcomes},
     }
-    map_svg = _map_svg(journey, layouts, default, analysis, names)
+    map_svg = _map_svg(journey, layouts[default], analysis, names, labels, placements[default], layouts)
     route = main_path(journey)
     xs = svg.curve_positions(route, placed)
     steps = [
@@ -56,8 +63,13 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
     last = route[-1]
     end = (names[last], xs[last][0]) if last in xs and last not in analysis["touchpoints"] else None
     curve = svg.emotion_curve(steps, end, xs, placed.width)
+    observed = variants_document(journey) if journey.variants is not None else None
     data = _page_data(journey, analysis, paths, names, route)
-    data["views"] = _views(journey, layouts, default)
+    data["observed"] = [
+        {"rank": v["rank"], "nodes": [ENTRY, *v["nodes"]]} for v in (observed or {}).get("variants", [])
+    ]
+    data["transitions"] = _transitions_data(journey, analysis, names)
+    data["views"] = _views(journey, layouts, default, placements)
     data["view"] = default
     slots = {
         "TITLE": escape(journey.name),
@@ -66,8 +78,8 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
         "JS": _asset("map.js"),
         "TOOLBAR": sidebar.toolbar(journey, views, default),
         "SUMMARY": _summary(journey, analysis, names),
-        "LEGEND": _legend(journey),
-        "PATHS": _path_list(paths, names),
+        "LEGEND": _legend(journey) + timing.legend(journey),
+        "PATHS": _paths(analysis, paths, names, observed),
         "OPPORTUNITIES": sidebar.opportunities(journey, names),
         "NOTES": sidebar.journey_notes(journey),
         "MAP": map_svg,
@@ -78,9 +90,30 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: slots[m.group(1)], _asset("map.html"))
 
 
-def _views(journey: Journey, layouts: dict[str, geometry.Layout], default: str) -> dict[str, Any]:
+def _paths(
+    analysis: dict[str, Any],
+    paths: list[dict[str, Any]],
+    names: dict[str, str],
+    observed: dict[str, Any] | None,
+) -> str:
+    """The paths section: the no-pain note when every pain is 0, the model's pain paths and,
+    for a journey with observed variants, the switch to them."""
+    note = ""
+    if not any(f["pain"] for f in analysis["touchpoints"].values()):
+        note = f'<p class="note no-pain" role="note">{escape(NO_PAIN)}</p>'
+    if observed is None:
+        return note + pathlists.model_list(paths, names)
+    return note + pathlists.switch() + pathlists.model_list(paths, names) + pathlists.observed_list(observed)
+
+
+def _views(
+    journey: Journey,
+    layouts: dict[str, geometry.Layout],
+    default: str,
+    placements: dict[str, dict[str, list[float] | None]],
+) -> dict[str, Any]:
     """Per swimlane grouping: the map's height, each card's vertical offset from the drawn
-    (default) layout and each arrow's path data."""
+    (default) layout, each arrow's path data and each time label's place (null: no room)."""
     drawn = layouts[default]
     pairs = [(t.source, t.target) for t in journey.transitions]
     return {
@@ -88,6 +121,7 @@ def _views(journey: Journey, layouts: dict[str, geometry.Layout], default: str) 
             "height": round(placed.height, 1),
             "dy": {n: round(b.y - drawn.cards[n].y, 1) for n, b in placed.cards.items()},
             "flows": {f"{a}->{b}": svg.flow_d(placed, a, b) for a, b in pairs},
+            "labels": placements[view],
         }
         for view, placed in layouts.items()
     }
@@ -114,28 +148,29 @@ def _satisfaction_extent(journey: Journey) -> float:
 
 def _map_svg(
     journey: Journey,
-    layouts: dict[str, geometry.Layout],
-    default: str,
+    placed: geometry.Layout,
     analysis: dict[str, Any],
     names: dict[str, str],
+    labels: list[timing.TimeLabel],
+    at: dict[str, list[float] | None],
+    layouts: dict[str, geometry.Layout],
 ) -> str:
-    placed = layouts[default]
     half = _satisfaction_extent(journey)
     figures = analysis["touchpoints"]
     top_reach = max([1e-12, *(f["reach"] for f in figures.values())])
     entrants = float(analysis["entrants"])
+    probabilities = transition_probabilities(journey)
+    details = _transition_details(journey)
     parts = [
         f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{placed.width:.0f}" '
         f'height="{placed.height:.0f}" viewBox="0 0 {placed.width:.0f} {placed.height:.0f}" role="img" '
         f'aria-label="Journey map of {escape(journey.name, quote=True)}">',
         svg.defs(),
         svg.phase_bands(placed),
-        *(svg.lane_bands(layout, view, view == default) for view, layout in layouts.items()),
+        *(svg.lane_bands(layout, view, layout is placed) for view, layout in layouts.items()),
         svg.stage_headers(placed, analysis.get("stages", {})),
         '<g class="flows">',
-        svg.flows(
-            journey, placed, edge_customers(journey, analysis), transition_probabilities(journey), names
-        ),
+        svg.flows(journey, placed, edge_customers(journey, analysis), probabilities, names, details),
         "</g>",
         svg.card(
             placed.cards[ENTRY], "#ffffff", f"{entrants:,.0f} entrants", 1.0, f'data-node="{ENTRY}"', "Entry"
@@ -147,15 +182,18 @@ def _map_svg(
         meta = f"reach {svg.percent(f['reach'])} · s {svg.number(s)}"
         if f["pain"]:
             meta += f" · pain {svg.number(f['pain'])}"
+        fill = palette.diverging(s, half)
+        badge = timing.badge_svg(placed.cards[tp.id], tp.score_source, palette.text_colour(fill))
         parts.append(
             svg.card(
                 placed.cards[tp.id],
-                palette.diverging(s, half),
+                fill,
                 meta,
                 f["reach"] / top_reach,
                 f'id="tp-{tp.id}" data-touchpoint="{tp.id}" data-stage="{tp.stage}" '
-                f'data-personas="{" ".join(tp.personas or [])}"',
+                f'data-personas="{" ".join(tp.personas or [])}" data-source="{tp.score_source}"',
                 tp.name,
+                badge,
             )
         )
     for o in journey.outcomes:
@@ -172,8 +210,33 @@ def _map_svg(
                 o.name,
             )
         )
-    parts.append("</svg>")
+    parts.append('<g class="flow-times">')
+    for label in labels:
+        lines = [f"{names[label.source]} → {names[label.target]}", *details[(label.source, label.target)]]
+        parts.append(timing.label_svg(label, "\n".join(lines), at[label.edge]))
+    parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _transitions_data(journey: Journey, analysis: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """For the details panel: each timed transition's names, customers, share and time lines."""
+    customers = edge_customers(journey, analysis)
+    probabilities = transition_probabilities(journey)
+    return {
+        f"{a}->{b}": {
+            "name": f"{names[a]} → {names[b]}",
+            "customers": round(customers[(a, b)], 6),
+            "share": probabilities[(a, b)],
+            "lines": lines,
+        }
+        for (a, b), lines in _transition_details(journey).items()
+    }
+
+
+def _transition_details(journey: Journey) -> dict[tuple[str, str], list[str]]:
+    """The time and expected-wait lines of every transition that has either."""
+    found = {(t.source, t.target): timing.transition_detail(t) for t in journey.transitions}
+    return {pair: lines for pair, lines in found.items() if lines}
 
 
 def _summary(journey: Journey, analysis: dict[str, Any], names: dict[str, str]) -> str:
@@ -219,36 +282,6 @@ def _legend(journey: Journey) -> str:
     )
 
 
-def short_route(steps: list[str], keep: int = 3) -> str:
-    """A route for the side panel: long ones keep their first and last ``keep`` steps.
-
-    >>> short_route(["a", "b", "c"])
-    'a → b → c'
-    >>> short_route([str(i) for i in range(10)], keep=2)
-    '0 → 1 → … 6 more … → 8 → 9'
-    """
-    if len(steps) <= 2 * keep + 1:
-        return " → ".join(steps)
-    hidden = len(steps) - 2 * keep
-    return " → ".join([*steps[:keep], f"… {hidden} more …", *steps[-keep:]])
-
-
-def _path_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
-    if not paths:
-        return '<p class="empty">No path from entry to an outcome.</p>'
-    items = []
-    for p in paths:
-        steps = [names[n] for n in p["nodes"][1:]]
-        items.append(
-            f'<li data-path-rank="{p["rank"]}" tabindex="0" role="button" aria-pressed="false" '
-            f'title="{escape(" → ".join(steps), quote=True)}">'
-            f'<span class="rank">#{p["rank"]}</span> <span class="figures">{p["customers"]:,.0f} customers · '
-            f"pain {svg.number(p['pain'])} · pain mass {svg.number(p['pain_mass'])}</span>"
-            f'<span class="route">{escape(short_route(steps))}</span></li>'
-        )
-    return '<ol class="paths">' + "".join(items) + "</ol>"
-
-
 def _page_data(
     journey: Journey,
     analysis: dict[str, Any],
@@ -278,6 +311,7 @@ def _page_data(
             "importance": tp.weight,
             "ideal": tp.ideal,
             "responses": tp.responses,
+            **timing.provenance(tp),
             **{
                 k: f.get(k)
                 for k in (

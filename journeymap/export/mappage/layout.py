@@ -35,6 +35,8 @@ MARGIN = 16.0
 LANE_HEADER = 22.0
 LANE_GAP = 10.0
 GROUPINGS = ("lane", "channel", "owner")  # the touchpoint fields swimlanes can follow
+BADGES = {"behaviour": "B", "events": "E", "none": "?"}  # score sources a card marks (``timing.py``)
+BADGE_ROOM = 22.0  # the name of a card with a badge wraps this much narrower
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,7 @@ def compute(journey: Journey, lanes: str | None = None) -> Layout:
             for tp in journey.touchpoints:
                 if tp.stage != column.stage or (lanes and lane_key(tp, lanes) != key):
                     continue
-                lines = wrap(tp.name, text_room)
+                lines = wrap(tp.name, text_room - (BADGE_ROOM if tp.score_source in BADGES else 0.0))
                 cards[tp.id] = Box(tp.id, column.x, y, CARD_WIDTH, card_height(len(lines)), lines)
                 column_of[tp.id] = index
                 y += cards[tp.id].height + CARD_GAP

@@ -126,25 +126,35 @@ def lane_bands(layout: Layout, view: str, shown: bool) -> str:
     return "".join(parts)
 
 
-def flow_path(a: Box, b: Box, col_a: int, col_b: int, floor: float) -> str:
-    """SVG path data for a transition: forward, within a column, or back to an earlier column."""
+Point = tuple[float, float]
+
+
+def flow_points(a: Box, b: Box, col_a: int, col_b: int, floor: float) -> tuple[Point, Point, Point, Point]:
+    """The cubic Bézier of a transition (start, two controls, end): forward, within a column,
+    or back to an earlier column along the ``floor``."""
     if col_b > col_a:
         x1, y1, x2, y2 = a.right, a.middle, b.x - 2, b.middle
         dx = max(40.0, (x2 - x1) / 2)
-        return f"M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+        return (x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)
     if col_b == col_a:
         x, y1, y2 = a.right, a.middle, b.middle
         bulge = min(30.0 + 0.12 * abs(y2 - y1), 80.0)
-        return f"M{x:.1f},{y1:.1f} C{x + bulge:.1f},{y1:.1f} {x + bulge:.1f},{y2:.1f} {x + 2:.1f},{y2:.1f}"
+        return (x, y1), (x + bulge, y1), (x + bulge, y2), (x + 2, y2)
     x1, y1 = a.x + a.width / 2, a.bottom
     x2, y2 = b.x + b.width / 2, b.bottom + 2
-    return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{floor:.1f} {x2:.1f},{floor:.1f} {x2:.1f},{y2:.1f}"
+    return (x1, y1), (x1, floor), (x2, floor), (x2, y2)
+
+
+def flow_curve(layout: Layout, source: str, target: str) -> tuple[Point, Point, Point, Point]:
+    """The Bézier points of the arrow ``source`` -> ``target`` in ``layout``."""
+    a, b = layout.cards[source], layout.cards[target]
+    return flow_points(a, b, layout.column_of[source], layout.column_of[target], layout.height - 24)
 
 
 def flow_d(layout: Layout, source: str, target: str) -> str:
     """The path data of the arrow ``source`` -> ``target`` in ``layout``."""
-    a, b = layout.cards[source], layout.cards[target]
-    return flow_path(a, b, layout.column_of[source], layout.column_of[target], layout.height - 24)
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = flow_curve(layout, source, target)
+    return f"M{x0:.1f},{y0:.1f} C{x1:.1f},{y1:.1f} {x2:.1f},{y2:.1f} {x3:.1f},{y3:.1f}"
 
 
 def flows(
@@ -153,20 +163,23 @@ def flows(
     customers: dict[tuple[str, str], float],
     probabilities: dict[tuple[str, str], float],
     names: dict[str, str],
+    timing: dict[tuple[str, str], list[str]],
 ) -> str:
+    """The arrows; ``timing`` holds the tooltip lines of the transitions with a time or an
+    expected wait (those arrows are focusable, so the keyboard reaches their details)."""
     top = max([*customers.values(), 1e-12])
     personas = {(t.source, t.target): " ".join(t.personas or []) for t in journey.transitions}
     parts = []
     for (source, target), amount in customers.items():
         d = flow_d(layout, source, target)
         width = 1.5 + 12.5 * amount / top
-        title = (
-            f"{names[source]} → {names[target]}: {amount:,.0f} customers "
-            f"({percent(probabilities[(source, target)])} of those at {names[source]})"
+        title = flow_title(
+            names, source, target, amount, probabilities[(source, target)], timing.get((source, target))
         )
         back = " back" if layout.column_of[target] < layout.column_of[source] else ""
+        focus = ' tabindex="0"' if (source, target) in timing else ""
         parts.append(
-            f'<path class="flow{back}" data-edge="{_attr(source + "->" + target)}" '
+            f'<path class="flow{back}" data-edge="{_attr(source + "->" + target)}"{focus} '
             f'data-source="{_attr(source)}" data-personas="{_attr(personas[(source, target)])}" '
             f'data-target="{_attr(target)}" d="{d}" stroke-width="{width:.2f}" marker-end="url(#arrow)">'
             f"<title>{escape(title)}</title></path>"
@@ -174,7 +187,24 @@ def flows(
     return "".join(parts)
 
 
-def card(box: Box, fill: str, meta: str, bar: float, hook: str, title: str) -> str:
+def flow_title(
+    names: dict[str, str],
+    source: str,
+    target: str,
+    amount: float,
+    probability: float,
+    timing: list[str] | None,
+) -> str:
+    """An arrow's tooltip: customers, share of those at the source and, when known, its time."""
+    title = (
+        f"{names[source]} → {names[target]}: {amount:,.0f} customers "
+        f"({percent(probability)} of those at {names[source]})"
+    )
+    return "\n".join([title, *(timing or [])])
+
+
+def card(box: Box, fill: str, meta: str, bar: float, hook: str, title: str, badge: str = "") -> str:
+    """A card: its name, a meta line, a bar and (for measured scores) a source ``badge``."""
     ink = palette.text_colour(fill)
     name_top = box.y + CARD_PADDING + 12
     meta_y = box.y + CARD_PADDING + len(box.lines) * NAME_LINE + 14
@@ -193,7 +223,7 @@ def card(box: Box, fill: str, meta: str, bar: float, hook: str, title: str) -> s
         f'<rect class="bar-track" x="{box.x + CARD_PADDING:.1f}" y="{bar_y:.1f}" '
         f'width="{inner:.1f}" height="4" '
         f'rx="2"/><rect class="bar" fill="{ink}" x="{box.x + CARD_PADDING:.1f}" y="{bar_y:.1f}" '
-        f'width="{inner * max(0.0, min(1.0, bar)):.1f}" height="4" rx="2"/></g>'
+        f'width="{inner * max(0.0, min(1.0, bar)):.1f}" height="4" rx="2"/>{badge}</g>'
     )
 
 

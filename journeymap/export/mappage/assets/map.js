@@ -1,5 +1,6 @@
-// journeymap map page: details panel, pain-path and opportunity highlighting, swimlane switch,
-// persona filter and fit-to-width zoom. No network, no libraries.
+// journeymap map page: details panel (touchpoints with their provenance, timed transitions), pain-path,
+// observed-variant and opportunity highlighting, swimlane switch, persona filter and fit-to-width zoom.
+// No network, no libraries.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("journey-data").textContent);
@@ -13,7 +14,8 @@
     ["Ideal", "ideal"], ["Satisfaction", "satisfaction"], ["Weighted satisfaction", "weighted_satisfaction"],
     ["Gap to ideal", "gap"], ["Reach (visits / entrant)", "reach"], ["Pain", "pain"],
     ["Priority (pain / entrant)", "priority"], ["Carried experience", "carried"],
-    ["Removal effect", "removal_effect", "percent"], ["Survey responses", "responses"]
+    ["Removal effect", "removal_effect", "percent"], ["Survey responses", "responses"],
+    ["Score source", "source"], ["Time here (dwell)", "dwell"], ["Expected wait", "expected_wait"]
   ];
 
   function format(value, kind) {
@@ -25,23 +27,28 @@
     return text.replace("-", "\u2212");
   }
 
-  function showDetails(id) {
-    var tp = data.touchpoints[id];
-    if (!tp) { return; }
+  function detailsTable(name, rows) {
     details.textContent = "";
     var title = document.createElement("p");
     title.className = "title";
-    title.textContent = tp.name;
+    title.textContent = name;
     details.appendChild(title);
     var table = document.createElement("table");
-    FIELDS.forEach(function (field) {
+    rows.forEach(function (pair) {
       var row = table.insertRow();
       var th = document.createElement("th");
-      th.textContent = field[0];
+      th.textContent = pair[0];
       row.appendChild(th);
-      row.insertCell().textContent = format(tp[field[1]], field[2]);
+      row.insertCell().textContent = pair[1];
     });
     details.appendChild(table);
+  }
+
+  function showDetails(id) {
+    var tp = data.touchpoints[id];
+    if (!tp) { return; }
+    detailsTable(tp.name, FIELDS.map(function (field) { return [field[0], format(tp[field[1]], field[2])]; }));
+    appendList(tp.measures, "evidence measures", function (text, li) { li.textContent = "Measured: " + text; });
     [tp.description, tp.notes].forEach(function (text) {
       if (!text) { return; }
       var note = document.createElement("p");
@@ -92,6 +99,20 @@
     card.addEventListener("click", function () { select(card); });
   });
 
+  // Timed arrows and their labels: hover, focus or click shows the transition's time in the panel.
+  function showTransition(edge) {
+    var t = data.transitions[edge];
+    if (!t) { return; }
+    detailsTable(t.name, [["Customers (model)", format(t.customers)], ["Share of those leaving", format(t.share, "percent")]]);
+    appendList(t.lines, "evidence timing", function (text, li) { li.textContent = text; });
+  }
+  map.querySelectorAll("[data-edge-time], .flow[tabindex]").forEach(function (el) {
+    var edge = el.getAttribute("data-edge-time") || el.getAttribute("data-edge");
+    ["mouseenter", "focus", "click"].forEach(function (kind) {
+      el.addEventListener(kind, function () { showTransition(edge); });
+    });
+  });
+
   function nodeElement(id) {
     var selector = '[data-touchpoint="' + CSS.escape(id) + '"], [data-outcome="' + CSS.escape(id) +
       '"], [data-node="' + CSS.escape(id) + '"]';
@@ -124,16 +145,31 @@
     });
   }
 
+  function route(nodes) {
+    light(nodes, nodes.slice(1).map(function (id, i) { return nodes[i] + "->" + id; }));
+  }
+
   function highlight(rank) {
     mark("[data-path-rank]", "data-path-rank", String(rank));
+    mark("[data-variant-rank]:not(.other)", "data-variant-rank", null);
     mark("[data-opportunity]", "data-opportunity", null);
     var path = data.paths.filter(function (p) { return p.rank === rank; })[0];
     if (!path) { light([], []); return; }
-    light(path.nodes, path.nodes.slice(1).map(function (id, i) { return path.nodes[i] + "->" + id; }));
+    route(path.nodes);
+  }
+
+  function highlightVariant(rank) {
+    mark("[data-path-rank]", "data-path-rank", null);
+    mark("[data-variant-rank]:not(.other)", "data-variant-rank", String(rank));
+    mark("[data-opportunity]", "data-opportunity", null);
+    var variant = data.observed.filter(function (v) { return v.rank === rank; })[0];
+    if (!variant) { light([], []); return; }
+    route(variant.nodes);
   }
 
   function highlightOpportunity(id) {
     mark("[data-path-rank]", "data-path-rank", null);
+    mark("[data-variant-rank]:not(.other)", "data-variant-rank", null);
     mark("[data-opportunity]", "data-opportunity", id);
     var nodes = id === null ? [] : data.opportunities[id] || [];
     light(nodes, [], "opportunity");
@@ -143,19 +179,52 @@
     }
   }
 
-  var current = null;
-  document.querySelectorAll("[data-path-rank]").forEach(function (li) {
-    function toggle() {
-      var rank = Number(li.getAttribute("data-path-rank"));
-      current = current === rank ? null : rank;
-      highlight(current);
-    }
+  // A list item that works as a button: click, Enter or Space.
+  function pressable(li, toggle) {
     li.addEventListener("click", toggle);
     li.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
     });
+  }
+
+  var current = null;
+  document.querySelectorAll("[data-path-rank]").forEach(function (li) {
+    pressable(li, function () {
+      var rank = Number(li.getAttribute("data-path-rank"));
+      current = current === rank ? null : rank;
+      currentVariant = null;
+      currentOpportunity = null;
+      highlight(current);
+    });
   });
-  clear.addEventListener("click", function () { current = null; currentOpportunity = null; highlight(null); });
+  clear.addEventListener("click", function () {
+    current = null; currentOpportunity = null; currentVariant = null; highlight(null);
+  });
+
+  // Observed variants: the walks customers really took, highlighted like the model's paths.
+  var currentVariant = null;
+  document.querySelectorAll("[data-variant-rank]:not(.other)").forEach(function (li) {
+    pressable(li, function () {
+      var rank = Number(li.getAttribute("data-variant-rank"));
+      currentVariant = currentVariant === rank ? null : rank;
+      current = null;
+      currentOpportunity = null;
+      highlightVariant(currentVariant);
+    });
+  });
+  document.querySelectorAll("[data-path-view]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var view = button.getAttribute("data-path-view");
+      document.querySelectorAll("[data-path-view]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      document.querySelectorAll("ol[data-list]").forEach(function (list) {
+        list.hidden = list.getAttribute("data-list") !== view;
+      });
+      current = null; currentVariant = null; currentOpportunity = null;
+      highlight(null);
+    });
+  });
 
   var currentOpportunity = null;
   document.querySelectorAll("[data-opportunity]").forEach(function (li) {
@@ -163,6 +232,7 @@
       var id = li.getAttribute("data-opportunity");
       currentOpportunity = currentOpportunity === id ? null : id;
       current = null;
+      currentVariant = null;
       highlightOpportunity(currentOpportunity);
     }
     li.addEventListener("click", function (event) {
@@ -194,6 +264,15 @@
     map.querySelectorAll(".flow").forEach(function (flow) {
       var d = view.flows[flow.getAttribute("data-edge")];
       if (d) { flow.setAttribute("d", d); }
+    });
+    map.querySelectorAll("[data-edge-time]").forEach(function (label) {
+      var at = view.labels[label.getAttribute("data-edge-time")];
+      if (at) {
+        label.setAttribute("transform", "translate(" + at[0] + "," + at[1] + ")");
+        label.removeAttribute("display");
+      } else {
+        label.setAttribute("display", "none");
+      }
     });
     data.view = name;
   }

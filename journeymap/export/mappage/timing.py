@@ -1,0 +1,193 @@
+"""Time on the map's arrows and where each touchpoint's score came from.
+
+An arrow whose transition has a measured ``time`` gets a compact label
+(``med 2.3h · p90 1.1d``, ``journeymap.display.timing_label``) at the middle of
+its curve where there is room: labels are placed greedily, the most travelled
+transitions first, each at the first of a few points along its curve where its
+box meets no card, no other label and stays inside the drawing; a label with
+no room is left out of that view (the arrow's tooltip and the details panel
+still give the full time). Placement is computed per swimlane view, since the
+arrows move with the cards.
+
+Cards whose score did not come from survey answers or the designer carry a
+badge: ``B`` behaviour measured in the event log, ``E`` scores recorded in the
+event log, ``?`` nothing measured (the scale's midpoint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from journeymap.display import measure_text, timing_label, timing_text
+from journeymap.durations import format_seconds, seconds
+from journeymap.export.mappage.layout import BADGES, Box, Layout, text_width
+from journeymap.export.mappage.svg import Point, flow_curve
+from journeymap.model import Journey, Touchpoint, Transition
+
+LABEL_FONT = 10.0
+LINE = 12.0
+LABEL_PAD = 3.0
+ALONG = (0.5, 0.38, 0.62, 0.26, 0.74)  # where on its curve a label may sit, in order of preference
+BADGE_NAMES = {
+    "behaviour": "behaviour measured in the event log (waits, rework, repeat contacts, back-steps, drop-off)",
+    "events": "scores recorded in the event log",
+    "none": "nothing measured: the scale's midpoint",
+}
+SOURCE_NAMES = {
+    **BADGE_NAMES,
+    "survey": "survey answers",
+    "designer": "the designer's estimate",
+}
+
+
+@dataclass(frozen=True)
+class TimeLabel:
+    """The compact label of one arrow (``med 2.3h · p90 1.1d``), drawn as two short lines."""
+
+    source: str
+    target: str
+    text: str
+
+    @property
+    def edge(self) -> str:
+        """The arrow's ``data-edge`` hook, ``source->target``."""
+        return f"{self.source}->{self.target}"
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split(" · ")
+
+    @property
+    def width(self) -> float:
+        return max(text_width(line, LABEL_FONT) for line in self.lines) + 2 * LABEL_PAD
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * LINE + 2
+
+
+def time_labels(journey: Journey, customers: dict[tuple[str, str], float]) -> list[TimeLabel]:
+    """The arrows with a measured time, most customers first (then file order)."""
+    labels = []
+    for t in journey.transitions:
+        if t.time is not None and (text := timing_label(t.time.median_s, t.time.p90_s)):
+            amount = customers.get((t.source, t.target), 0.0)
+            labels.append((-amount, TimeLabel(t.source, t.target, text)))
+    return [label for _, label in sorted(labels, key=lambda pair: pair[0])]
+
+
+def place(labels: list[TimeLabel], layout: Layout) -> dict[str, list[float] | None]:
+    """Each label's centre ``[x, y]`` in ``layout``, or None where it has no room.
+
+    Candidates, in order: centred on the curve at each point of ``ALONG``, then
+    beside it (to the right, as for an arrow looping back into its own column)."""
+    taken: list[tuple[float, float, float, float]] = [_box(b) for b in layout.cards.values()]
+    placed: dict[str, list[float] | None] = {}
+    for label in labels:
+        placed[label.edge] = None
+        curve = flow_curve(layout, label.source, label.target)
+        points = [_bezier(curve, t) for t in ALONG]
+        half_w, half_h = label.width / 2, label.height / 2
+        for x, y in [*points, *((px + half_w + 4, py) for px, py in points)]:
+            box = (x - half_w, y - half_h, x + half_w, y + half_h)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= layout.width and box[3] <= layout.height
+            if inside and not any(_overlap(box, other) for other in taken):
+                taken.append(box)
+                placed[label.edge] = [round(x, 1), round(y, 1)]
+                break
+    return placed
+
+
+def _box(b: Box) -> tuple[float, float, float, float]:
+    return (b.x - 2, b.y - 2, b.right + 2, b.bottom + 2)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _bezier(points: tuple[Point, Point, Point, Point], t: float) -> Point:
+    """The point at ``t`` on a cubic Bézier curve.
+
+    >>> _bezier(((0, 0), (0, 10), (10, 10), (10, 0)), 0.5)
+    (5.0, 7.5)
+    """
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    u = 1 - t
+    weights = (u**3, 3 * u * u * t, 3 * u * t * t, t**3)
+    return (
+        sum(w * x for w, x in zip(weights, (x0, x1, x2, x3), strict=True)),
+        sum(w * y for w, y in zip(weights, (y0, y1, y2, y3), strict=True)),
+    )
+
+
+def label_svg(label: TimeLabel, title: str, at: list[float] | None) -> str:
+    """One arrow's time label: a focusable group with its full detail as the tooltip."""
+    x, y = at if at is not None else (0.0, 0.0)
+    hidden = "" if at is not None else ' display="none"'
+    top = -label.height / 2
+    spans = "".join(
+        f'<tspan x="0" y="{top + 1 + (i + 1) * LINE - 2.5:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(label.lines)
+    )
+    return (
+        f'<g class="flow-time" data-edge-time="{escape(label.edge, quote=True)}" tabindex="0" '
+        f'aria-label="{escape(label.text, quote=True)}" '
+        f'transform="translate({x:.1f},{y:.1f})"{hidden}><title>{escape(title)}</title>'
+        f'<rect x="{-label.width / 2:.1f}" y="{top:.1f}" width="{label.width:.1f}" '
+        f'height="{label.height:.1f}" rx="3"/><text text-anchor="middle">{spans}</text></g>'
+    )
+
+
+def transition_detail(t: Transition) -> list[str]:
+    """The full time and the expected wait of a transition, as tooltip lines."""
+    lines = []
+    if t.time is not None:
+        lines.append("time " + timing_text(t.time.model_dump()))
+    if t.expected_wait is not None:
+        lines.append(f"expected wait {format_seconds(seconds(t.expected_wait))}")
+    return lines
+
+
+def badge_svg(box: Box, source: str, ink: str) -> str:
+    """The source badge in a card's top-right corner ("" for survey and designer scores)."""
+    letter = BADGES.get(source)
+    if letter is None:
+        return ""
+    x, y = box.right - 8 - 16, box.y + 6
+    return (
+        f'<g class="badge" data-source="{source}"><title>Score from {escape(BADGE_NAMES[source])}</title>'
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="16" height="14" rx="3" stroke="{ink}"/>'
+        f'<text x="{x + 8:.1f}" y="{y + 10.5:.1f}" text-anchor="middle">{letter}</text></g>'
+    )
+
+
+def provenance(tp: Touchpoint) -> dict[str, Any]:
+    """The card details' provenance: source (named), dwell, expected wait and each measure."""
+    return {
+        "source": f"{tp.score_source}: {SOURCE_NAMES[tp.score_source]}",
+        "dwell": timing_text(tp.time.model_dump()) if tp.time is not None else None,
+        "expected_wait": format_seconds(seconds(tp.expected_wait)) if tp.expected_wait is not None else None,
+        "measures": [measure_text(m.model_dump()) for m in tp.measures or []],
+    }
+
+
+def legend(journey: Journey) -> str:
+    """The legend of the badges present and of the time labels ("" when neither shows)."""
+    sources = [s for s in BADGES if any(tp.score_source == s for tp in journey.touchpoints)]
+    rows = [
+        f'<li><span class="badge-key" data-source="{s}">{BADGES[s]}</span> {escape(BADGE_NAMES[s])}</li>'
+        for s in sources
+    ]
+    if rows:
+        rows.append(
+            '<li><span class="badge-key blank"></span> survey answers or the designer\'s estimate</li>'
+        )
+    if any(t.time is not None for t in journey.transitions):
+        rows.append(
+            '<li><span class="time-key">med · p90</span> median and 90th-percentile time between '
+            "the two steps (hover or focus an arrow for the mean and n)</li>"
+        )
+    return '<ul class="sources">' + "".join(rows) + "</ul>" if rows else ""
