@@ -92,6 +92,7 @@ class TouchpointAnalysis(_Open):
     responses: int | None = None
     measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
     time: Timing | None = Field(None, description="dwell: first event of a visit to the next step's")
+    expected_wait_s: Number | None = Field(None, description="the designer's expected wait, in seconds")
 
 
 class StageAnalysis(_Open):
@@ -156,6 +157,7 @@ class Contribution(_Open):
     touchpoint: str
     pain: Number
     source: Source
+    measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
 
 
 class PathEconomics(_Open):
@@ -230,6 +232,7 @@ class TouchpointImpact(_Open):
     removal_effect: Number | None
     weighted_satisfaction: Number
     source: Source
+    measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
     customers_lost: Number
     word_of_mouth_lost: Number
     word_of_mouth_won: Number

@@ -149,8 +149,18 @@ def print_paths(doc: dict[str, Any], title: str, names: Mapping[str, str]) -> No
             + (f" · {observed_text(p)}" if "observed_customers" in p else "")
             + (f" · value at stake {_num(p['economics']['value_at_stake'])}" if "economics" in p else "")
         )
-        steps = [f"{names.get(n, n)} ({n})" for n in p["nodes"][1:-1]]
+        sources = {c["touchpoint"]: c["source"] for c in p.get("contributions", [])}
+        steps = [f"{names.get(n, n)} ({step_note(n, sources.get(n))})" for n in p["nodes"][1:-1]]
         console.print("     " + (" → ".join(steps) or "(straight from entry)"), style="dim", markup=False)
+
+
+def step_note(node: str, source: str | None) -> str:
+    """A path step's id, with where its score came from unless a designer or survey gave it.
+
+    >>> step_note("call", "behaviour"), step_note("call", "designer"), step_note("call", None)
+    ('call, behaviour', 'call', 'call')
+    """
+    return node if source in (None, "designer", "survey") else f"{node}, {source}"
 
 
 def variants(file_or_id: FileOrId, as_json: AsJson = False) -> None:
@@ -223,7 +233,7 @@ def impact_table(rows: list[dict[str, Any]], title: str) -> Table:
             _num(r["priority"], 3),
             _pct(r["removal_effect"]),
             _num(r["weighted_satisfaction"], 3),
-            r["source"],
+            source_label(r),
             *(_num(r.get(f), 3) for f in ("customers_lost", "word_of_mouth_lost", "word_of_mouth_won")),
             _num(r.get("value_at_stake"), 4),
         )

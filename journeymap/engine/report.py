@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from journeymap.durations import seconds
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
 from journeymap.engine.metrics import gap
@@ -97,15 +98,21 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
 
 
 def provenance(tp: Touchpoint) -> dict[str, Any]:
-    """Where a touchpoint's score came from and, when measured, the measures and the dwell time."""
-    found: dict[str, Any] = {"source": tp.score_source}
+    """Where a touchpoint's score came from and, when measured or given, the evidence: survey
+    responses, the measures, the dwell time and the expected wait (``expected_wait_s``, seconds)."""
+    found: dict[str, Any] = {"source": tp.score_source, **evidence(tp)}
     if tp.responses is not None:
         found["responses"] = tp.responses
-    if tp.measures:
-        found["measures"] = [m.model_dump(exclude_none=True) for m in tp.measures]
     if tp.time is not None:
         found["time"] = tp.time.model_dump()
+    if tp.expected_wait is not None:
+        found["expected_wait_s"] = number(seconds(tp.expected_wait))
     return found
+
+
+def evidence(tp: Touchpoint) -> dict[str, Any]:
+    """The measures behind a touchpoint's score (value, n, target, score), when it has any."""
+    return {"measures": [m.model_dump(exclude_none=True) for m in tp.measures]} if tp.measures else {}
 
 
 def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
@@ -141,6 +148,7 @@ def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
             "removal_effect": row["removal_effect"],
             "weighted_satisfaction": row["weighted_satisfaction"],
             "source": row["source"],
+            **({"measures": row["measures"]} if "measures" in row else {}),
         }
         for tid, row in analysis["touchpoints"].items()
     ]
@@ -199,6 +207,7 @@ def paths_document(
                         "pain": number(pain_of.item(i - 1)),
                         "satisfaction": number(sat),
                         "source": journey.touchpoints[i - 1].score_source,
+                        **evidence(journey.touchpoints[i - 1]),
                     }
                     for i, sat in zip(steps, sats, strict=True)
                 ],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import yaml
 from fastapi.testclient import TestClient
 
 from journeymap import engine
@@ -53,3 +55,74 @@ def test_provenance_in_analyze_paths_and_impact() -> None:
     designed = engine.analyze(load_journey(FIXTURES / "auto-repair.yaml"))["touchpoints"]
     assert {row["source"] for row in designed.values()} <= {"designer", "survey"}
     assert {row["source"] for row in engine.analyze(UNMEASURED)["touchpoints"].values()} == {"none"}
+
+
+def _raw(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    return document
+
+
+def _measures(tp: dict[str, Any]) -> list[dict[str, float]]:
+    return [
+        {k: float(v) for k, v in m.items() if k != "measure"} | {"measure": m["measure"]}
+        for m in tp["measures"]
+    ]
+
+
+def test_the_api_documents_carry_the_evidence_behind_each_score(client: TestClient) -> None:
+    """Oracle: the fixture read with plain PyYAML; expected waits converted by hand (1h, 2h, 1d, 2d)."""
+    raw = _raw("planted-friction.yaml")
+    by_id = {tp["id"]: tp for tp in raw["touchpoints"]}
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    assert client.put(f"/journeys/{raw['id']}", json=raw, headers=EDITOR).status_code == 201
+    analysis = client.get(f"/journeys/{raw['id']}/analysis", headers=VIEWER).json()["touchpoints"]
+    for tid, row in analysis.items():
+        tp = by_id[tid]
+        assert row["source"] == tp["source"] and row["measures"] == _measures(tp)
+        assert row["time"] == {k: float(v) if k != "n" else v for k, v in tp["time"].items()}
+        wait = tp.get("expected_wait")
+        assert row.get("expected_wait_s") == (float(wait[:-1]) * units[wait[-1]] if wait else None)
+    paths = client.get(f"/journeys/{raw['id']}/paths?k=5", headers=VIEWER).json()["paths"]
+    contributions = [c for p in paths for c in p["contributions"]]
+    assert len(contributions) >= 5
+    for c in contributions:
+        assert c["source"] == by_id[c["touchpoint"]]["source"]
+        assert c["measures"] == _measures(by_id[c["touchpoint"]])
+    impact = client.get(f"/journeys/{raw['id']}/impact", headers=VIEWER).json()["touchpoints"]
+    assert {r["touchpoint"]: r["measures"] for r in impact} == {
+        tid: _measures(tp) for tid, tp in by_id.items()
+    }
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("Contribution", "TouchpointImpact", "TouchpointAnalysis"):
+        assert "measures" in schemas[name]["properties"], name
+    assert "expected_wait_s" in schemas["TouchpointAnalysis"]["properties"]
+
+
+def test_designed_scores_carry_no_invented_evidence() -> None:
+    designed = load_journey(FIXTURES / "auto-repair.yaml")
+    for path in engine.top_paths(designed, k=3)["paths"]:
+        assert all("measures" not in c for c in path["contributions"])
+    assert all(
+        "measures" not in r and "expected_wait_s" not in r
+        for r in engine.analyze(designed)["touchpoints"].values()
+    )
+
+
+def test_the_cli_names_the_source_of_each_step_and_the_measures_past_target(tmp_path: Path) -> None:
+    raw = _raw("planted-friction.yaml")
+    fixture = str(FIXTURES / "planted-friction.yaml")
+    shown = " ".join(run("paths", fixture, "--k", "2", store=tmp_path / "db").stdout.split())
+    for tp in raw["touchpoints"]:
+        assert f"{tp['name']} ({tp['id']}, {tp['source']})" in shown
+    table = run("impact", fixture, store=tmp_path / "db").stdout
+    over = {tp["id"]: [m for m in tp["measures"] if m["value"] > m["target"]] for tp in raw["touchpoints"]}
+    for tid, measures in over.items():
+        line = next(line for line in table.splitlines() if line.strip().startswith(tid + " "))
+        if measures:
+            assert "behaviour: " + measures[0]["measure"] in line
+        else:
+            assert line.split()[-5] == "behaviour"
+    designed = " ".join(
+        run("paths", str(FIXTURES / "auto-repair.yaml"), "--k", "1", store=tmp_path / "db").stdout.split()
+    )
+    assert ", designer)" not in designed and ", survey)" not in designed
