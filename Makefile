@@ -31,8 +31,9 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 unit: $(STAMP) $(JS_DEPS)
 	$(PY) -m pytest
 
-# Debian packages the tests drive: graphviz (dot -Tsvg), headless Chromium for the map page, and a
-# CJK font (WenQuanYi Zen Hei) so the fixtures' Chinese names render in DOT and the map, not as boxes.
+# Debian packages the tests drive: graphviz (dot -Tsvg), headless Chromium for the map page, a
+# CJK font (WenQuanYi Zen Hei) so the fixtures' Chinese names render in DOT and the map, not as boxes,
+# and a Java runtime for the Spark ingest engine (Spark 4 runs on Java 17).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 system-deps:
@@ -43,6 +44,7 @@ system-deps:
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	fc-list ':charset=4e2d 6587' 2>/dev/null | grep -q . || missing="$$missing fontconfig fonts-wqy-zenhei"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

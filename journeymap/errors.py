@@ -126,7 +126,12 @@ class MissingExtra(JourneymapError):
     def __init__(self, extra: str, missing: Iterable[str]) -> None:
         self.extra = extra
         self.missing = list(missing)
+        beside = f" and {RUNTIMES[extra]}" if extra in RUNTIMES else ""
         super().__init__(
-            f"this needs {', '.join(self.missing)}: install journeymap[{extra}] "
+            f"this needs {', '.join(self.missing)}: install journeymap[{extra}]{beside} "
             f"(pip install 'journeymap[{extra}]')"
         )
+
+
+RUNTIMES = {"spark": "a Java 17+ runtime"}
+"""What an extra needs beside its Python packages (``MissingExtra`` names it too)."""

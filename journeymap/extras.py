@@ -10,6 +10,7 @@ extra      packages (import names)             needed by
 ``neo4j``  neo4j                               ``bolt://`` and ``neo4j://`` stores
 ``ingest`` duckdb                              ``journeymap ingest`` of event logs and surveys
 ``render`` selenium                            ``journeymap map --format png|pdf``
+``spark``  pyspark, duckdb (+ Java 17+)        ``journeymap ingest --engine spark``
 =========  ==================================  ==========================================
 
 ``journeymap[all]`` installs them all.
@@ -26,6 +27,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "neo4j": ("neo4j",),
     "ingest": ("duckdb",),
     "render": ("selenium",),
+    "spark": ("pyspark", "duckdb"),  # the shared ingest queries live beside the DuckDB engine
 }
 
 
@@ -44,7 +46,7 @@ def require(extra: str) -> None:
     Parameters
     ----------
     extra : str
-        A key of ``EXTRAS``: ``"api"``, ``"neo4j"``, ``"ingest"`` or ``"render"``.
+        A key of ``EXTRAS``: ``"api"``, ``"neo4j"``, ``"ingest"``, ``"render"`` or ``"spark"``.
 
     Raises
     ------

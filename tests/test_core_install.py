@@ -21,7 +21,7 @@ from journeymap.files import load_journey
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "auto-repair.yaml"
 pytestmark = pytest.mark.slow
-EXTRA_PACKAGES = ("fastapi", "uvicorn", "neo4j", "duckdb", "starlette", "selenium")
+EXTRA_PACKAGES = ("fastapi", "uvicorn", "neo4j", "duckdb", "starlette", "selenium", "pyspark")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +69,7 @@ def test_the_core_analyses_and_ranks_paths(core: Path) -> None:
         (["list"], {"JOURNEYMAP_STORE": "bolt://127.0.0.1:1"}, "neo4j"),
         (["ingest", "events.csv", "--mapping", "mapping.yaml"], {}, "ingest"),
         (["map", str(FIXTURE), "--format", "pdf", "-o", "map.pdf"], {}, "render"),
+        (["ingest", "events.csv", "--mapping", "mapping.yaml", "--engine", "spark"], {}, "spark"),
     ],
 )
 def test_a_missing_extra_is_named(core: Path, args: list[str], env: dict[str, str], extra: str) -> None:

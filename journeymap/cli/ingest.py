@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -25,6 +25,7 @@ from journeymap.ingest.problems import describe
 from journeymap.model import Journey
 
 if TYPE_CHECKING:
+    from journeymap.ingest.pipeline import Engine as EngineRunner
     from journeymap.ingest.pipeline import IngestResult
 
 
@@ -84,14 +85,34 @@ def ingest(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    engine: Annotated[
+        Literal["duckdb", "spark"],
+        typer.Option("--engine", help="Run the ingest queries in DuckDB (this machine) or Spark."),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master URL for --engine spark (default local[*])."),
+    ] = None,
 ) -> None:
     """Build a journey from an event log (or a path table) and print what was read."""
     if output is not None and to_store:
         raise InvalidInput("give either --output or --store, not both")
+    if spark_master is not None and engine != "spark":
+        raise InvalidInput("--spark-master needs --engine spark")
     overrides = _overrides(order, variants)
-    result = _build(
-        events, mapping, surveys, path_table, journey_id, name, strict, not (quiet or as_json), overrides
-    )
+    with _engine(engine, spark_master) as runner:
+        result = _build(
+            events,
+            mapping,
+            surveys,
+            path_table,
+            journey_id,
+            name,
+            strict,
+            not (quiet or as_json),
+            overrides,
+            runner,
+        )
     where = _write(result.journey, output, to_store)
     if where:
         result.summary["written"] = where
@@ -113,6 +134,7 @@ def _build(
     strict: bool,
     show_progress: bool,
     overrides: dict[str, Any] | None = None,
+    runner: EngineRunner | None = None,
 ) -> IngestResult:
     require("ingest")
     from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads DuckDB
@@ -126,7 +148,25 @@ def _build(
         raise InvalidInput("--mapping is required (or --path-table for a path table)")
     spec = load_mapping(mapping, overrides)
     with _progress(show_progress) as bar:
-        return ingest_events(events, spec, surveys, journey_id, name, strict, bar)
+        return ingest_events(events, spec, surveys, journey_id, name, strict, bar, runner)
+
+
+@contextmanager
+def _engine(engine: str, master: str | None) -> Iterator[EngineRunner | None]:
+    """DuckDB (None: the default) or a Spark session on ``master``, stopped afterwards."""
+    if engine == "duckdb":
+        yield None
+        return
+    from journeymap.ingest.spark.session import require_spark
+
+    require_spark()
+    from journeymap.ingest.spark import SparkEngine, start_session
+
+    spark = start_session(master or "local[*]")
+    try:
+        yield SparkEngine(spark)
+    finally:
+        spark.stop()
 
 
 def _overrides(order: str | None, variants: int | None) -> dict[str, Any]:
@@ -218,8 +258,7 @@ def _print_check(summary: dict[str, Any], out: Console) -> None:
     )
     if check["flagged"]:
         out.print(
-            "[yellow]the chain forgets where customers came from here; "
-            "try --order 2 or --order auto[/yellow]"
+            "[yellow]the chain forgets where customers came from here; try --order 2 or --order auto[/yellow]"
         )
 
 

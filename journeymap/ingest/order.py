@@ -37,8 +37,8 @@ from journeymap.ingest.ids import MAX_ID
 from journeymap.ingest.walks import Codes, State, state_transitions
 from journeymap.model import ENTRY
 
-if TYPE_CHECKING:  # DuckDB is the [ingest] extra; build.py needs StateInfo without it
-    import duckdb
+if TYPE_CHECKING:  # the engines are extras; build.py needs StateInfo without them
+    from journeymap.ingest.dialect import Database
 
 MAX_ORDER = 5
 MIN_GAIN = 1e-3
@@ -126,14 +126,14 @@ def success_from(transitions: Mapping[tuple[Node, Node], float], success: set[No
 
 
 def held_out_scores(
-    con: duckdb.DuckDBPyConnection, codes: Codes, success_codes: set[int], max_order: int = MAX_ORDER
+    db: Database, codes: Codes, success_codes: set[int], max_order: int = MAX_ORDER
 ) -> dict[int, float]:
     """Mean held-out log-likelihood of outcomes per step, for orders 1 .. ``max_order``."""
-    held = con.execute("SELECT w, sum(n) FROM variants WHERE held GROUP BY w").fetchall()
+    held = db.rows("SELECT w, sum(n) FROM variants WHERE held GROUP BY w")
     walks = [(tuple(int(c) for c in w), int(n)) for w, n in held]
     scores: dict[int, float] = {}
     for k in range(1, max_order + 1):
-        counts = state_transitions(con, codes, k, "NOT held")
+        counts = state_transitions(db, codes, k, "NOT held")
         success: set[State] = {b for _, b in counts if len(b) == 1 and b[0] in success_codes}
         h: dict[State, float] = success_from(counts, success)
         base = h.get((), 0.5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.build import assemble
@@ -30,6 +30,30 @@ class IngestResult:
     summary: dict[str, Any]
 
 
+class Engine(Protocol):
+    """Where the ingest SQL runs: DuckDB on this machine (``DuckEngine``) or Spark (``SparkEngine``)."""
+
+    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
+        """Aggregate the event log at ``path``."""
+        ...
+
+    def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
+        """Average the survey answers at ``path`` per touchpoint."""
+        ...
+
+
+class DuckEngine:
+    """Ingest in DuckDB, in memory, spilling to a private temporary folder."""
+
+    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
+        with connection() as con:
+            return aggregate_events(con, path, mapping, strict=strict, progress=progress)
+
+    def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
+        with connection() as con:
+            return aggregate_surveys(con, path, mapping, resolve)
+
+
 def ingest_events(
     events: str | Path,
     mapping: Mapping,
@@ -38,33 +62,52 @@ def ingest_events(
     name: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> IngestResult:
     """Build a journey from an event log as ``mapping`` says.
 
     Bad rows are counted and reported in the summary; with ``strict`` any bad
     row (or unmapped event) raises ``InvalidInput`` naming the first rows.
+    ``engine`` runs the queries: DuckDB by default, or
+    ``journeymap.ingest.spark.SparkEngine(spark)``; both give the same result.
     """
     path = Path(events)
     jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
-    with connection() as con:
-        agg = aggregate_events(con, path, mapping, strict=strict, progress=progress)
-    _check_strict(agg.problems, agg.bad_scores, agg.examples, str(path), strict)
-    if not agg.transitions:
-        raise InvalidInput(f"{path}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
+    engine = engine or DuckEngine()
+    agg = engine.events(path, mapping, strict, progress)
+    check_events(agg, str(path), strict)
     survey = None
     if surveys is not None:
-        with connection() as con:
-            survey = aggregate_surveys(con, Path(surveys), mapping, _survey_names(mapping, agg))
-        _check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
+        survey = engine.surveys(Path(surveys), mapping, survey_names(mapping, agg))
+        check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
+    return finish(agg, mapping, jid, name or f"Journey from {path.name}", str(path), survey)
+
+
+def check_events(agg: EventAggregate, source: str, strict: bool) -> None:
+    """Refuse a log with no usable event, or (``strict``) with any bad row."""
+    check_strict(agg.problems, agg.bad_scores, agg.examples, source, strict)
+    if not agg.transitions:
+        raise InvalidInput(f"{source}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
+
+
+def finish(
+    agg: EventAggregate,
+    mapping: Mapping,
+    jid: str,
+    name: str,
+    source: str,
+    survey: SurveyAggregate | None,
+) -> IngestResult:
+    """The journey and summary of an aggregated log (and its survey answers)."""
     journey = assemble(
         jid,
-        name or f"Journey from {path.name}",
+        name,
         mapping,
         agg.transitions,
         agg.scores,
         agg.kept_names,
         survey.by_touchpoint if survey else {},
-        str(path),
+        source,
         agg.behaviour,
         agg.states,
     )
@@ -83,7 +126,7 @@ def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
     return parse_journey(journey_document(journey) | {"variants": variants}, journey.id)
 
 
-def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
+def survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
     names = {raw: spec.id for raw, spec in mapping.touchpoints.items()}
     names.update(agg.kept_names)
     names.update({tid: tid for tid in mapping.touchpoint_specs()})
@@ -91,7 +134,7 @@ def _survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
     return names
 
 
-def _check_strict(
+def check_strict(
     problems: dict[str, int], bad_scores: int, examples: list[dict[str, Any]], source: str, strict: bool
 ) -> None:
     if not strict or not (problems or bad_scores):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
 POLL_SECONDS = 0.2
 

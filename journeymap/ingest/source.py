@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 
 from journeymap.errors import InvalidInput
+from journeymap.ingest.dialect import DUCKDB, Dialect
+from journeymap.ingest.progress import Progress, run
 from journeymap.model import Scale
 
 MEMORY_LIMIT = os.environ.get("JOURNEYMAP_INGEST_MEMORY", "1GB")
@@ -39,6 +41,34 @@ def connection(memory_limit: str = MEMORY_LIMIT) -> Iterator[duckdb.DuckDBPyConn
             yield con
         finally:
             con.close()
+
+
+class DuckDatabase:
+    """The shared ingest SQL run on a DuckDB connection (see ``journeymap.ingest.dialect``)."""
+
+    dialect = DUCKDB
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def rows(self, sql: str, label: str | None = None, progress: Progress | None = None) -> list[Any]:
+        if label is None:
+            return self.con.execute(sql).fetchall()
+        return run(self.con, sql, label, progress).fetchall()
+
+    def create(self, name: str, sql: str, label: str | None = None, progress: Progress | None = None) -> None:
+        statement = f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}"
+        if label is None:
+            self.con.execute(statement)
+        else:
+            run(self.con, statement, label, progress)
+
+    def values(self, name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
+        fields = ", ".join(f"{c} {t}" for c, t in columns.items())
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({fields})")
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
 
 
 def file_format(path: Path) -> str:
@@ -127,19 +157,19 @@ def refuse_repeated_headers(
             )
 
 
-def ident(name: str) -> str:
+def ident(name: str, dialect: Dialect = DUCKDB) -> str:
     """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+    return dialect.ident(name)
 
 
-def literal(value: Any) -> str:
+def literal(value: Any, dialect: Dialect = DUCKDB) -> str:
     """A SQL string literal."""
-    return "'" + _quote(str(value)) + "'"
+    return dialect.literal(value)
 
 
-def text(column: str) -> str:
+def text(column: str, dialect: Dialect = DUCKDB) -> str:
     """A column as trimmed text, empty strings as NULL."""
-    return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
+    return f"nullif(trim(CAST({dialect.ident(column)} AS STRING)), '')"
 
 
 def rescaled(value: str, source: Scale, target: Scale) -> str:
@@ -151,7 +181,7 @@ def rescaled(value: str, source: Scale, target: Scale) -> str:
     )
 
 
-def time_micros(column: str, sql_type: str, fmt: str) -> str:
+def time_micros(column: str, sql_type: str, fmt: str, dialect: Dialect = DUCKDB) -> str:
     """SQL for the event time in epoch microseconds (NULL when it cannot be parsed).
 
     ``auto`` reads a number as epoch milliseconds when its magnitude is at least
@@ -159,15 +189,15 @@ def time_micros(column: str, sql_type: str, fmt: str) -> str:
     otherwise; anything else is parsed as an ISO-8601 timestamp (a missing
     offset means UTC).
     """
-    col = ident(column)
+    col = dialect.ident(column)
     if sql_type.startswith("TIMESTAMP") or sql_type == "DATE":
-        return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
+        return dialect.epoch_us(col)
     number = (
         f"try_cast({col} AS DOUBLE)" if not sql_type.startswith(NUMERIC_TYPES) else f"CAST({col} AS DOUBLE)"
     )
     seconds = f"try_cast(round({number} * 1e6) AS BIGINT)"  # NULL (a bad time) when out of range
     millis = f"try_cast(round({number} * 1e3) AS BIGINT)"
-    iso = f"epoch_us(try_cast({text(column)} AS TIMESTAMPTZ))"
+    iso = dialect.iso_us(text(column, dialect))
     if fmt == "epoch_s":
         return seconds
     if fmt == "epoch_ms":

@@ -1,6 +1,6 @@
 """Survey responses -> per-touchpoint experience, expectation and importance.
 
-Answers are read in DuckDB (CSV or Parquet), converted from the survey's
+Answers are read in DuckDB (CSV or Parquet) or Spark, by the same SQL, converted from the survey's
 scale (0-10, 1-5 CSAT, or labels such as 还可以 = 40, 满意 = 60, 非常满意 = 100
 on a 0-100 label scale) linearly onto the journey scale, and averaged per
 touchpoint; ``responses`` is the number of answers and ``interval`` the 95 %
@@ -15,9 +15,10 @@ from typing import Any
 
 import duckdb
 
+from journeymap.ingest.dialect import DUCKDB, Database, Dialect
 from journeymap.ingest.mapping import Mapping, SurveySpec
 from journeymap.ingest.scores import ScoreStats
-from journeymap.ingest.source import literal, open_scan, rescaled, text
+from journeymap.ingest.source import DuckDatabase, open_scan, rescaled, text
 from journeymap.model import Scale
 
 EXAMPLES = 5
@@ -42,12 +43,12 @@ def answer_scale(spec: SurveySpec) -> Scale:
     return spec.label_scale if spec.scale == "labels" else NAMED_SCALES[spec.scale]
 
 
-def score_sql(column: str, spec: SurveySpec, target: Scale) -> str:
+def score_sql(column: str, spec: SurveySpec, target: Scale, dialect: Dialect = DUCKDB) -> str:
     """SQL turning an answer into a journey-scale score (NULL if unreadable or off the scale)."""
-    given = text(column)
+    given = text(column, dialect)
     value = f"try_cast({given} AS DOUBLE)"
     if spec.scale == "labels":
-        cases = " ".join(f"WHEN {literal(k)} THEN {float(v)}" for k, v in spec.labels.items())
+        cases = " ".join(f"WHEN {dialect.literal(k)} THEN {float(v)}" for k, v in spec.labels.items())
         value = f"coalesce(CASE {given} {cases} END, {value})"
     return rescaled(value, answer_scale(spec), target)
 
@@ -55,43 +56,47 @@ def score_sql(column: str, spec: SurveySpec, target: Scale) -> str:
 def aggregate_surveys(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, resolve: dict[str, str]
 ) -> SurveyAggregate:
-    """Average survey answers per touchpoint.
+    """Average survey answers per touchpoint (read with DuckDB).
 
     ``resolve`` maps what the touchpoint column may hold (raw event names and
     touchpoint ids) to touchpoint ids; other values are bad rows.
     """
-    spec = mapping.surveys
+    scan, _ = open_scan(con, path, mapping.surveys.columns.model_dump())
+    return aggregate_answers(DuckDatabase(con), scan, mapping, resolve)
+
+
+def aggregate_answers(db: Database, scan: str, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
+    """Average the answers of ``scan`` (a table function or view of the survey columns), on either engine."""
+    d, spec = db.dialect, mapping.surveys
     cols = spec.columns
-    scan, _ = open_scan(con, path, cols.model_dump())
-    con.execute("CREATE OR REPLACE TEMP TABLE names (raw VARCHAR, tid VARCHAR)")
-    if resolve:
-        con.executemany("INSERT INTO names VALUES (?, ?)", list(resolve.items()))
+    db.values("names", {"raw": "STRING", "tid": "STRING"}, list(resolve.items()))
     target = mapping.scale
-    expectation = score_sql(cols.expectation, spec, target) if cols.expectation else "NULL::DOUBLE"
-    importance = f"try_cast({text(cols.importance)} AS DOUBLE)" if cols.importance else "NULL::DOUBLE"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE answers AS
-        SELECT row_number() OVER () AS row_no, {text(cols.touchpoint)} AS raw,
-               {score_sql(cols.experience, spec, target)} AS x, {text(cols.experience)} AS x_raw,
-               {expectation} AS e, {_raw(cols.expectation)} AS e_raw,
-               CASE WHEN isfinite({importance}) AND {importance} >= 0 THEN {importance} END AS i,
-               {_raw(cols.importance)} AS i_raw
-        FROM {scan}"""
+    nothing = "CAST(NULL AS DOUBLE)"
+    expectation = score_sql(cols.expectation, spec, target, d) if cols.expectation else nothing
+    importance = f"try_cast({text(cols.importance, d)} AS DOUBLE)" if cols.importance else nothing
+    finite = f"{importance} >= 0 AND {importance} < CAST('infinity' AS DOUBLE)"
+    db.create(
+        "answers",
+        f"""SELECT {d.row_number()} AS row_no, {text(cols.touchpoint, d)} AS raw,
+               {score_sql(cols.experience, spec, target, d)} AS x, {text(cols.experience, d)} AS x_raw,
+               {expectation} AS e, {_raw(cols.expectation, d)} AS e_raw,
+               CASE WHEN {finite} THEN {importance} END AS i, {_raw(cols.importance, d)} AS i_raw
+        FROM {scan}""",
     )
     result = SurveyAggregate()
-    _problems(con, result)
-    rows = con.execute(
+    _problems(db, result)
+    rows = db.rows(
         "SELECT n.tid, count(*), avg(a.x), stddev_samp(a.x), avg(a.e), avg(a.i) FROM answers a "
         "JOIN names n ON a.raw = n.raw WHERE a.x IS NOT NULL GROUP BY n.tid"
-    ).fetchall()
+    )
     for tid, n, mean, sd, expected, important in rows:
         result.by_touchpoint[str(tid)] = _fields(ScoreStats.of(n, mean, sd), expected, important, target)
         result.responses += int(n)
     return result
 
 
-def _raw(column: str | None) -> str:
-    return text(column) if column else "NULL::VARCHAR"
+def _raw(column: str | None, dialect: Dialect) -> str:
+    return text(column, dialect) if column else "CAST(NULL AS STRING)"
 
 
 def _fields(
@@ -108,25 +113,24 @@ def _fields(
     return doc
 
 
-def _problems(con: duckdb.DuckDBPyConnection, result: SurveyAggregate) -> None:
+def _problems(db: Database, result: SurveyAggregate) -> None:
     checks = {
         "unknown_touchpoint": "a.raw IS NULL OR n.tid IS NULL",
         "bad_experience": "a.x IS NULL",
         "bad_expectation": "a.e_raw IS NOT NULL AND a.e IS NULL",  # off the scale or not a number
         "bad_importance": "a.i_raw IS NOT NULL AND a.i IS NULL",  # not a finite number >= 0
     }
-    case = " ".join(f"WHEN {cond} THEN {literal(name)}" for name, cond in checks.items())
+    case = " ".join(f"WHEN {cond} THEN {db.dialect.literal(name)}" for name, cond in checks.items())
     any_bad = " OR ".join(f"({c})" for c in checks.values())
     base = "FROM answers a LEFT JOIN names n ON a.raw = n.raw"
     counts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in checks.values())
-    row = con.execute(f"SELECT count(*) FILTER (WHERE {any_bad}), {counts} {base}").fetchone()
-    assert row is not None
+    [row] = db.rows(f"SELECT count(*) FILTER (WHERE {any_bad}), {counts} {base}")
     result.bad_rows = int(row[0])
     result.problems = {name: int(n) for name, n in zip(checks, row[1:], strict=True) if n}
-    examples = con.execute(
+    examples = db.rows(
         f"SELECT a.row_no, CASE {case} END, a.raw, a.x_raw, a.e_raw, a.i_raw {base} WHERE {any_bad} "
         f"ORDER BY a.row_no LIMIT {EXAMPLES}"
-    ).fetchall()
+    )
     for row_no, problem, *values in examples:
         example: dict[str, Any] = {"row": int(row_no), "problem": problem}
         for key, value in zip(("touchpoint", "experience", "expectation", "importance"), values, strict=True):

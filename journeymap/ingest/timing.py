@@ -19,9 +19,10 @@ customer at the same node, which ingest collapses into one step):
 - back_step: the share of departures from v to a touchpoint of an earlier stage.
 - drop_off: the share of departures from v that end the journey in a failure.
 
-Medians and 90th percentiles are DuckDB's ``quantile_cont``: exact order
-statistics over every measured step, linearly interpolated between the two
-nearest ranks (numpy's default ``percentile``), not sketches or samples.
+Medians and 90th percentiles are DuckDB's ``quantile_cont`` (Spark's
+``percentile`` on the Spark engine): exact order statistics over every
+measured step, linearly interpolated between the two nearest ranks (numpy's
+default ``percentile``), not sketches or samples.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from journeymap.ingest.dialect import Dialect
 
 MICROS = 1_000_000
 
@@ -78,41 +81,53 @@ class Behaviour:
         return self.nodes.setdefault(node_id, NodeBehaviour())
 
 
-def follow_sql(node_sql: str, order: str, after: str, is_outcome: str, windows: str) -> str:
+def follow_sql(
+    dialect: Dialect, node_sql: str, order: str, after: bool, touchpoints: int, windows: str
+) -> str:
     """One query over the events of ``node_sql``: pairs, their times and per-node behaviour.
 
-    ``order`` sorts a customer's events, ``after`` flags events after their
-    first outcome, ``is_outcome`` flags outcome events, ``windows`` is a list
-    literal of the repeat-contact window (microseconds, NULL for none) by node code.
-    Rows come in three grouping sets: ``g`` 0 = (node, nxt), 1 = (node), 2 = (nxt); ``dropped`` splits each.
+    ``order`` sorts a customer's events; with ``after``, events after a
+    customer's first outcome are flagged ``dropped``; node codes above
+    ``touchpoints`` are outcomes; ``windows`` is a list literal of the
+    repeat-contact window (microseconds, NULL for none) by node code.
+    Rows come in three grouping sets: ``g`` 0 = (node, nxt), 2 = (node), 4 = (nxt) (the bits of
+    ``grouping_id`` over all three grouping columns, as Spark requires); ``dropped`` splits each.
     """
+    is_outcome = f"node > {touchpoints}"
     moved = f"nxt IS NOT NULL AND nxt <> node AND NOT {is_outcome}"
-    stats = (
-        "count(*) FILTER (WHERE {w}), quantile_cont({x}, [0.5, 0.9]) FILTER (WHERE {w}), "
-        "avg({x}) FILTER (WHERE {w})"
-    )
-    return f"""
-        WITH paired AS (
-            SELECT c, node, t, tie, rn, row_number() OVER win = 1 AS first,
-                   lag(node) OVER win IS DISTINCT FROM node AS starts,
-                   lead(node) OVER win AS nxt, lead(t) OVER win - t AS dt,
-                   coalesce({after}, false) AS dropped
-            FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY {order})
-        ), visits AS (
-            SELECT *, sum(starts::INTEGER) OVER v AS visit_no,
-                   max(t) FILTER (WHERE nxt IS DISTINCT FROM node) OVER (v ROWS BETWEEN UNBOUNDED PRECEDING
-                       AND 1 PRECEDING) AS last_left,
-                   max(t) FILTER (WHERE starts) OVER (v ROWS UNBOUNDED PRECEDING) AS arrived
-            FROM paired WINDOW v AS (PARTITION BY c, node, dropped ORDER BY {order})
+    dropped = f"coalesce(k > min(CASE WHEN {is_outcome} THEN k END) OVER (PARTITION BY c), false)"
+
+    def stats(x: str) -> str:
+        return (
+            f"count(*) FILTER (WHERE {moved}), {dialect.quantiles(x, moved)}, avg({x}) FILTER (WHERE {moved})"
         )
-        SELECT grouping(node, nxt) AS g, node, nxt, dropped, count(*) AS n,
-               count(*) FILTER (WHERE first) AS entries,
-               {stats.format(w=moved, x="dt")},
+
+    def running(frame: str) -> str:
+        return f"OVER (PARTITION BY c, node, dropped ORDER BY {order} ROWS {frame})"
+
+    return f"""
+        WITH ordered AS (
+            SELECT c, node, t, tie, rn, row_number() OVER win AS k,
+                   lag(node) OVER win IS DISTINCT FROM node AS starts,
+                   lead(node) OVER win AS nxt, (lead(t) OVER win) - t AS dt
+            FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY {order})
+        ), paired AS (
+            SELECT *, k = 1 AS is_first, {dropped if after else "false"} AS dropped FROM ordered
+        ), visits AS (
+            SELECT *, sum(CAST(starts AS INTEGER)) {running("UNBOUNDED PRECEDING")} AS visit_no,
+                   max(CASE WHEN nxt IS DISTINCT FROM node THEN t END)
+                       {running("BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING")} AS last_left,
+                   max(CASE WHEN starts THEN t END) {running("UNBOUNDED PRECEDING")} AS arrived
+            FROM paired
+        )
+        SELECT grouping_id(node, nxt, dropped) AS g, node, nxt, dropped, count(*) AS n,
+               count(*) FILTER (WHERE is_first) AS entries,
+               {stats("dt")},
                count(*) FILTER (WHERE starts) AS visits,
                count(*) FILTER (WHERE starts AND visit_no = 1) AS visitors,
                count(*) FILTER (WHERE starts AND visit_no = 2) AS returners,
-               count(*) FILTER (WHERE starts AND t - last_left <= ({windows})[node]) AS repeats,
-               {stats.format(w=moved, x="t + dt - arrived")}
+               count(*) FILTER (WHERE starts AND t - last_left <= {dialect.at(windows, "node")}) AS repeats,
+               {stats("t + dt - arrived")}
         FROM visits GROUP BY GROUPING SETS ((node, nxt, dropped), (node, dropped), (nxt, dropped))"""
 
 
@@ -154,9 +169,10 @@ def decode(rows: list[tuple[Any, ...]]) -> Followed:
                 result.edge_times[(int(node), int(nxt))] = TimeStats.of(tn, tq, tm)
         elif dropped:
             continue
-        elif g == 1:
+        elif g == 2:  # rows come in any order (Spark's do): keep a wait decoded before
+            wait = result.nodes[int(node)].wait if int(node) in result.nodes else None
             result.nodes[int(node)] = NodeBehaviour(
-                int(visits), int(visitors), int(returners), int(repeats), TimeStats.of(dn, dq, dm)
+                int(visits), int(visitors), int(returners), int(repeats), TimeStats.of(dn, dq, dm), wait
             )
         elif nxt is not None:
             result.nodes.setdefault(int(nxt), NodeBehaviour()).wait = TimeStats.of(tn, tq, tm)

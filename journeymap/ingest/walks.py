@@ -19,12 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from journeymap.ingest.progress import Progress, run
+from journeymap.ingest.progress import Progress
 
-if TYPE_CHECKING:  # DuckDB is the [ingest] extra; build.py needs StateInfo without it
-    import duckdb
-
-HELD_OUT = 5  # one customer in HELD_OUT is held out when the order is chosen from the data
+if TYPE_CHECKING:  # the engines are extras; build.py needs StateInfo without them
+    from journeymap.ingest.dialect import Database
 
 
 @dataclass(frozen=True)
@@ -42,42 +40,40 @@ class Codes:
 
 
 def build_variants(
-    con: duckdb.DuckDBPyConnection,
+    db: Database,
     node_sql: str,
     order_keys: str,
     codes: Codes,
     default_code: int,
-    segment: str = "NULL::VARCHAR",
+    segment: str = "CAST(NULL AS STRING)",
     hold_out: bool = False,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Create the ``variants`` table; return (events after an outcome, repeats collapsed)."""
-    held = f"(md5_number(c) % {HELD_OUT}) = 0" if hold_out else "false"
-    is_outcome = f"list_transform(raw, lambda x: x > {codes.touchpoints})"
-    first_outcome = f"coalesce(list_position({is_outcome}, true), 0)"
+    d = db.dialect
+    held = d.held("c") if hold_out else "false"
+    keys = [k.strip() for k in order_keys.split(",")]
     sql = f"""
-        CREATE OR REPLACE TEMP TABLE variants AS
-        SELECT g, held, w, count(*) AS n, sum(after) AS after, sum(repeats) AS repeats FROM (
-            SELECT g, held, after, len(cut) - len(walk) AS repeats,
-                   CASE WHEN p > 0 THEN walk ELSE list_append(walk, {default_code}) END AS w
+        SELECT g, held, w, count(*) AS n, sum(n_after) AS n_after, sum(n_repeats) AS n_repeats FROM (
+            SELECT g, held, n_after, {d.length("cut")} - {d.length("walk")} AS n_repeats,
+                   CASE WHEN p > 0 THEN walk ELSE {d.append("walk", str(default_code))} END AS w
             FROM (
-                SELECT g, held, cut, p, len(raw) - len(cut) AS after,
-                       list_filter(cut, lambda x, i: i = 1 OR x <> cut[i - 1]) AS walk
+                SELECT g, held, cut, p, {d.length("raw")} - {d.length("cut")} AS n_after,
+                       {d.collapse("cut")} AS walk
                 FROM (
-                    SELECT g, held, raw, p, CASE WHEN p > 0 THEN raw[1:p] ELSE raw END AS cut
+                    SELECT g, held, raw, p, CASE WHEN p > 0 THEN {d.head("raw", "p")} ELSE raw END AS cut
                     FROM (
-                        SELECT g, held, raw, {first_outcome} AS p
+                        SELECT g, held, raw, {d.first_over("raw", codes.touchpoints)} AS p
                         FROM (
-                            SELECT {segment} AS g, {held} AS held, list(node ORDER BY {order_keys}) AS raw
-                            FROM {node_sql} GROUP BY c, g, held
-                        )
-                    )
-                )
-            )
-        ) GROUP BY ALL"""
-    run(con, sql, "following customers", progress)
-    row = con.execute("SELECT coalesce(sum(after), 0), coalesce(sum(repeats), 0) FROM variants").fetchone()
-    assert row is not None
+                            SELECT {segment} AS g, {held} AS held, {d.ordered_list("node", keys)} AS raw
+                            FROM {node_sql} GROUP BY c, {segment}, {held}
+                        ) AS lists
+                    ) AS found
+                ) AS cuts
+            ) AS walks
+        ) AS customers GROUP BY g, held, w"""
+    db.create("variants", sql, "following customers", progress)
+    [row] = db.rows("SELECT coalesce(sum(n_after), 0), coalesce(sum(n_repeats), 0) FROM variants")
     return int(row[0]), int(row[1])
 
 
@@ -85,27 +81,31 @@ State = tuple[int, ...]  # the last touchpoints (oldest first, current last); an
 
 
 def state_transitions(
-    con: duckdb.DuckDBPyConnection, codes: Codes, order: int, where: str = "true"
+    db: Database, codes: Codes, order: int, where: str = "true"
 ) -> Counter[tuple[State, State]]:
     """Customers moving between order-``order`` states (``()`` is entry) in the selected variants.
 
     States are grouped as integers (the codes as digits in base ``len(ids) + 1``;
     hashing numbers is several times faster than hashing lists) and decoded here.
     """
+    d = db.dialect
     base = len(codes.ids) + 1
-    kind = "BIGINT" if base**order < 2**62 else "HUGEINT"
+    kind = d.wide_int(base, order)
+
+    def at(i: str) -> str:
+        return d.at("w", i)
 
     def key(i: str) -> str:
         digits = " + ".join(
-            f"CAST(CASE WHEN {i} - {j} >= 1 THEN w[{i} - {j}] ELSE 0 END AS {kind}) * {base**j}"
+            f"CAST(CASE WHEN {i} - {j} >= 1 THEN {at(f'{i} - {j}')} ELSE 0 END AS {kind}) * {base**j}"
             for j in range(order)
         )
-        return f"CASE WHEN w[{i}] > {codes.touchpoints} THEN CAST(w[{i}] AS {kind}) ELSE {digits} END"
+        return f"CASE WHEN {at(i)} > {codes.touchpoints} THEN CAST({at(i)} AS {kind}) ELSE {digits} END"
 
-    rows = con.execute(f"""
+    rows = db.rows(f"""
         SELECT CASE WHEN i = 1 THEN 0 ELSE {key("i - 1")} END AS a, {key("i")} AS b, sum(n) AS n
-        FROM (SELECT w, n, unnest(range(1, len(w) + 1)) AS i FROM variants WHERE {where})
-        GROUP BY ALL""").fetchall()
+        FROM (SELECT w, n, {d.each_position("w")} AS i FROM variants WHERE {where}) AS steps
+        GROUP BY ALL""")
     return Counter({(_digits(int(a), base), _digits(int(b), base)): int(n) for a, b, n in rows})
 
 
@@ -119,23 +119,21 @@ def _digits(key: int, base: int) -> State:
 
 
 def top_variants(
-    con: duckdb.DuckDBPyConnection, top: int, where: str = "true"
+    db: Database, top: int, where: str = "true"
 ) -> tuple[list[tuple[tuple[int, ...], int]], int, int]:
     """The ``top`` walks by customers, and the customers and walks left in "other"."""
-    rows = con.execute(
+    rows = db.rows(
         f"SELECT w, sum(n) AS n FROM variants WHERE {where} GROUP BY w ORDER BY n DESC, w LIMIT {int(top)}"
-    ).fetchall()
-    total = con.execute(
-        f"SELECT coalesce(sum(n), 0), count(DISTINCT w) FROM variants WHERE {where}"
-    ).fetchone()
-    assert total is not None
+    )
+    [total] = db.rows(f"SELECT coalesce(sum(n), 0), count(DISTINCT w) FROM variants WHERE {where}")
     kept = [(tuple(w), int(n)) for w, n in rows]
     return kept, int(total[0]) - sum(n for _, n in kept), int(total[1]) - len(kept)
 
 
-def first_touch_outcomes(con: duckdb.DuckDBPyConnection, where: str = "true") -> list[tuple[int, int, int]]:
+def first_touch_outcomes(db: Database, where: str = "true") -> list[tuple[int, int, int]]:
     """(first node, final node, customers) over the selected variants."""
-    rows = con.execute(
-        f"SELECT w[1], w[-1], sum(n) FROM variants WHERE {where} GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    return [(int(a), int(b), int(n)) for a, b, n in rows]
+    d = db.dialect
+    rows = db.rows(
+        f"SELECT {d.at('w', '1')}, {d.at('w', '-1')}, sum(n) FROM variants WHERE {where} GROUP BY ALL"
+    )
+    return sorted((int(a), int(b), int(n)) for a, b, n in rows)

@@ -1,0 +1,196 @@
+"""The Spark ingest engine: the same journey as DuckDB's, from logs too big for one machine.
+
+It runs the very SQL text of the DuckDB engine (``journeymap.ingest.dialect``
+lists the few spellings that differ) on Spark SQL, so counts, outcome
+rules, the tie rule, bad-row reports, timing, behaviour, variants and the
+order-K states are one definition on both engines. Two ways in:
+
+- a path (``journeymap ingest EVENTS --engine spark [--spark-master URL]``,
+  or ``ingest_events(path, mapping, engine=SparkEngine(spark))``): CSV,
+  Parquet, NDJSON, gzip, one file or a folder of many;
+- a DataFrame a notebook already holds (``ingest_dataframe``).
+
+Ties: a customer's events with equal times are ordered as on DuckDB
+(touchpoint before outcome, or the mapping's ``order_by`` column), then by
+file order, which for a folder means file by file in path order and line by
+line within each (``journeymap.ingest.spark.reader``), and for a DataFrame
+its partition order. A log whose ties matter beyond that names an
+``order_by`` column: it decides on every engine and every cluster layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journeymap.errors import InvalidInput
+from journeymap.ingest.dialect import SPARK
+from journeymap.ingest.events import EventAggregate, aggregate_loaded, load_events
+from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.progress import Progress
+from journeymap.ingest.spark.reader import Source, frame_source, open_source
+from journeymap.ingest.spark.session import start_session
+from journeymap.ingest.surveys import SurveyAggregate, aggregate_answers
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from journeymap.ingest.pipeline import IngestResult
+
+__all__ = ["SparkDatabase", "SparkEngine", "ingest_dataframe", "start_session"]
+
+
+class SparkDatabase:
+    """The shared ingest SQL run on a Spark session; tables are cached temporary views."""
+
+    dialect = SPARK
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+        self.cached: dict[str, DataFrame] = {}
+
+    def rows(self, sql: str, label: str | None = None, progress: Progress | None = None) -> list[Any]:
+        if progress is not None and label is not None:
+            progress.step(label)
+        rows = [tuple(row) for row in self.spark.sql(sql).collect()]
+        if progress is not None and label is not None:
+            progress.update(100.0)
+        return rows
+
+    def create(self, name: str, sql: str, label: str | None = None, progress: Progress | None = None) -> None:
+        from pyspark import StorageLevel
+
+        if progress is not None and label is not None:
+            progress.step(label)
+        frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
+        frame.count()  # computed once, here, and read from the cache by every later query
+        old = self.cached.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        if old is not None:
+            old.unpersist()
+        self.cached[name] = frame
+        if progress is not None and label is not None:
+            progress.update(100.0)
+
+    def values(self, name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
+        schema = ", ".join(f"{c} {t}" for c, t in columns.items())
+        self.spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
+
+    def close(self) -> None:
+        """Drop the cached tables."""
+        for name, frame in self.cached.items():
+            frame.unpersist()
+            self.spark.catalog.dropTempView(name)
+        self.cached.clear()
+
+
+@contextmanager
+def _session_state(spark: SparkSession, source: str) -> Iterator[SparkDatabase]:
+    """A database on ``spark`` in UTC; Spark's errors on the data become ``InvalidInput`` on ``source``."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    db = SparkDatabase(spark)
+    try:
+        yield db
+    except (PySparkException, Py4JError) as exc:
+        raise InvalidInput(f"{source}: cannot read ({_reason(exc)})") from None
+    finally:
+        db.close()
+        spark.conf.set("spark.sql.session.timeZone", zone or "UTC")
+
+
+def _reason(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(exc).__name__
+
+
+def _aggregate(
+    db: SparkDatabase, source: Source, mapping: Mapping, strict: bool, progress: Progress | None
+) -> EventAggregate:
+    try:
+        load_events(db, source.view, source.types, mapping, progress)
+        return aggregate_loaded(db, mapping, source.rejected, strict, progress)
+    finally:
+        for frame in source.cached:
+            frame.unpersist()
+
+
+class SparkEngine:
+    """Ingest on a Spark session: ``ingest_events(path, mapping, engine=SparkEngine(spark))``."""
+
+    name = "spark"
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
+        """Aggregate the event log at ``path`` (a file or a folder of files)."""
+        with _session_state(self.spark, str(path)) as db:
+            source = open_source(self.spark, path, mapping.columns.model_dump(), "journeymap_events")
+            return _aggregate(db, source, mapping, strict, progress)
+
+    def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
+        """Average the survey answers at ``path`` per touchpoint."""
+        with _session_state(self.spark, str(path)) as db:
+            source = open_source(self.spark, path, mapping.surveys.columns.model_dump(), "journeymap_answers")
+            return aggregate_answers(db, source.view, mapping, resolve)
+
+
+def ingest_dataframe(
+    frame: DataFrame,
+    mapping: Mapping,
+    journey_id: str = "events",
+    name: str | None = None,
+    surveys: DataFrame | None = None,
+    strict: bool = False,
+) -> IngestResult:
+    """Build a journey from a Spark DataFrame of events, as ``ingest_events`` does from a file.
+
+    Parameters
+    ----------
+    frame : pyspark.sql.DataFrame
+        Events with the columns the mapping names (any types: text, numbers, timestamps).
+    mapping : Mapping
+        What the columns and event names mean (``journeymap.ingest.parse_mapping``).
+    journey_id, name : str
+        The journey's id and name.
+    surveys : pyspark.sql.DataFrame, optional
+        Survey answers with the columns of ``mapping.surveys``.
+    strict : bool
+        Refuse any bad row (``InvalidInput`` naming the first ones).
+
+    Returns
+    -------
+    IngestResult
+        The journey and the ingest summary (``reader: spark``).
+
+    Examples
+    --------
+    >>> from journeymap.ingest.spark import ingest_dataframe  # doctest: +SKIP
+    >>> frame = spark.table("lake.web_events")  # doctest: +SKIP
+    >>> ingest_dataframe(frame, load_mapping("mapping.yaml"), "web").summary["customers"]  # doctest: +SKIP
+    120553
+    """
+    from journeymap.ingest.pipeline import check_events, check_strict, finish, survey_names
+
+    spark = frame.sparkSession
+    with _session_state(spark, "the DataFrame") as db:
+        source = frame_source(frame, mapping.columns.model_dump(), "journeymap_events")
+        agg = _aggregate(db, source, mapping, strict, None)
+    check_events(agg, "the DataFrame", strict)
+    survey = None
+    if surveys is not None:
+        with _session_state(spark, "the survey DataFrame") as db:
+            answers = frame_source(surveys, mapping.surveys.columns.model_dump(), "journeymap_answers")
+            try:
+                survey = aggregate_answers(db, answers.view, mapping, survey_names(mapping, agg))
+            finally:
+                for cached in answers.cached:
+                    cached.unpersist()
+        check_strict(survey.problems, 0, survey.examples, "the survey DataFrame", strict)
+    return finish(agg, mapping, journey_id, name or f"Journey from {journey_id}", "DataFrame", survey)

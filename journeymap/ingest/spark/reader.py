@@ -1,0 +1,241 @@
+"""Reading event logs and survey answers into Spark: CSV, Parquet, NDJSON, gzip, one file or a folder.
+
+The reader gives the shared ingest SQL what DuckDB's scan gives it: the
+mapped columns (CSV and NDJSON fields as text, so no row fails a type
+guess; Parquet with its own types) and a ``rowid`` column, the file order.
+
+File order on a distributed file: rows are numbered file by file (files in
+path order, so a folder of ``part-00000``, ``part-00001`` ... reads in part
+order) and, within a file, in the order of its lines. Spark reads the
+splits of a file in parallel; each split's rows get consecutive
+``monotonically_increasing_id`` values, so one small aggregation (rows and
+smallest id per split) gives every split's offset and ``rowid`` is exact
+without a global sort. ``rowid`` is the tie-break after time (and the
+mapping's ``order_by``), exactly as on DuckDB, and ``rowid + 1`` is the row
+an example names. A DataFrame handed in by a caller has no files: its order
+is its partition order (the order ``collect()`` returns).
+
+Lines that cannot be split into the header's fields (Spark's corrupt
+records) are reported as malformed lines, like DuckDB's rejected lines;
+unlike DuckDB, rows after such a line keep their place in the file, so an
+example's row is the data row of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journeymap.errors import InvalidInput
+from journeymap.ingest.source import file_format, require_columns
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+CORRUPT = "_journeymap_corrupt"
+DELIMITERS = ",;\t|"
+SAMPLE_LINES = 1000
+
+
+@dataclass
+class Source:
+    """A view of the mapped columns with ``rowid``; its column types; its malformed lines."""
+
+    view: str
+    types: dict[str, str]
+    rejected: tuple[int, list[dict[str, Any]]]
+    cached: list[DataFrame] = field(default_factory=list)
+
+
+def data_files(path: Path) -> tuple[list[Path], str]:
+    """The files of ``path`` (a file, or a folder's data files in path order) and their format."""
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_file():
+        return [path], file_format(path)
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+    )
+    if not files:
+        raise InvalidInput(f"{path}: the folder holds no data files")
+    formats = {file_format(p) for p in files}
+    if len(formats) > 1:
+        raise InvalidInput(f"{path}: the folder mixes formats ({', '.join(sorted(formats))}); keep one")
+    return files, formats.pop()
+
+
+def open_source(spark: SparkSession, path: Path, wanted: dict[str, str | None], view: str) -> Source:
+    """Register ``view``: the log at ``path`` with the ``wanted`` columns and ``rowid``."""
+    files, fmt = data_files(path)
+    names = [str(p) for p in files]
+    columns = list(dict.fromkeys(c for c in wanted.values() if c))
+    sep = ","
+    if fmt == "parquet":
+        frame = spark.read.parquet(*names)
+    elif fmt == "json":
+        frame = _json(spark, names, files[0], wanted, columns)
+    else:
+        frame, sep = _csv(spark, names, files[0], wanted)
+    types = spark_types(frame)
+    require_columns(types, wanted, str(path))
+    keep = [_quoted(c) for c in ([*columns, CORRUPT] if CORRUPT in frame.columns else columns)]
+    numbered, offsets = with_rowid(frame.select(*keep, "_metadata.file_path", "_metadata.file_block_start"))
+    numbered.createOrReplaceTempView(f"{view}_all")
+    if CORRUPT not in frame.columns:
+        spark.sql(f"SELECT * FROM {view}_all").createOrReplaceTempView(view)
+        return Source(view, types, (0, []))
+    spark.sql(f"SELECT * FROM {view}_all WHERE {CORRUPT} IS NULL").createOrReplaceTempView(view)
+    return Source(view, types, _rejected(spark, view, fmt, offsets, (sep, len(types) - 1), str(path)))
+
+
+def frame_source(frame: DataFrame, wanted: dict[str, str | None], view: str) -> Source:
+    """Register ``view``: a caller's DataFrame with the ``wanted`` columns and ``rowid`` (partition order).
+
+    The selected columns are cached first, so the numbering and the ingest see the same rows in the
+    same order even when ``frame`` would not compute them alike twice.
+    """
+    from pyspark.sql import functions as f
+
+    types = spark_types(frame)
+    require_columns(types, wanted, "the DataFrame")
+    columns = [_quoted(c) for c in dict.fromkeys(c for c in wanted.values() if c)]
+    fixed = frame.select(*columns).select(
+        "*", f.lit("").alias("file_path"), f.spark_partition_id().cast("bigint").alias("file_block_start")
+    )
+    fixed = fixed.persist()
+    numbered, _ = with_rowid(fixed)
+    numbered.createOrReplaceTempView(view)
+    return Source(view, types, (0, []), [fixed])
+
+
+def _quoted(column: str) -> Any:
+    from pyspark.sql import functions as f
+
+    return f.col("`" + column.replace("`", "``") + "`")
+
+
+def with_rowid(frame: DataFrame) -> tuple[DataFrame, dict[str, int]]:
+    """``frame`` (with ``file_path`` and ``file_block_start``) numbered in file order, from 0.
+
+    Also returns the ``rowid`` of each file's first row. (The count of the first column only
+    keeps a data column in the scan: Spark refuses a CSV scan of nothing but the corrupt-record one.)
+    """
+    from pyspark.sql import functions as f
+
+    tagged = frame.withColumn("_jm_id", f.monotonically_increasing_id())
+    blocks = (
+        tagged.groupBy("file_path", "file_block_start")
+        .agg(f.count(f.lit(1)).alias("n"), f.min("_jm_id").alias("first"), f.count(tagged.columns[0]))
+        .collect()
+    )
+    bases: list[tuple[str, int, int]] = []
+    firsts: dict[str, int] = {}
+    offset = 0
+    for block in sorted(blocks, key=lambda b: (b["file_path"], b["file_block_start"])):
+        firsts.setdefault(block["file_path"], offset)
+        bases.append((block["file_path"], block["file_block_start"], offset - block["first"]))
+        offset += block["n"]
+    spark = frame.sparkSession
+    base = spark.createDataFrame(bases, "file_path STRING, file_block_start BIGINT, base BIGINT")
+    numbered = tagged.join(f.broadcast(base), ["file_path", "file_block_start"])
+    numbered = numbered.withColumn("rowid", f.col("_jm_id") + f.col("base"))
+    return numbered.drop("_jm_id", "base", "file_block_start"), firsts
+
+
+def spark_types(frame: DataFrame) -> dict[str, str]:
+    """Column name -> type in DuckDB's words (``TIMESTAMP``, ``DATE``, ``DOUBLE``, ``VARCHAR`` ...)."""
+    from pyspark.sql import types as t
+
+    def name(kind: t.DataType) -> str:
+        if isinstance(kind, t.TimestampType | t.TimestampNTZType):
+            return "TIMESTAMP"
+        if isinstance(kind, t.DateType):
+            return "DATE"
+        if isinstance(kind, t.IntegralType):
+            return "BIGINT"
+        if isinstance(kind, t.FractionalType):
+            return "DOUBLE"
+        return "VARCHAR"
+
+    return {field.name: name(field.dataType) for field in frame.schema.fields}
+
+
+def _head(path: Path, lines: int) -> list[str]:
+    """The first ``lines`` lines of a (possibly gzip) text file."""
+    opener = gzip.open if path.suffix.lower() in (".gz", ".gzip") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+            return [line.rstrip("\r\n") for _, line in zip(range(lines), handle, strict=False)]
+    except (OSError, EOFError) as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc})") from None
+
+
+def _csv(
+    spark: SparkSession, names: list[str], first: Path, wanted: dict[str, str | None]
+) -> tuple[DataFrame, str]:
+    header = _head(first, 1)
+    if not header:
+        raise InvalidInput(f"{first}: cannot read (the file is empty)")
+    sep = max(DELIMITERS, key=header[0].count)
+    cells = [c.strip() for c in next(csv.reader(io.StringIO(header[0]), delimiter=sep))]
+    for role, column in wanted.items():
+        places = [str(i + 1) for i, cell in enumerate(cells) if column and cell == column]
+        if len(places) > 1:
+            raise InvalidInput(
+                f"{first}: columns.{role}: '{column}' names {len(places)} columns of the header "
+                f"(columns {', '.join(places)}); rename one"
+            )
+    schema = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in [*cells, CORRUPT])
+    reader = spark.read.schema(schema).options(
+        header=True, sep=sep, quote='"', escape='"', mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT
+    )
+    return reader.csv(names), sep
+
+
+def _json(
+    spark: SparkSession, names: list[str], first: Path, wanted: dict[str, str | None], columns: list[str]
+) -> DataFrame:
+    import json
+
+    seen: dict[str, None] = {}
+    for line in _head(first, SAMPLE_LINES):
+        try:
+            record = json.loads(line) if line.strip() else {}
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            seen.update(dict.fromkeys(record))
+    require_columns(dict.fromkeys(seen, "VARCHAR"), wanted, str(first))
+    schema = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in [*columns, CORRUPT])
+    return spark.read.schema(schema).options(mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT).json(names)
+
+
+def _rejected(
+    spark: SparkSession, view: str, fmt: str, firsts: dict[str, int], header: tuple[str, int], source: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """Malformed lines: their count and the first few (a JSON log with one is refused, as DuckDB does)."""
+    found = spark.sql(  # every column: Spark refuses a scan of the corrupt-record column alone
+        f"SELECT *, count(*) OVER () AS n_bad FROM {view}_all "
+        f"WHERE {CORRUPT} IS NOT NULL ORDER BY rowid LIMIT 5"
+    ).collect()
+    if not found:
+        return 0, []
+    rows = [(r["rowid"], r["file_path"], r[CORRUPT], r["n_bad"]) for r in found]
+    if fmt == "json":
+        line = rows[0][0] - firsts.get(rows[0][1], 0) + 1
+        raise InvalidInput(f"{source}: cannot read (malformed JSON on line {line}: {rows[0][2][:120]!r})")
+    sep, fields = header
+    examples = []
+    for rowid, file_path, text, _ in rows:
+        given = len(next(csv.reader(io.StringIO(text), delimiter=sep), []))
+        problem = "too many columns" if given > fields else "missing columns"
+        examples.append(
+            {"line": rowid - firsts.get(file_path, 0) + 2, "problem": problem, "text": text[:120]}
+        )
+    return int(rows[0][3]), examples
