@@ -147,12 +147,22 @@ def refuse_repeated_headers(
     header = con.execute(
         f"SELECT * FROM read_csv({literal(path)}, header = false, all_varchar = true) LIMIT 1"
     ).fetchone()
-    cells = [str(c).strip() for c in header or ()]
+    refuse_repeated_names([str(c).strip() for c in header or ()], wanted, str(path))
+
+
+def refuse_repeated_names(cells: list[str], wanted: dict[str, str | None], source: str) -> None:
+    """Refuse a header (``cells``) that names a mapped column twice, saying which columns.
+
+    >>> refuse_repeated_names(["cust", "ts", "ts"], {"time": "ts"}, "log.csv")
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: log.csv: columns.time: 'ts' names 2 columns ...rename one
+    """
     for role, column in wanted.items():
         places = [str(i + 1) for i, cell in enumerate(cells) if column and cell == column]
         if len(places) > 1:
             raise InvalidInput(
-                f"{path}: columns.{role}: '{column}' names {len(places)} columns of the header "
+                f"{source}: columns.{role}: '{column}' names {len(places)} columns of the header "
                 f"(columns {', '.join(places)}); rename one"
             )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -269,3 +270,95 @@ def test_an_unreachable_master_is_an_error_not_a_hang(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
     done = cli("ingest", str(log), "--mapping", str(mapping), "--spark-master", "spark://127.0.0.1:7077")
     assert done.returncode == 2 and "--spark-master needs --engine spark" in done.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def standalone(tmp_path: Path) -> Iterator[str]:
+    """A standalone Spark master and one worker on loopback (pyspark's own jars), stopped afterwards."""
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(home),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_LOG_DIR": str(tmp_path),
+    }
+    port = free_port()
+    master = f"spark://127.0.0.1:{port}"
+    daemons: list[subprocess.Popen[bytes]] = []
+    logs = []
+    try:
+        for name, args in (
+            ("master", ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port)]),
+            ("worker", ["org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1"]),
+        ):
+            ui = ["--webui-port", str(free_port())]
+            sizes = (
+                ["--cores", "2", "--memory", "768m", "--work-dir", str(tmp_path / "work")]
+                if name == "worker"
+                else []
+            )
+            logs.append((tmp_path / f"{name}.log").open("wb"))
+            command = [str(home / "bin" / "spark-class"), *args, *ui, *sizes]
+            daemons.append(subprocess.Popen(command, env=env, stdout=logs[-1], stderr=subprocess.STDOUT))
+            if name == "master":
+                wait_for_port(port, daemons[-1])
+        yield master
+    finally:
+        for daemon in reversed(daemons):
+            daemon.terminate()
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+        for log in logs:
+            log.close()
+
+
+def wait_for_port(port: int, daemon: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert daemon.poll() is None, "the Spark master stopped"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"the Spark master did not listen on {port} within {seconds:g}s")
+
+
+@needs_java
+def test_a_standalone_cluster_gives_the_same_journey(standalone: str, tmp_path: Path) -> None:
+    """The path a multi-machine cluster takes: a master, a worker in its own JVM, the CLI as driver."""
+    log = tmp_path / "events.csv.gz"
+    with gzip.open(log, "wt") as out:
+        test_timing.generated(3, 40, 800).to_csv(out, index=False)
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps(test_timing.mapping().model_dump(mode="json", exclude_none=True)))
+    args = ["ingest", str(log), "--mapping", str(mapping), "--id", "events", "--json"]
+    submit = "--conf spark.executor.memory=512m --conf spark.sql.shuffle.partitions=2 pyspark-shell"
+    env = cli_env("sqlite:///unused.db") | {"SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_SUBMIT_ARGS": submit}
+    on_cluster = cli(
+        *args,
+        "-o",
+        str(tmp_path / "cluster.yaml"),
+        "--engine",
+        "spark",
+        "--spark-master",
+        standalone,
+        env=env,
+    )
+    assert on_cluster.returncode == 0, on_cluster.stderr[-3000:]
+    local = cli(*args, "-o", str(tmp_path / "duck.yaml"))
+    assert local.returncode == 0, local.stderr
+    lit, duck = json.loads(on_cluster.stdout), json.loads(local.stdout)
+    assert (lit.pop("reader"), duck.pop("reader")) == ("spark", "duckdb")
+    assert {**lit, "written": ""} == {**duck, "written": ""}
+    cluster_journey = (tmp_path / "cluster.yaml").read_text()
+    assert cluster_journey == (tmp_path / "duck.yaml").read_text()

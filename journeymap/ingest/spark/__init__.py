@@ -30,7 +30,7 @@ from journeymap.ingest.dialect import SPARK
 from journeymap.ingest.events import EventAggregate, aggregate_loaded, load_events
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
-from journeymap.ingest.spark.reader import Source, frame_source, open_source
+from journeymap.ingest.spark.reader import Source, frame_source, open_source, values_sql
 from journeymap.ingest.spark.session import start_session
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_answers
 
@@ -75,8 +75,7 @@ class SparkDatabase:
             progress.update(100.0)
 
     def values(self, name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
-        schema = ", ".join(f"{c} {t}" for c, t in columns.items())
-        self.spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
+        self.spark.sql(values_sql(columns, rows)).createOrReplaceTempView(name)
 
     def close(self) -> None:
         """Drop the cached tables."""

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import InvalidInput
-from journeymap.ingest.source import file_format, require_columns
+from journeymap.ingest.dialect import SPARK
+from journeymap.ingest.source import file_format, refuse_repeated_names, require_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -142,10 +143,34 @@ def with_rowid(frame: DataFrame) -> tuple[DataFrame, dict[str, int]]:
         bases.append((block["file_path"], block["file_block_start"], offset - block["first"]))
         offset += block["n"]
     spark = frame.sparkSession
-    base = spark.createDataFrame(bases, "file_path STRING, file_block_start BIGINT, base BIGINT")
+    columns = {"file_path": "STRING", "file_block_start": "BIGINT", "base": "BIGINT"}
+    base = spark.sql(values_sql(columns, bases))
     numbered = tagged.join(f.broadcast(base), ["file_path", "file_block_start"])
     numbered = numbered.withColumn("rowid", f.col("_jm_id") + f.col("base"))
     return numbered.drop("_jm_id", "base", "file_block_start"), firsts
+
+
+def values_sql(columns: dict[str, str], rows: list[tuple[Any, ...]]) -> str:
+    """A query of literal ``rows`` (SQL, so no Python runs on the executors).
+
+    >>> values_sql({"raw": "STRING", "code": "INTEGER"}, [("it's", 1)])
+    "SELECT CAST(c0 AS STRING) AS raw, CAST(c1 AS INTEGER) AS code FROM VALUES ('it\\\\'s', 1) AS v(c0, c1)"
+    """
+    cells = ", ".join(f"CAST(c{i} AS {kind}) AS {name}" for i, (name, kind) in enumerate(columns.items()))
+    names = ", ".join(f"c{i}" for i in range(len(columns)))
+    if not rows:
+        nulls = ", ".join("NULL" for _ in columns)
+        return f"SELECT {cells} FROM VALUES ({nulls}) AS v({names}) WHERE false"
+    literal = [", ".join(_value(v) for v in row) for row in rows]
+    return f"SELECT {cells} FROM VALUES {', '.join(f'({r})' for r in literal)} AS v({names})"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    return SPARK.literal(value)
 
 
 def spark_types(frame: DataFrame) -> dict[str, str]:
@@ -184,13 +209,7 @@ def _csv(
         raise InvalidInput(f"{first}: cannot read (the file is empty)")
     sep = max(DELIMITERS, key=header[0].count)
     cells = [c.strip() for c in next(csv.reader(io.StringIO(header[0]), delimiter=sep))]
-    for role, column in wanted.items():
-        places = [str(i + 1) for i, cell in enumerate(cells) if column and cell == column]
-        if len(places) > 1:
-            raise InvalidInput(
-                f"{first}: columns.{role}: '{column}' names {len(places)} columns of the header "
-                f"(columns {', '.join(places)}); rename one"
-            )
+    refuse_repeated_names(cells, wanted, str(first))
     schema = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in [*cells, CORRUPT])
     reader = spark.read.schema(schema).options(
         header=True, sep=sep, quote='"', escape='"', mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT

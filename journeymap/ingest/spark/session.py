@@ -117,4 +117,7 @@ def _await_workers(spark: SparkSession, master: str, timeout: float = WORKER_SEC
             return
         time.sleep(0.2)
     spark.stop()
-    raise InvalidInput(f"spark master {master}: no worker gave an executor within {timeout:g}s")
+    raise InvalidInput(
+        f"spark master {master}: no worker gave an executor within {timeout:g}s "
+        "(are workers registered, with the cores and spark.executor.memory the application asks for?)"
+    )
