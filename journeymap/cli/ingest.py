@@ -157,9 +157,10 @@ def _engine(engine: str, master: str | None) -> Iterator[EngineRunner | None]:
     if engine == "duckdb":
         yield None
         return
+    require("spark")  # before importing the engine, which loads pyspark and the shared queries
     from journeymap.ingest.spark.session import require_spark
 
-    require_spark()
+    require_spark()  # and Java
     from journeymap.ingest.spark import SparkEngine, start_session
 
     spark = start_session(master or "local[*]")
