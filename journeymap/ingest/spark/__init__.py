@@ -170,10 +170,13 @@ def ingest_dataframe(
 
     Examples
     --------
-    >>> from journeymap.ingest.spark import ingest_dataframe  # doctest: +SKIP
-    >>> frame = spark.table("lake.web_events")  # doctest: +SKIP
-    >>> ingest_dataframe(frame, load_mapping("mapping.yaml"), "web").summary["customers"]  # doctest: +SKIP
-    120553
+    In a notebook attached to a cluster (``spark`` is its session)::
+
+        from journeymap.ingest import load_mapping
+        from journeymap.ingest.spark import ingest_dataframe
+
+        result = ingest_dataframe(spark.table("lake.web_events"), load_mapping("mapping.yaml"), "web")
+        result.summary["customers"]
     """
     from journeymap.ingest.pipeline import check_events, check_strict, finish, survey_names
 
