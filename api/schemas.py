@@ -78,21 +78,30 @@ class Health(_Open):
     version: str
 
 
-class TouchpointAnalysis(_Open):
+class TouchpointRow(_Open):
+    """One touchpoint's figures: the same row in ``analysis`` (file order) and ``impact`` (by priority)."""
+
+    touchpoint: str = Field(description="the touchpoint's id")
+    name: str
     stage: str
-    reach: Number
+    reach: Number = Field(description="expected visits per entrant")
+    visit_probability: Number
     satisfaction: Number
     weighted_satisfaction: Number
     gap: Number | None
     pain: Number
     carried: Number | None
-    priority: Number
+    priority: Number = Field(description="reach × pain: pain delivered here per entrant")
     removal_effect: Number | None
     source: Source
     responses: int | None = None
     measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
     time: Timing | None = Field(None, description="dwell: first event of a visit to the next step's")
     expected_wait_s: Number | None = Field(None, description="the designer's expected wait, in seconds")
+    customers_lost: Number
+    word_of_mouth_lost: Number
+    word_of_mouth_won: Number
+    value_at_stake: Number
 
 
 class StageAnalysis(_Open):
@@ -105,13 +114,6 @@ class OutcomeEconomics(_Open):
     kind: Literal["success", "failure"]
     customers: Number
     verdict: Literal["dissatisfied", "neutral", "satisfied"]
-
-
-class TouchpointEconomics(_Open):
-    customers_lost: Number
-    word_of_mouth_lost: Number
-    word_of_mouth_won: Number
-    value_at_stake: Number
 
 
 class Economics(_Open):
@@ -136,10 +138,6 @@ class Economics(_Open):
     outcomes: dict[str, OutcomeEconomics]
 
 
-class AnalysisEconomics(Economics):
-    touchpoints: dict[str, TouchpointEconomics]
-
-
 class Analysis(_Open):
     """DESIGN.md §4 `analyze` document."""
 
@@ -148,9 +146,9 @@ class Analysis(_Open):
     success_probability: Number
     outcomes: dict[str, Number]
     expected_pain: Number
-    touchpoints: dict[str, TouchpointAnalysis]
+    touchpoints: list[TouchpointRow] = Field(description="one row per touchpoint, in file order")
     stages: dict[str, StageAnalysis]
-    economics: AnalysisEconomics
+    economics: Economics
 
 
 class Contribution(_Open):
@@ -222,36 +220,36 @@ class Variants(_Open):
     other: VariantsOther
 
 
-class TouchpointImpact(_Open):
-    touchpoint: str
-    name: str
-    stage: str
-    reach: Number
-    pain: Number
-    priority: Number
-    removal_effect: Number | None
-    weighted_satisfaction: Number
-    source: Source
-    measures: list[Measured] | None = Field(None, description="behavioural measures behind the score")
-    customers_lost: Number
-    word_of_mouth_lost: Number
-    word_of_mouth_won: Number
-    value_at_stake: Number
-
-
 class Impact(_Open):
     journey: str
     success_probability: Number
-    touchpoints: list[TouchpointImpact] = Field(description="ordered by priority, highest first")
+    expected_pain: Number
+    touchpoints: list[TouchpointRow] = Field(description="the analysis rows, highest priority first")
     note: NoPain = None
     economics: Economics
+
+
+class TouchpointChange(_Open):
+    """after − before of each number of a touchpoint's row (null where either is null)."""
+
+    touchpoint: str
+
+
+class WhatIfDiff(_Open):
+    success_probability: Number | None
+    expected_pain: Number | None
+    outcomes: dict[str, Number | None]
+    touchpoints: list[TouchpointChange] = Field(description="touchpoints in both, in file order")
+    stages: dict[str, dict[str, Number | None]]
+    removed: list[str]
+    economics: dict[str, Number]
 
 
 class WhatIf(_Open):
     journey: str
     before: Analysis
     after: Analysis
-    diff: dict[str, object]
+    diff: WhatIfDiff
 
 
 class RaisedTouchpoint(_Open):

@@ -11,6 +11,7 @@ extra      packages (import names)             needed by
 ``ingest`` duckdb                              ``journeymap ingest`` of event logs and surveys
 ``render`` selenium                            ``journeymap map --format png|pdf``
 ``spark``  pyspark, duckdb (+ Java 17+)        ``journeymap ingest --engine spark``
+``pandas`` pandas                              ``journeymap.frames.to_frame`` (DataFrames)
 =========  ==================================  ==========================================
 
 ``journeymap[all]`` installs them all.
@@ -28,6 +29,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "ingest": ("duckdb",),
     "render": ("selenium",),
     "spark": ("pyspark", "duckdb"),  # the shared ingest queries live beside the DuckDB engine
+    "pandas": ("pandas",),
 }
 
 
@@ -46,7 +48,7 @@ def require(extra: str) -> None:
     Parameters
     ----------
     extra : str
-        A key of ``EXTRAS``: ``"api"``, ``"neo4j"``, ``"ingest"``, ``"render"`` or ``"spark"``.
+        A key of ``EXTRAS``: ``"api"``, ``"neo4j"``, ``"ingest"``, ``"render"``, ``"spark"`` or ``"pandas"``.
 
     Raises
     ------

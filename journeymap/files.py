@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import yaml
 
@@ -76,6 +78,57 @@ def load_journey(path: str | Path) -> Journey:
     """
     path = Path(path)
     return parse_journey(read_document(path), str(path))
+
+
+JourneySource: TypeAlias = "Journey | str | os.PathLike[str] | Mapping[str, Any]"
+"""What the library's functions take as a journey: see ``as_journey``."""
+
+
+def as_journey(source: JourneySource) -> Journey:
+    """The ``Journey`` a library call means: a ``Journey``, a journey file's path, or the file's fields.
+
+    Parameters
+    ----------
+    source : Journey, str, os.PathLike or Mapping
+        A validated ``Journey`` (returned as it is); the path of a journey file
+        (YAML or JSON, read with ``load_journey``); or a mapping of the journey
+        file's fields (a ``dict`` as ``yaml.safe_load`` or ``json.load`` gives).
+
+    Returns
+    -------
+    Journey
+        The validated journey.
+
+    Raises
+    ------
+    InvalidInput
+        When the file cannot be read (it names the path) or ``source`` is of
+        another type (it names the type).
+    InvalidJourney
+        When the file or mapping breaks the journey rules (every problem, with its place).
+
+    Examples
+    --------
+    >>> as_journey("fixtures/auto-repair.yaml").id
+    'auto-repair'
+    >>> as_journey({"id": "j", "name": "J", "stages": [], "touchpoints": [], "outcomes": [],
+    ...             "transitions": []})
+    Traceback (most recent call last):
+    journeymap.errors.InvalidJourney: ...
+    >>> as_journey(["auto-repair"])
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: expected a Journey, ... not list
+    """
+    if isinstance(source, Journey):
+        return source
+    if isinstance(source, Mapping):
+        return parse_journey(dict(source))
+    if isinstance(source, str | os.PathLike) and not isinstance(source, bytes):
+        return load_journey(os.fspath(source))
+    raise InvalidInput(
+        "expected a Journey, a journey file's path (str or os.PathLike) or a mapping of its fields,"
+        f" not {type(source).__name__}"
+    )
 
 
 def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:

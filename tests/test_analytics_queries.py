@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.engine import analyze, top_paths
+from journeymap.engine import analyze, by_touchpoint, top_paths
 from journeymap.files import load_journey
 from journeymap.model import Journey, parse_journey
 from journeymap.store.bolt import BoltStore
@@ -44,7 +44,7 @@ def test_worst_touchpoints_match_the_engines_pain_and_priority(loaded: BoltStore
     for j in fixtures():
         doc = analyze(j)
         span = (j.scale.max - j.scale.min) if j.scale else 10.0
-        for tid, t in doc["touchpoints"].items():
+        for tid, t in by_touchpoint(doc).items():
             if t["pain"] > 0:
                 expected[(j.id, tid)] = (t["pain"], t["pain"] / span, t["priority"])
     got = {(r["journey"], r["touchpoint"]): (r["pain"], r["relative_pain"], r["priority"]) for r in rows}
@@ -86,7 +86,7 @@ def test_failure_paths_respect_the_step_bound(loaded: BoltStore) -> None:
 
 def handoffs(j: Journey) -> dict[tuple[str, str], dict[str, float]]:
     """Seam flows from the engine's reach and the transition shares (entrants · reach_u · P)."""
-    reach = {tid: t["reach"] for tid, t in analyze(j)["touchpoints"].items()}
+    reach = {tid: t["reach"] for tid, t in by_touchpoint(analyze(j)).items()}
     totals: dict[str, float] = defaultdict(float)
     for t in j.transitions:
         totals[t.source] += t.weight

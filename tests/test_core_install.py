@@ -21,7 +21,7 @@ from journeymap.files import load_journey
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "auto-repair.yaml"
 pytestmark = pytest.mark.slow
-EXTRA_PACKAGES = ("fastapi", "uvicorn", "neo4j", "duckdb", "starlette", "selenium", "pyspark")
+EXTRA_PACKAGES = ("fastapi", "uvicorn", "neo4j", "duckdb", "starlette", "selenium", "pyspark", "pandas")
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,16 @@ def test_a_missing_extra_is_named(core: Path, args: list[str], env: dict[str, st
     done = _run(core, *args, env=env)
     assert done.returncode == 7, done.stderr
     assert f"install journeymap[{extra}]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_frame_without_pandas_names_the_extra(core: Path) -> None:
+    code = (
+        "from journeymap.engine import analyze\n"
+        "from journeymap.errors import MissingExtra\n"
+        "from journeymap.frames import to_frame\n"
+        f"doc = analyze({str(FIXTURE)!r})\n"
+        "try:\n    to_frame(doc)\nexcept MissingExtra as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([core / "python", "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "this needs pandas: install journeymap[pandas]" in done.stdout

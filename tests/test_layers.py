@@ -6,10 +6,12 @@ Layers, lowest first (a module may import its own package and any lower layer)::
 
     0  journeymap.errors
     1  journeymap.model, journeymap.extras
-    2  journeymap.engine, journeymap.files, journeymap.queries
-    3  journeymap.ingest, journeymap.export, journeymap.store   (siblings: no arrows between them)
-    4  journeymap.cli
-    5  api                                                       (above the whole library)
+    2  journeymap.files                                          (the journey file: the engine reads paths)
+    3  journeymap.engine, journeymap.queries
+    4  journeymap.ingest, journeymap.export, journeymap.store,   (siblings: no arrows between them)
+       journeymap.frames
+    5  journeymap.cli
+    6  api                                                       (above the whole library)
 
 ``journeymap/__init__.py`` (the version) sits below everything. Besides, the store
 never imports the engine: a graph store writes the figures its caller computed
@@ -30,14 +32,15 @@ LAYERS: dict[str, int] = {
     "journeymap.errors": 0,
     "journeymap.model": 1,
     "journeymap.extras": 1,
-    "journeymap.engine": 2,
     "journeymap.files": 2,
-    "journeymap.queries": 2,
-    "journeymap.ingest": 3,
-    "journeymap.export": 3,
-    "journeymap.store": 3,
-    "journeymap.cli": 4,
-    "api": 5,
+    "journeymap.engine": 3,
+    "journeymap.queries": 3,
+    "journeymap.ingest": 4,
+    "journeymap.export": 4,
+    "journeymap.store": 4,
+    "journeymap.frames": 4,
+    "journeymap.cli": 5,
+    "api": 6,
 }
 
 
@@ -80,6 +83,8 @@ def import_graph() -> nx.DiGraph:
                 if target and target != name:
                     graph.add_edge(name, target)
     return graph
+
+
 FORBIDDEN = {("journeymap.store", "journeymap.engine")}
 
 

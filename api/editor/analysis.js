@@ -39,8 +39,9 @@ function painPaths(doc, paths) {
 /** The emotion curve: one column per touchpoint of the path, names as SVG text. */
 function curve(doc, analysis, path) {
   const names = namesOf(doc);
-  const steps = path.nodes.filter((n) => n in analysis.touchpoints).map((n) => ({
-    id: n, name: names.get(n) || n, ...analysis.touchpoints[n],
+  const rows = new Map(analysis.touchpoints.map((row) => [row.touchpoint, row]));
+  const steps = path.nodes.filter((n) => rows.has(n)).map((n) => ({
+    id: n, name: names.get(n) || n, ...rows.get(n),
   }));
   const spacing = 110, left = 48, top = 16, plot = 120;
   const width = Math.max(360, left + spacing * (steps.length + 1));

@@ -55,12 +55,11 @@ def analyze(file_or_id: FileOrId, alpha: Alpha = 0.5, as_json: AsJson = False) -
             *("touchpoint", "name", "reach", "sat", "w.sat", "gap", "pain", "carried", "prio", "removal"),
             "source",
         )
-        for tid, row in doc["touchpoints"].items():
+        for row in doc["touchpoints"]:
             if row["stage"] == sid:
                 figures = (_num(row[f], 3) for f in NUMERIC)
-                table.add_row(
-                    tid, escape(row["name"]), *figures, _pct(row["removal_effect"]), source_label(row)
-                )
+                removal = _pct(row["removal_effect"])
+                table.add_row(row["touchpoint"], escape(row["name"]), *figures, removal, source_label(row))
         if table.row_count:
             console.print(table)
     stages = _table("Stages", "stage", "name", "reach", "pain", "satisfaction")
@@ -261,6 +260,7 @@ def whatif(
     as_json: AsJson = False,
 ) -> None:
     """Apply a what-if patch and show the analysis before and after."""
+    from journeymap.engine import by_touchpoint
     from journeymap.engine import whatif as whatif_of
 
     doc = whatif_of(resolve_journey(file_or_id), read_document(patch), alpha)
@@ -296,11 +296,12 @@ def whatif(
     changed = _table(
         "Touchpoints that changed", "touchpoint", "name", "priority", "change", "carried", "change"
     )
-    for tid, d in diff["touchpoints"].items():
-        if any(abs(v) > 1e-12 for v in d.values() if v is not None):
-            row = after["touchpoints"][tid]
+    now, was = by_touchpoint(after), by_touchpoint(before)
+    for d in diff["touchpoints"]:
+        if any(abs(v) > 1e-12 for v in d.values() if isinstance(v, float)):
+            row = now[d["touchpoint"]]
             changed.add_row(
-                tid,
+                d["touchpoint"],
                 escape(row["name"]),
                 _num(row["priority"]),
                 _signed(d["priority"]),
@@ -308,7 +309,7 @@ def whatif(
                 _signed(d["carried"]),
             )
     for tid in diff["removed"]:
-        changed.add_row(tid, escape(before["touchpoints"][tid]["name"]), "removed", "", "", "")
+        changed.add_row(tid, escape(was[tid]["name"]), "removed", "", "", "")
     console.print(changed)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -66,8 +67,9 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
         removal_effects(chain),
         strict=True,
     )
-    touchpoints: dict[str, Any] = {
-        tp.id: {
+    touchpoints = [
+        {
+            "touchpoint": tp.id,
             "name": tp.name,
             "stage": tp.stage,
             "reach": r,
@@ -82,7 +84,7 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
             **provenance(tp),
         }
         for tp, r, visit, sat, weighted, pain, carry, prio, removal in columns
-    }
+    ]
     outcome_probs = numbers(solver.outcomes)
     return {
         "journey": journey.id,
@@ -95,6 +97,33 @@ def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
         "touchpoints": touchpoints,
         "stages": stage_aggregates(chain, reach, priority),
     }
+
+
+def by_touchpoint(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The per-touchpoint rows of an ``analyze`` or ``impact`` document, keyed by touchpoint id.
+
+    Both documents list their rows (``analyze`` in file order, ``impact`` by
+    priority), each naming its ``touchpoint``; this is the lookup by id.
+
+    Parameters
+    ----------
+    document : Mapping
+        An ``analyze`` or ``impact`` document (or anything whose ``touchpoints``
+        is a list of rows with a ``touchpoint`` field).
+
+    Returns
+    -------
+    dict of str to dict
+        Each row under its touchpoint id, in the document's order.
+
+    Examples
+    --------
+    >>> rows = by_touchpoint({"touchpoints": [{"touchpoint": "a", "pain": 4.0},
+    ...                                      {"touchpoint": "b", "pain": 0.0}]})
+    >>> rows["a"]["pain"], list(rows)
+    (4.0, ['a', 'b'])
+    """
+    return {row["touchpoint"]: row for row in document["touchpoints"]}
 
 
 def provenance(tp: Touchpoint) -> dict[str, Any]:
@@ -136,22 +165,8 @@ def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str,
 
 
 def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
-    """Touchpoints ordered by priority (desc, then id) with their removal effects."""
-    rows = [
-        {
-            "touchpoint": tid,
-            "name": row["name"],
-            "stage": row["stage"],
-            "reach": row["reach"],
-            "pain": row["pain"],
-            "priority": row["priority"],
-            "removal_effect": row["removal_effect"],
-            "weighted_satisfaction": row["weighted_satisfaction"],
-            "source": row["source"],
-            **({"measures": row["measures"]} if "measures" in row else {}),
-        }
-        for tid, row in analysis["touchpoints"].items()
-    ]
+    """The analysis's touchpoint rows ordered by priority (desc, then id): one row shape for both."""
+    rows = [dict(row) for row in analysis["touchpoints"]]
     rows.sort(key=lambda r: (-r["priority"], r["touchpoint"]))
     document = {
         "journey": analysis["journey"],

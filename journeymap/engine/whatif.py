@@ -205,17 +205,22 @@ def _rescale_shares(transitions: list[dict[str, Any]], source: str) -> None:
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """``after − before`` for every number both analyses share (None where either is None)."""
-    removed = [tid for tid in before["touchpoints"] if tid not in after["touchpoints"]]
+    """``after − before`` for every number both analyses share (None where either is None).
+
+    ``touchpoints`` lists one row per touchpoint in both (``touchpoint`` and the
+    change of each number), in the order of ``before``; ``removed`` the ids only before.
+    """
+    kept = {row["touchpoint"]: row for row in after["touchpoints"]}
+    removed = [row["touchpoint"] for row in before["touchpoints"] if row["touchpoint"] not in kept]
     return {
         "success_probability": _delta(before["success_probability"], after["success_probability"]),
         "expected_pain": _delta(before["expected_pain"], after["expected_pain"]),
         "outcomes": _deltas(before["outcomes"], after["outcomes"]),
-        "touchpoints": {
-            tid: _deltas(row, after["touchpoints"][tid])
-            for tid, row in before["touchpoints"].items()
-            if tid in after["touchpoints"]
-        },
+        "touchpoints": [
+            {"touchpoint": row["touchpoint"], **_deltas(row, kept[row["touchpoint"]])}
+            for row in before["touchpoints"]
+            if row["touchpoint"] in kept
+        ],
         "stages": {sid: _deltas(row, after["stages"][sid]) for sid, row in before["stages"].items()},
         "removed": removed,
     }

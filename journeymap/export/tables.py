@@ -39,6 +39,7 @@ from typing import Any
 
 from journeymap.durations import seconds
 from journeymap.engine.metrics import edge_flows, satisfaction, transition_probabilities
+from journeymap.engine.report import by_touchpoint
 from journeymap.model import ENTRY, Journey, Measured, Timing
 
 Scalar = str | int | float | bool
@@ -52,6 +53,10 @@ TOUCHPOINT_ANALYSIS = (
     "removal_effect",
     "weighted_satisfaction",
     "gap",
+    "customers_lost",
+    "word_of_mouth_lost",
+    "word_of_mouth_won",
+    "value_at_stake",
 )
 TOUCHPOINT_FIELDS = (
     "channel",
@@ -96,7 +101,7 @@ def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float =
 
 def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
     """Customers the model sends along each transition: entrants x reach(source) x P."""
-    reach = {tid: tp["reach"] for tid, tp in analysis["touchpoints"].items()}
+    reach = {row["touchpoint"]: row["reach"] for row in analysis["touchpoints"]}
     reach[ENTRY] = 1.0
     return edge_flows(journey, reach, float(analysis["entrants"]))
 
@@ -194,6 +199,7 @@ def _entry_row(journey: Journey, analysis: dict[str, Any] | None) -> Row:
 
 def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:
     stages = {s.id: s for s in journey.stages}
+    analysed = {} if analysis is None else by_touchpoint(analysis)
     rows = []
     for tp in journey.touchpoints:
         stage = stages[tp.stage]
@@ -212,9 +218,8 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
         row["score_source"] = tp.score_source
         row.update(behaviour_fields(tp.expected_wait, "dwell", tp.time, tp.measures))
         if analysis is not None:
-            figures = analysis["touchpoints"][tp.id]
+            figures = analysed[tp.id]
             row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})
-            row.update(analysis["economics"]["touchpoints"][tp.id])
         rows.append(_clean(row))
     return rows
 

@@ -44,7 +44,7 @@ def test_the_cli_and_the_api_say_it_too(tmp_path: Path, client: TestClient) -> N
 
 def test_provenance_in_analyze_paths_and_impact() -> None:
     planted = load_journey(FIXTURES / "planted-friction.yaml")
-    rows = engine.analyze(planted)["touchpoints"]
+    rows = engine.by_touchpoint(engine.analyze(planted))
     review = rows["credit_review"]
     assert review["source"] == "behaviour"
     assert {m["measure"] for m in review["measures"]} == {"wait", "back_step", "drop_off"}
@@ -52,9 +52,9 @@ def test_provenance_in_analyze_paths_and_impact() -> None:
     contributions = engine.top_paths(planted, k=1)["paths"][0]["contributions"]
     assert {c["source"] for c in contributions} == {"behaviour"}
     assert {r["source"] for r in engine.impact(planted)["touchpoints"]} == {"behaviour"}
-    designed = engine.analyze(load_journey(FIXTURES / "auto-repair.yaml"))["touchpoints"]
+    designed = engine.by_touchpoint(engine.analyze(load_journey(FIXTURES / "auto-repair.yaml")))
     assert {row["source"] for row in designed.values()} <= {"designer", "survey"}
-    assert {row["source"] for row in engine.analyze(UNMEASURED)["touchpoints"].values()} == {"none"}
+    assert {row["source"] for row in engine.analyze(UNMEASURED)["touchpoints"]} == {"none"}
 
 
 def _raw(name: str) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def test_the_api_documents_carry_the_evidence_behind_each_score(client: TestClie
     by_id = {tp["id"]: tp for tp in raw["touchpoints"]}
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     assert client.put(f"/journeys/{raw['id']}", json=raw, headers=EDITOR).status_code == 201
-    analysis = client.get(f"/journeys/{raw['id']}/analysis", headers=VIEWER).json()["touchpoints"]
+    analysis = engine.by_touchpoint(client.get(f"/journeys/{raw['id']}/analysis", headers=VIEWER).json())
     for tid, row in analysis.items():
         tp = by_id[tid]
         assert row["source"] == tp["source"] and row["measures"] == _measures(tp)
@@ -93,9 +93,9 @@ def test_the_api_documents_carry_the_evidence_behind_each_score(client: TestClie
         tid: _measures(tp) for tid, tp in by_id.items()
     }
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
-    for name in ("Contribution", "TouchpointImpact", "TouchpointAnalysis"):
+    for name in ("Contribution", "TouchpointRow"):
         assert "measures" in schemas[name]["properties"], name
-    assert "expected_wait_s" in schemas["TouchpointAnalysis"]["properties"]
+    assert "expected_wait_s" in schemas["TouchpointRow"]["properties"]
 
 
 def test_designed_scores_carry_no_invented_evidence() -> None:
@@ -103,8 +103,7 @@ def test_designed_scores_carry_no_invented_evidence() -> None:
     for path in engine.top_paths(designed, k=3)["paths"]:
         assert all("measures" not in c for c in path["contributions"])
     assert all(
-        "measures" not in r and "expected_wait_s" not in r
-        for r in engine.analyze(designed)["touchpoints"].values()
+        "measures" not in r and "expected_wait_s" not in r for r in engine.analyze(designed)["touchpoints"]
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from journeymap.engine import analyze, impact, top_paths, whatif
+from journeymap.engine import analyze, by_touchpoint, impact, top_paths, whatif
 from journeymap.engine.fixes import fixes
 from journeymap.files import load_journey
 from journeymap.model import ENTRY, Journey, journey_document, parse_journey
@@ -42,7 +42,8 @@ def test_small_journey_by_hand() -> None:
     φ_b = 6/10·(1 − 1) = 0, so a carries all 4 lost; the word of mouth lost is a's (the
     only negative contribution into lost), that won is b's.
     """
-    doc = analyze(small({"value": 50, "outcome_values": {"ok": 100}}))["economics"]
+    analysis = analyze(small({"value": 50, "outcome_values": {"ok": 100}}))
+    doc, rows = analysis["economics"], by_touchpoint(analysis)
     expected = {
         "customers": 10, "customers_lost": 4, "dissatisfied": 4, "satisfied": 6, "complaints": 1,
         "word_of_mouth_lost": 52, "word_of_mouth_won": 24, "value_at_stake": 5600, "value_won": 2400,
@@ -51,10 +52,11 @@ def test_small_journey_by_hand() -> None:
     assert {k: doc[k] for k in expected} == pytest.approx(expected, abs=1e-9)
     assert doc["outcomes"]["lost"]["verdict"] == "dissatisfied"
     assert doc["outcomes"]["ok"]["verdict"] == "satisfied"
-    assert doc["touchpoints"]["a"] == pytest.approx(
+    economics = ("customers_lost", "word_of_mouth_lost", "word_of_mouth_won", "value_at_stake")
+    assert {k: rows["a"][k] for k in economics} == pytest.approx(
         {"customers_lost": 4, "word_of_mouth_lost": 52, "word_of_mouth_won": 0, "value_at_stake": 5600}
     )
-    assert doc["touchpoints"]["b"] == pytest.approx(
+    assert {k: rows["b"][k] for k in economics} == pytest.approx(
         {"customers_lost": 0, "word_of_mouth_lost": 0, "word_of_mouth_won": 24, "value_at_stake": 0}
     )
     half = analyze(small({"value": 100, "horizon": "6m"}))["economics"]
@@ -123,7 +125,7 @@ def test_auto_repair_fix_list() -> None:
     assert analysis["economics"]["customers_lost"] == pytest.approx(
         float(1 - oracles.success_probability(journey)) * 1000
     )
-    at_stake = analysis["economics"]["touchpoints"]
+    at_stake = by_touchpoint(analysis)
     doc = fixes(journey)
     assert [f["opportunity"] for f in doc["fixes"]] == [
         "itemised_quote", "reception_manner", "complaint_team", "fix_first_time",
@@ -215,11 +217,12 @@ def _ends_at(journey: Journey, outcome: str) -> Fraction:
 @FAST
 @given(journeys(max_touchpoints=5))
 def test_word_of_mouth_matches_an_exact_oracle(journey: Journey) -> None:
-    doc = analyze(journey)["economics"]
+    rows = analyze(journey)
+    doc = rows["economics"]
     oracle = word_of_mouth_oracle(journey)
     for key in ("customers_lost", "dissatisfied", "word_of_mouth_lost", "word_of_mouth_won"):
         assert doc[key] == pytest.approx(float(oracle[key]), rel=1e-9, abs=1e-6), key
-    for tid, row in doc["touchpoints"].items():
+    for tid, row in by_touchpoint(rows).items():
         assert row["word_of_mouth_lost"] == pytest.approx(
             float(oracle["touchpoints_lost"][tid]), rel=1e-7, abs=1e-6
         )
@@ -227,7 +230,7 @@ def test_word_of_mouth_matches_an_exact_oracle(journey: Journey) -> None:
             float(oracle["touchpoints_won"][tid]), rel=1e-7, abs=1e-6
         )
     # customers lost after meeting a touchpoint are spread over the touchpoints in full
-    attributed = sum(row["customers_lost"] for row in doc["touchpoints"].values())
+    attributed = sum(row["customers_lost"] for row in rows["touchpoints"])
     assert attributed <= doc["customers_lost"] * (1 + 1e-9) + 1e-9
 
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from benchmarks.bench_door import ladder
-from journeymap.engine import analyze, impact, top_paths, whatif
+from journeymap.engine import analyze, by_touchpoint, impact, top_paths, whatif
 from journeymap.errors import AnalysisError, InvalidInput, InvalidJourney, LimitExceeded
 from journeymap.model import Journey, Outcome, Stage, Touchpoint, Transition
 from tests.engine import oracles
@@ -54,9 +54,9 @@ def test_unknown_ids_in_a_direct_journey_are_invalid():
 def test_unreached_touchpoint_of_a_direct_journey_gets_zero_reach():
     journey = _direct([("entry", "a", 5), ("a", "ok", 5), ("b", "lost", 1)], ["a", "b"])
     doc = analyze(journey)
-    assert doc["touchpoints"]["b"]["reach"] == 0
-    assert doc["touchpoints"]["b"]["removal_effect"] == 0
-    assert doc["touchpoints"]["b"]["carried"] == -1.0  # α·s_b with no inflow
+    assert by_touchpoint(doc)["b"]["reach"] == 0
+    assert by_touchpoint(doc)["b"]["removal_effect"] == 0
+    assert by_touchpoint(doc)["b"]["carried"] == -1.0  # α·s_b with no inflow
     json.dumps(doc, allow_nan=False)
 
 
@@ -133,10 +133,12 @@ def test_alpha_outside_zero_one_is_refused(alpha):
 
 
 def test_not_a_journey_is_refused():
-    with pytest.raises(InvalidInput, match=r"^journey:"):
-        analyze({"id": "x"})  # type: ignore[arg-type]
-    with pytest.raises(InvalidInput, match=r"^journey:"):
-        impact("x")  # type: ignore[arg-type]
+    with pytest.raises(InvalidJourney, match="name: field required"):
+        analyze({"id": "x"})  # a mapping is read as the journey file's fields
+    with pytest.raises(InvalidInput, match=r"^x: no such file"):
+        impact("x")  # a string is a journey file's path
+    with pytest.raises(InvalidInput, match="not list"):
+        top_paths(["x"])  # type: ignore[arg-type]
 
 
 def test_no_success_outcome_reached_gives_null_removal_effects():
@@ -145,7 +147,7 @@ def test_no_success_outcome_reached_gives_null_removal_effects():
     )
     doc = analyze(journey)
     assert doc["success_probability"] == 0
-    assert doc["touchpoints"]["a"]["removal_effect"] is None
+    assert by_touchpoint(doc)["a"]["removal_effect"] is None
     assert top_paths(journey, to="ok")["paths"] == []
 
 

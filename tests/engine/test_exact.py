@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.engine import analyze, impact, top_paths
+from journeymap.engine import analyze, by_touchpoint, impact, top_paths
 from journeymap.files import load_journey
 from tests.engine import oracles
 from tests.engine.conftest import make_journey
@@ -35,10 +35,10 @@ def test_exact_fraction_journey(counted):
     expected = {"a": Fraction(26, 35), "b": Fraction(7, 11), "c": Fraction(87, 365)}
     for tid, value in expected.items():
         assert oracles.removal_effect(counted, tid) == value  # the oracle agrees with the issue
-        assert doc["touchpoints"][tid]["removal_effect"] == pytest.approx(float(value), rel=1e-12)
+        assert by_touchpoint(doc)[tid]["removal_effect"] == pytest.approx(float(value), rel=1e-12)
     reach = oracles.exact_reach(counted)
     for tid in expected:
-        assert doc["touchpoints"][tid]["reach"] == pytest.approx(float(reach[tid]), rel=1e-12)
+        assert by_touchpoint(doc)[tid]["reach"] == pytest.approx(float(reach[tid]), rel=1e-12)
     assert sum(doc["outcomes"].values()) == pytest.approx(1.0, abs=1e-12)
 
 
@@ -94,7 +94,7 @@ def test_three_node_journey_by_hand(three):
     end 2 → 0.
     """
     doc = analyze(three)
-    tp = doc["touchpoints"]
+    tp = by_touchpoint(doc)
     approx = pytest.approx
     assert doc["success_probability"] == approx(63 / 100)
     assert doc["outcomes"] == approx({"ok": 63 / 100, "lost": 37 / 100})
@@ -129,21 +129,21 @@ def test_three_node_journey_by_hand(three):
 
 def test_alpha_one_carries_nothing(three):
     doc = analyze(three, alpha=1)
-    assert [doc["touchpoints"][t]["carried"] for t in "abc"] == [-2, 2, -3]
+    assert [by_touchpoint(doc)[t]["carried"] for t in "abc"] == [-2, 2, -3]
 
 
 def test_mei_su_convenience_is_the_key_experience():
     journey = load_journey(FIXTURES / "mei-su-electronics.yaml")
     doc = analyze(journey)
-    ranked = sorted(doc["touchpoints"].items(), key=lambda kv: kv[1]["weighted_satisfaction"])
+    ranked = sorted(by_touchpoint(doc).items(), key=lambda kv: kv[1]["weighted_satisfaction"])
     assert ranked[0][0] == "convenience"
     assert ranked[0][1]["weighted_satisfaction"] == -18
     assert ranked[0][1]["gap"] == -5
     assert impact(journey)["touchpoints"][0]["touchpoint"] == "convenience"
     exact = oracles.success_probability(journey)
     assert doc["success_probability"] == pytest.approx(float(exact), rel=1e-12)
-    for tid in doc["touchpoints"]:
-        assert doc["touchpoints"][tid]["removal_effect"] == pytest.approx(
+    for tid in by_touchpoint(doc):
+        assert by_touchpoint(doc)[tid]["removal_effect"] == pytest.approx(
             float(oracles.removal_effect(journey, tid)), rel=1e-9, abs=1e-12
         )
 
@@ -154,7 +154,7 @@ def test_every_fixture_matches_the_exact_oracle(path):
     doc = analyze(journey)
     assert doc["success_probability"] == pytest.approx(float(oracles.success_probability(journey)), rel=1e-9)
     reach = oracles.exact_reach(journey)
-    for tid, row in doc["touchpoints"].items():
+    for tid, row in by_touchpoint(doc).items():
         assert row["reach"] == pytest.approx(float(reach[tid]), rel=1e-9, abs=1e-12)
     ranked = [r["priority"] for r in impact(journey)["touchpoints"]]
     assert ranked == sorted(ranked, reverse=True)

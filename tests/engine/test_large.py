@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from journeymap.engine import analyze
+from journeymap.engine import analyze, by_touchpoint
 from journeymap.engine.chain import build_chain
 from journeymap.engine.components import _kahn_sinks_first, strong_components
 from journeymap.model import parse_journey
@@ -57,7 +57,7 @@ def test_flow_and_removal_match_dense_solves(seed):
     success = chain.R.toarray() @ chain.outcome_success.astype(float)
     h = np.linalg.solve(dense, success)
     doc = analyze(journey)
-    got = np.array([row["reach"] for row in doc["touchpoints"].values()])
+    got = np.array([row["reach"] for row in doc["touchpoints"]])
     np.testing.assert_allclose(got, reach[1:], rtol=1e-9, atol=1e-12)
     assert doc["success_probability"] == pytest.approx(h[0], rel=1e-12)
     for v in (1, 40, 99, 150):  # removal: customers reaching v fail
@@ -67,7 +67,7 @@ def test_flow_and_removal_match_dense_solves(seed):
         rhs = success.copy()
         rhs[v] = 0.0
         expected = 1 - np.linalg.solve(cut, rhs)[0] / h[0]
-        assert doc["touchpoints"][f"t{v - 1}"]["removal_effect"] == pytest.approx(
+        assert by_touchpoint(doc)[f"t{v - 1}"]["removal_effect"] == pytest.approx(
             expected, rel=1e-9, abs=1e-12
         )
 

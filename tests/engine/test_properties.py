@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeymap.engine import analyze, paths, top_paths
+from journeymap.engine import analyze, by_touchpoint, paths, top_paths
 from journeymap.model import ENTRY, Journey, journey_document, parse_journey
 from tests.engine import oracles
 from tests.strategies import journeys
@@ -26,7 +26,7 @@ def test_outcomes_sum_to_one_and_match_exact_flow(journey: Journey) -> None:
         float(oracles.success_probability(journey)), rel=1e-9, abs=1e-12
     )
     reach = oracles.exact_reach(journey)
-    for tid, row in doc["touchpoints"].items():
+    for tid, row in by_touchpoint(doc).items():
         assert row["reach"] == pytest.approx(float(reach[tid]), rel=1e-9, abs=1e-12)
         assert 0.0 <= row["visit_probability"] <= 1.0
         assert row["priority"] == pytest.approx(row["reach"] * row["pain"])
@@ -35,7 +35,7 @@ def test_outcomes_sum_to_one_and_match_exact_flow(journey: Journey) -> None:
             assert row["removal_effect"] == pytest.approx(exact, rel=1e-9, abs=1e-12)
         else:
             assert row["removal_effect"] is None
-    assert doc["expected_pain"] == pytest.approx(sum(r["priority"] for r in doc["touchpoints"].values()))
+    assert doc["expected_pain"] == pytest.approx(sum(r["priority"] for r in doc["touchpoints"]))
 
 
 @FAST
@@ -109,7 +109,7 @@ def test_results_do_not_depend_on_ids(journey: Journey, data: st.DataObject) -> 
     assert after["success_probability"] == pytest.approx(before["success_probability"], abs=1e-12)
     assert after["expected_pain"] == pytest.approx(before["expected_pain"], abs=1e-9)
     for old, new in renamed_ids.items():
-        a, b = before["touchpoints"][old], after["touchpoints"][new]
+        a, b = by_touchpoint(before)[old], by_touchpoint(after)[new]
         for field in ("reach", "carried", "priority", "removal_effect", "weighted_satisfaction"):
             assert b[field] == pytest.approx(a[field], abs=1e-9)
     paths_a = top_paths(journey, k=6)["paths"]

@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from journeymap.display import percent
-from journeymap.engine import analyze
+from journeymap.engine import analyze, by_touchpoint
 from journeymap.errors import InvalidInput
 from journeymap.export import export_journey, palette
 from journeymap.files import load_journey
@@ -46,7 +46,7 @@ def test_graphml_reads_into_igraph_without_warnings(
     )
     assert g["name"] == journey.name.replace("\r\n", "\n")
     if with_analysis:
-        reach = analyze(journey)["touchpoints"]
+        reach = by_touchpoint(analyze(journey))
         for v in g.vs.select(type_eq="touchpoint"):
             assert v["reach"] == pytest.approx(reach[v["id"]]["reach"])
 
@@ -142,7 +142,7 @@ def _dot_labels(journey: Journey, with_analysis: bool) -> dict[str, str]:
 
 
 def test_dot_analysis_labels_read_as_the_cli_prints_them(journey: Journey) -> None:
-    analysis = analyze(journey)["touchpoints"]
+    analysis = by_touchpoint(analyze(journey))
     labels = _dot_labels(journey, True)
     for tid, figures in analysis.items():
         lines = labels[tid].split("\\n")  # line breaks as DOT escapes them

@@ -12,6 +12,7 @@ from collections import defaultdict
 import networkx as nx
 import pytest
 
+from journeymap.engine import by_touchpoint
 from journeymap.errors import InvalidInput
 from journeymap.export import FORMATS, export_journey
 from journeymap.model import ENTRY, Journey
@@ -89,7 +90,7 @@ def test_graphml_with_analysis_carries_the_engine_figures(journey: Journey) -> N
 
     analysis = analyze(journey)
     g = nx.read_graphml(io.BytesIO(export_journey(journey, "graphml", True).content))
-    for tid, figures in analysis["touchpoints"].items():
+    for tid, figures in by_touchpoint(analysis).items():
         for name in ("reach", "pain", "priority", "carried", "removal_effect"):
             if figures[name] is None:
                 assert name not in g.nodes[tid]

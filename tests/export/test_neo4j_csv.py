@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from journeymap.engine import analyze
+from journeymap.engine import analyze, by_touchpoint
 from journeymap.export import export_journey
 from journeymap.export.tabular import FILES
 from journeymap.files import load_journey
@@ -110,9 +110,9 @@ def test_journeys_import_together_with_stages_and_in_stage(with_analysis: bool) 
         for tp in journey.touchpoints:
             assert node[tp.id]["experience"] == pytest.approx(tp.experience)
             assert isinstance(node[tp.id]["experience"], float)
-            if analysis is not None and analysis["touchpoints"][tp.id]["removal_effect"] is not None:
+            if analysis is not None and by_touchpoint(analysis)[tp.id]["removal_effect"] is not None:
                 assert node[tp.id]["removal_effect"] == pytest.approx(
-                    analysis["touchpoints"][tp.id]["removal_effect"]
+                    by_touchpoint(analysis)[tp.id]["removal_effect"]
                 )
         rels = [r for r in graph.relationships if graph.nodes[r[1]].get("journey") == journey.id]
         by_type = Counter(r[0] for r in rels)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from journeymap.engine import analyze
+from journeymap.engine import analyze, by_touchpoint
 from journeymap.errors import InvalidJourney
 from journeymap.ingest import ingest_events, parse_mapping
 from journeymap.ingest.mapping import Mapping
@@ -89,7 +89,7 @@ def test_first_order_misleads_and_order_two_matches_the_customers(tmp_path: Path
     assert first.summary["model_check"]["flagged"] and not second.summary["model_check"]["flagged"]
     assert first.summary["model_check"]["largest_gap"]["touchpoint"] in {"ad_a", "ad_b"}
     removal = {
-        o: analyze(r.journey)["touchpoints"]["fix--check" if o == 2 else "fix"]["removal_effect"]
+        o: by_touchpoint(analyze(r.journey))["fix--check" if o == 2 else "fix"]["removal_effect"]
         for o, r in ((1, first), (2, second))
     }
     assert close(removal[2], observed_removal(walks, "fix"))  # every success of channel c loops via fix

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from journeymap.engine import by_touchpoint
 from journeymap.errors import InvalidInput, InvalidJourney
 from journeymap.ingest import ingest_events, journey_from_path_table, parse_mapping
 
@@ -45,7 +46,7 @@ def test_path_table_removal_effects_are_exact() -> None:
     assert abs(result["success_probability"] - float(Fraction(5, 13))) < 1e-12
     expected = {"a": Fraction(26, 35), "b": Fraction(7, 11), "c": Fraction(87, 365)}
     for tid, effect in expected.items():
-        assert abs(result["touchpoints"][tid]["removal_effect"] - float(effect)) < 1e-12
+        assert abs(by_touchpoint(result)[tid]["removal_effect"] - float(effect)) < 1e-12
 
 
 def test_path_table_collapses_repeats_and_names_bad_lines() -> None:

@@ -8,7 +8,7 @@ import importlib.util
 import io
 from pathlib import Path
 
-from journeymap.engine import analyze, impact, top_paths
+from journeymap.engine import analyze, by_touchpoint, impact, top_paths
 from journeymap.files import load_journey
 from journeymap.ingest import ingest_events, load_mapping
 from journeymap.model import journey_document
@@ -51,7 +51,7 @@ def test_top_three_of_impact_and_failure_paths_name_the_planted_steps() -> None:
     assert named == PLANTED
     assert all(set(p["nodes"]) & PLANTED for p in paths)
     assert paths[0]["nodes"][-2] == "offer"  # the most painful failure: left after the offer
-    analysis = analyze(journey)["touchpoints"]
+    analysis = by_touchpoint(analyze(journey))
     assert {tid for tid, row in analysis.items() if row["pain"] > 0} == PLANTED
     review = journey.touchpoint("credit_review")
     wait = {m.measure: m for m in review.measures or []}["wait"]

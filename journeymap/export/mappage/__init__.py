@@ -20,7 +20,7 @@ from importlib.resources import files
 from typing import Any
 
 from journeymap.engine.metrics import transition_probabilities
-from journeymap.engine.report import NO_PAIN
+from journeymap.engine.report import NO_PAIN, by_touchpoint
 from journeymap.export import palette
 from journeymap.export.mappage import layout as geometry
 from journeymap.export.mappage import pathlists, sidebar, svg, timing
@@ -55,13 +55,10 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
     map_svg = _map_svg(journey, layouts[default], analysis, names, labels, placements[default], layouts)
     route = main_path(journey)
     xs = svg.curve_positions(route, placed)
-    steps = [
-        (n, names[n], analysis["touchpoints"][n]["satisfaction"], analysis["touchpoints"][n]["carried"])
-        for n in route
-        if n in analysis["touchpoints"]
-    ]
+    figures = by_touchpoint(analysis)
+    steps = [(n, names[n], figures[n]["satisfaction"], figures[n]["carried"]) for n in route if n in figures]
     last = route[-1]
-    end = (names[last], xs[last][0]) if last in xs and last not in analysis["touchpoints"] else None
+    end = (names[last], xs[last][0]) if last in xs and last not in figures else None
     curve = svg.emotion_curve(steps, end, xs, placed.width)
     observed = variants_document(journey) if journey.variants is not None else None
     data = _page_data(journey, analysis, paths, names, route)
@@ -99,7 +96,7 @@ def _paths(
     """The paths section: the no-pain note when every pain is 0, the model's pain paths and,
     for a journey with observed variants, the switch to them."""
     note = ""
-    if not any(f["pain"] for f in analysis["touchpoints"].values()):
+    if not any(f["pain"] for f in analysis["touchpoints"]):
         note = f'<p class="note no-pain" role="note">{escape(NO_PAIN)}</p>'
     if observed is None:
         return note + pathlists.model_list(paths, names)
@@ -156,7 +153,7 @@ def _map_svg(
     layouts: dict[str, geometry.Layout],
 ) -> str:
     half = _satisfaction_extent(journey)
-    figures = analysis["touchpoints"]
+    figures = by_touchpoint(analysis)
     top_reach = max([1e-12, *(f["reach"] for f in figures.values())])
     entrants = float(analysis["entrants"])
     probabilities = transition_probabilities(journey)
@@ -292,8 +289,9 @@ def _page_data(
     stages = {s.id: s for s in journey.stages}
     persona_names = {p.id: p.name for p in journey.personas or []}
     touchpoints = {}
+    figures = by_touchpoint(analysis)
     for tp in journey.touchpoints:
-        f = analysis["touchpoints"][tp.id]
+        f = figures[tp.id]
         touchpoints[tp.id] = {
             "name": tp.name,
             "stage": stages[tp.stage].name,
