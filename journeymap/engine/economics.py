@@ -85,13 +85,44 @@ TOTALS = (
 
 
 def terms(journey: Journey) -> Economics:
-    """The journey's economics, or the documents' defaults when it gives none."""
+    """The journey's economics, or the source documents' defaults when it gives none.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    Economics
+        Its ``economics`` block, or ``Economics()`` (values of 1, 13 told per dissatisfied customer, ...).
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> econ = terms(parse_journey(_TINY))
+    >>> econ.value, econ.dissatisfied_reach, econ.complaint_ratio
+    (1.0, 13.0, 0.25)
+    """
     return journey.economics or Economics()
 
 
 def verdict(carried: float | None) -> str:
     """``dissatisfied`` below zero, ``satisfied`` above, else ``neutral`` (also for no customers).
 
+    Parameters
+    ----------
+    carried : float or None
+        The experience customers carry (None: no customers arrive).
+
+    Returns
+    -------
+    str
+        ``"dissatisfied"``, ``"neutral"`` or ``"satisfied"`` (|carried| <= 1e-9 is neutral).
+
+    Examples
+    --------
     >>> verdict(-0.5), verdict(0.0), verdict(2.0), verdict(None)
     ('dissatisfied', 'neutral', 'satisfied', 'neutral')
     """
@@ -101,7 +132,28 @@ def verdict(carried: float | None) -> str:
 
 
 def value_per_customer(journey: Journey, outcomes: Vector) -> float:
-    """V̄: the success outcomes' values weighted by their probabilities (``value`` if none succeed)."""
+    """V̄: the success outcomes' values weighted by their probabilities.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey (its ``economics`` give ``value`` and ``outcome_values``).
+    outcomes : numpy.ndarray
+        The probability of ending at each outcome, in file order.
+
+    Returns
+    -------
+    float
+        The weighted value; ``value`` when no customer succeeds.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> tiny = parse_journey({**_TINY, "economics": {"value": 50, "outcome_values": {"ok": 100}}})
+    >>> float(value_per_customer(tiny, np.array([0.6, 0.4]))), value_per_customer(tiny, np.array([0.0, 1.0]))
+    (100.0, 50.0)
+    """
     econ = terms(journey)
     values = econ.outcome_values or {}
     success = [(p, values.get(o.id, econ.value)) for o, p in zip(journey.outcomes, outcomes, strict=True)
@@ -111,7 +163,38 @@ def value_per_customer(journey: Journey, outcomes: Vector) -> float:
 
 
 def economics_document(chain: Chain, alpha: float) -> dict[str, Any]:
-    """The ``economics`` block of the analysis: journey totals, outcomes' verdicts, touchpoints."""
+    """The ``economics`` block of the analysis: journey totals, outcomes' verdicts, touchpoints.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    alpha : float
+        The memory of carried experience, in (0, 1].
+
+    Returns
+    -------
+    dict
+        The totals of ``TOTALS`` with ``currency``, ``horizon``, ``period``,
+        ``horizon_factor``, ``value_per_customer`` and ``customers_per_complaint``;
+        ``outcomes`` (kind, customers, verdict of each) and ``touchpoints`` (each
+        touchpoint's customers lost, word of mouth lost and won and value at stake,
+        by id; ``journeymap.engine.analyze`` moves them into its rows).
+
+    Raises
+    ------
+    AnalysisError
+        When a number overflows.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> doc = economics_document(compile_journey(parse_journey(_TINY)), 0.5)
+    >>> doc["customers_lost"], doc["outcomes"]["ok"]["verdict"], doc["touchpoints"]["a"]["customers_lost"]
+    (4.0, 'dissatisfied', 4.0)
+    """
     journey = chain.journey
     econ = terms(journey)
     solver = chain.solver
@@ -209,6 +292,30 @@ def _spread(g: Vector, weights: Vector, customers: Vector) -> Vector:
 def path_figures(econ: Economics, path: dict[str, Any], alpha: float, v_bar: float) -> dict[str, Any]:
     """A path's economics from its ``paths`` row: its carried experience, verdict and value at stake.
 
+    Parameters
+    ----------
+    econ : Economics
+        The journey's economic terms (``terms``).
+    path : dict
+        A row of the ``paths`` document (``customers``, ``kind``, ``contributions``).
+    alpha : float
+        The memory of carried experience along the path.
+    v_bar : float
+        The journey's value per customer (``value_per_customer``).
+
+    Returns
+    -------
+    dict
+        ``carried``, ``verdict``, ``customers_lost``, ``word_of_mouth_lost``,
+        ``word_of_mouth_won`` and ``value_at_stake``.
+
+    Raises
+    ------
+    AnalysisError
+        When a number overflows.
+
+    Examples
+    --------
     >>> row = {"customers": 40.0, "kind": "failure",
     ...        "contributions": [{"satisfaction": -2.0}, {"satisfaction": -1.0}]}
     >>> path_figures(Economics(), row, 0.5, 1.0)["value_at_stake"]  # carried -1 -> 0: 40 + 13·40

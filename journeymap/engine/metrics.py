@@ -30,8 +30,20 @@ Edge = tuple[str, str]
 
 
 def satisfaction(tp: Touchpoint) -> float:
-    """``experience − expectation``.
+    """``experience − expectation`` of a touchpoint (its expectation defaults to its experience).
 
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    float
+        Satisfaction ``s_v``: negative below expectation.
+
+    Examples
+    --------
     >>> satisfaction(Touchpoint(id="c", name="C", stage="s", experience=5, expectation=7))
     -2.0
     """
@@ -41,6 +53,18 @@ def satisfaction(tp: Touchpoint) -> float:
 def weighted_satisfaction(tp: Touchpoint) -> float:
     """``importance × satisfaction``.
 
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    float
+        Weighted satisfaction.
+
+    Examples
+    --------
     >>> tp = Touchpoint(id="c", name="C", stage="s", experience=5, expectation=7, importance=9)
     >>> weighted_satisfaction(tp)
     -18.0
@@ -51,6 +75,18 @@ def weighted_satisfaction(tp: Touchpoint) -> float:
 def gap(tp: Touchpoint) -> float | None:
     """``experience − ideal``, or None when no ideal is given.
 
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    float or None
+        The gap to the ideal; None without an ``ideal``.
+
+    Examples
+    --------
     >>> gap(Touchpoint(id="c", name="C", stage="s", experience=5, ideal=10))
     -5.0
     """
@@ -60,6 +96,18 @@ def gap(tp: Touchpoint) -> float | None:
 def pain(tp: Touchpoint) -> float:
     """``importance × max(0, expectation − experience)``: only shortfalls hurt.
 
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    float
+        Pain ``π_v`` (0 at or above expectation).
+
+    Examples
+    --------
     >>> pain(Touchpoint(id="c", name="C", stage="s", experience=5, expectation=7, importance=9))
     18.0
     >>> pain(Touchpoint(id="c", name="C", stage="s", experience=8, expectation=7, importance=9))

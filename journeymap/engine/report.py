@@ -28,7 +28,31 @@ TOO_LARGE = "a number overflowed (scores or importances too large to multiply)"
 
 
 def number(value: float) -> float:
-    """A JSON-safe float: no ``-0.0``; an overflow is an ``AnalysisError``."""
+    """A JSON-safe float: no ``-0.0``.
+
+    Parameters
+    ----------
+    value : float
+        Any real number (a numpy scalar too).
+
+    Returns
+    -------
+    float
+        ``value`` as a plain float, ``-0.0`` made ``0.0``.
+
+    Raises
+    ------
+    AnalysisError
+        When ``value`` is not finite (scores or importances too large to multiply).
+
+    Examples
+    --------
+    >>> number(-0.0), number(2)
+    (0.0, 2.0)
+    >>> number(float("inf"))
+    Traceback (most recent call last):
+    journeymap.errors.AnalysisError: a number overflowed ...
+    """
     result = float(value) + 0.0
     if not math.isfinite(result):
         raise AnalysisError(TOO_LARGE)
@@ -36,11 +60,54 @@ def number(value: float) -> float:
 
 
 def optional(value: float | None) -> float | None:
+    """``number`` of a value that may be missing.
+
+    Parameters
+    ----------
+    value : float or None
+        A number, or None.
+
+    Returns
+    -------
+    float or None
+        ``number(value)``, or None.
+
+    Raises
+    ------
+    AnalysisError
+        When ``value`` is not finite.
+
+    Examples
+    --------
+    >>> optional(None), optional(-0.0)
+    (None, 0.0)
+    """
     return None if value is None else number(value)
 
 
 def numbers(values: NDArray[np.float64]) -> list[float]:
-    """``number`` over an array, vectorised."""
+    """``number`` over an array, vectorised.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats.
+
+    Returns
+    -------
+    list of float
+        Plain floats, ``-0.0`` made ``0.0``.
+
+    Raises
+    ------
+    AnalysisError
+        When any value is not finite.
+
+    Examples
+    --------
+    >>> numbers(np.array([1.5, -0.0]))
+    [1.5, 0.0]
+    """
     if not np.isfinite(values).all():
         raise AnalysisError(TOO_LARGE)
     result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
@@ -48,7 +115,36 @@ def numbers(values: NDArray[np.float64]) -> list[float]:
 
 
 def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
-    """The ``analyze`` document: flow, scores, carried experience, removal effects, stages."""
+    """The ``analyze`` document of a compiled journey (without its economics).
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey (``journeymap.engine.compiled.compile_journey``).
+    alpha : float
+        The memory of carried experience, in (0, 1] (checked by the caller).
+
+    Returns
+    -------
+    dict
+        ``journey``, ``entrants``, ``alpha``, ``success_probability``, ``outcomes``,
+        ``outcome_carried``, ``expected_pain``, ``touchpoints`` (a list of rows in
+        file order, each naming its ``touchpoint``) and ``stages``.
+
+    Raises
+    ------
+    AnalysisError
+        When a number overflows.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> doc = analysis_document(compile_journey(parse_journey(_TINY)), 0.5)
+    >>> doc["success_probability"], [(r["touchpoint"], r["priority"]) for r in doc["touchpoints"]]
+    (0.6, [('a', 4.0)])
+    """
     journey = chain.journey
     solver = chain.solver
     score = chain.scores
@@ -127,8 +223,25 @@ def by_touchpoint(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def provenance(tp: Touchpoint) -> dict[str, Any]:
-    """Where a touchpoint's score came from and, when measured or given, the evidence: survey
-    responses, the measures, the dwell time and the expected wait (``expected_wait_s``, seconds)."""
+    """Where a touchpoint's score came from and, when measured or given, the evidence.
+
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    dict
+        ``source``, and when the touchpoint has them ``measures`` (``evidence``),
+        ``responses`` (survey answers), ``time`` (the dwell) and ``expected_wait_s``
+        (the expected wait, in seconds).
+
+    Examples
+    --------
+    >>> provenance(Touchpoint(id="a", name="A", stage="s", experience=5, responses=12, expected_wait="2m"))
+    {'source': 'survey', 'responses': 12, 'expected_wait_s': 120.0}
+    """
     found: dict[str, Any] = {"source": tp.score_source, **evidence(tp)}
     if tp.responses is not None:
         found["responses"] = tp.responses
@@ -140,12 +253,55 @@ def provenance(tp: Touchpoint) -> dict[str, Any]:
 
 
 def evidence(tp: Touchpoint) -> dict[str, Any]:
-    """The measures behind a touchpoint's score (value, n, target, score), when it has any."""
+    """The measures behind a touchpoint's score (value, n, target, score), when it has any.
+
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+
+    Returns
+    -------
+    dict
+        ``{"measures": [...]}``, or ``{}`` without measures.
+
+    Examples
+    --------
+    >>> from journeymap.model import Measured
+    >>> rework = Measured(measure="rework", value=0.3, n=9, target=0.1)
+    >>> evidence(Touchpoint(id="a", name="A", stage="s", experience=5, measures=[rework]))
+    {'measures': [{'measure': 'rework', 'value': 0.3, 'n': 9, 'target': 0.1}]}
+    >>> evidence(Touchpoint(id="a", name="A", stage="s", experience=5))
+    {}
+    """
     return {"measures": [m.model_dump(exclude_none=True) for m in tp.measures]} if tp.measures else {}
 
 
 def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
-    """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached)."""
+    """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached).
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    reach : numpy.ndarray
+        Expected visits per entrant of each touchpoint, in file order.
+    priority : numpy.ndarray
+        ``reach × pain`` of each touchpoint, in file order.
+
+    Returns
+    -------
+    dict
+        ``{stage id: {"reach", "pain", "satisfaction"}}`` in the file's stage order.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> stage_aggregates(compile_journey(parse_journey(_TINY)), np.array([1.0]), np.array([4.0]))
+    {'s': {'reach': 1.0, 'pain': 4.0, 'satisfaction': -2.0}}
+    """
     journey = chain.journey
     stage_ids = list(dict.fromkeys([s.id for s in journey.stages] + [tp.stage for tp in journey.touchpoints]))
     position = {sid: i for i, sid in enumerate(stage_ids)}
@@ -165,7 +321,28 @@ def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str,
 
 
 def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
-    """The analysis's touchpoint rows ordered by priority (desc, then id): one row shape for both."""
+    """The analysis's touchpoint rows ordered by priority (desc, then id): one row shape for both.
+
+    Parameters
+    ----------
+    analysis : dict
+        An ``analyze`` document.
+
+    Returns
+    -------
+    dict
+        ``journey``, ``success_probability``, ``expected_pain``, ``touchpoints``
+        (copies of the analysis rows, highest priority first) and, when no
+        touchpoint has pain, ``note``.
+
+    Examples
+    --------
+    >>> doc = impact_document({"journey": "j", "success_probability": 1.0, "expected_pain": 3.0,
+    ...     "touchpoints": [{"touchpoint": "a", "priority": 1.0, "pain": 1.0},
+    ...                     {"touchpoint": "b", "priority": 2.0, "pain": 2.0}]})
+    >>> [row["touchpoint"] for row in doc["touchpoints"]]
+    ['b', 'a']
+    """
     rows = [dict(row) for row in analysis["touchpoints"]]
     rows.sort(key=lambda r: (-r["priority"], r["touchpoint"]))
     document = {
@@ -180,11 +357,26 @@ def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
 
 
 def peak_end(satisfactions: list[float]) -> float | None:
-    """``(peak + end) / 2`` over a path's satisfactions; the peak is the largest magnitude
-    (a tie goes to the negative one), the end the last one; None without touchpoints.
+    """``(peak + end) / 2`` over a path's satisfactions.
 
+    The peak is the largest magnitude (a tie goes to the negative one), the end the last one.
+
+    Parameters
+    ----------
+    satisfactions : list of float
+        The satisfactions of the touchpoints along the path, in order.
+
+    Returns
+    -------
+    float or None
+        The peak-end score; None without touchpoints.
+
+    Examples
+    --------
     >>> peak_end([1.0, -3.0, 3.0, 2.0])
     -0.5
+    >>> peak_end([]) is None
+    True
     """
     if not satisfactions:
         return None
@@ -195,7 +387,44 @@ def peak_end(satisfactions: list[float]) -> float | None:
 def paths_document(
     chain: Chain, found: list[FoundPath], k: int, rank: str, to: str | None, kind: str | None
 ) -> dict[str, Any]:
-    """The ``paths`` document: ranked paths with probability, customers, pain and contributions."""
+    """The ``paths`` document: ranked paths with probability, customers, pain and contributions.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    found : list of FoundPath
+        The paths found, best first (``journeymap.engine.paths.search``).
+    k : int
+        How many paths were asked for.
+    rank : str
+        ``"pain"`` or ``"probability"``.
+    to, kind : str or None
+        The outcome filter the paths were found with.
+
+    Returns
+    -------
+    dict
+        ``journey``, ``k``, ``rank``, ``to``, ``kind``, ``paths`` (one row each) and,
+        when ranking by pain with no pain anywhere, ``note``.
+
+    Raises
+    ------
+    AnalysisError
+        When a number overflows.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.engine.paths import search
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> found = search(chain, 2, "pain", chain.outcome_mask(None, None))
+    >>> doc = paths_document(chain, found, 2, "pain", None, None)
+    >>> [(p["nodes"], p["pain_mass"]) for p in doc["paths"]]
+    [(['entry', 'a', 'ok'], 2.4), (['entry', 'a', 'lost'], 1.6)]
+    """
     journey = chain.journey
     entrants = chain.entrants
     t = chain.n_transient

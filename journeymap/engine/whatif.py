@@ -97,7 +97,32 @@ class WhatIfPatch(BaseModel):
 
 
 def parse_patch(data: Any) -> WhatIfPatch:
-    """Validate a decoded patch document; ``InvalidJourney`` (source ``patch``) otherwise."""
+    """Validate a decoded patch document.
+
+    Parameters
+    ----------
+    data : Mapping or WhatIfPatch
+        The patch as decoded from YAML/JSON (``touchpoints``, ``transitions``,
+        ``remove``), or an already validated ``WhatIfPatch`` (returned as it is).
+
+    Returns
+    -------
+    WhatIfPatch
+        The validated patch.
+
+    Raises
+    ------
+    InvalidJourney
+        With source ``patch``, naming every field at fault (or a document that is not a mapping).
+
+    Examples
+    --------
+    >>> parse_patch({"touchpoints": {"a": {"experience": 6}}}).touchpoints["a"].experience
+    6.0
+    >>> parse_patch(["a"])
+    Traceback (most recent call last):
+    journeymap.errors.InvalidJourney: ...
+    """
     if isinstance(data, WhatIfPatch):
         return data
     if not isinstance(data, Mapping):
@@ -110,7 +135,36 @@ def parse_patch(data: Any) -> WhatIfPatch:
 
 
 def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
-    """A new, validated journey with the patch applied (the input is not changed)."""
+    """A new, validated journey with the patch applied (the input is not changed).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey to change.
+    patch : WhatIfPatch
+        Scores to set, transition weights to set (or add) and touchpoints to remove,
+        applied in that order.
+
+    Returns
+    -------
+    Journey
+        The patched journey, without observed variants (nobody walked it).
+
+    Raises
+    ------
+    InvalidJourney
+        With source ``patch`` when the patch names unknown ids or the result breaks a rule.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> tiny = parse_journey(_TINY)
+    >>> apply_patch(tiny, parse_patch({"touchpoints": {"a": {"experience": 6}}})).touchpoint("a").experience
+    6.0
+    >>> tiny.touchpoint("a").experience
+    4.0
+    """
     doc = journey_document(journey)
     doc.pop("variants", None)  # observed walks describe the journey as it was, not the what-if
     problems = _reference_problems(journey, patch)
@@ -207,8 +261,29 @@ def _rescale_shares(transitions: list[dict[str, Any]], source: str) -> None:
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """``after − before`` for every number both analyses share (None where either is None).
 
-    ``touchpoints`` lists one row per touchpoint in both (``touchpoint`` and the
-    change of each number), in the order of ``before``; ``removed`` the ids only before.
+    Parameters
+    ----------
+    before, after : dict
+        ``analyze`` documents of the journey before and after a patch.
+
+    Returns
+    -------
+    dict
+        ``success_probability``, ``expected_pain``, ``outcomes`` and ``stages``
+        differences; ``touchpoints``: one row per touchpoint in both (``touchpoint``
+        and the change of each number), in the order of ``before``; ``removed``:
+        the ids only before.
+
+    Examples
+    --------
+    >>> before = {"success_probability": 0.5, "expected_pain": 4.0, "outcomes": {"ok": 0.5},
+    ...           "touchpoints": [{"touchpoint": "a", "pain": 4.0}, {"touchpoint": "b", "pain": 1.0}],
+    ...           "stages": {}}
+    >>> after = {"success_probability": 0.75, "expected_pain": 0.0, "outcomes": {"ok": 0.75},
+    ...          "touchpoints": [{"touchpoint": "a", "pain": 0.0}], "stages": {}}
+    >>> diff = differences(before, after)
+    >>> diff["touchpoints"], diff["removed"], diff["success_probability"]
+    ([{'touchpoint': 'a', 'pain': -4.0}], ['b'], 0.25)
     """
     kept = {row["touchpoint"]: row for row in after["touchpoints"]}
     removed = [row["touchpoint"] for row in before["touchpoints"] if row["touchpoint"] not in kept]

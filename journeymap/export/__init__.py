@@ -105,17 +105,39 @@ BINARY_FORMATS = frozenset({"csv"})
 
 
 def export_journey(journey: Journey, fmt: str, with_analysis: bool = False) -> ExportResult:
-    """Export ``journey`` in format ``fmt`` (one of ``FORMATS``).
+    """Export ``journey`` for another tool in format ``fmt``.
 
-    ``with_analysis`` adds the engine's figures (reach, pain, priority, carried,
-    removal effect; edge probability and expected customers) to the data.
-    Raises ``InvalidInput`` for an unknown format, and for ``with_analysis``
-    with ``mermaid-journey`` (Mermaid's journey diagram has no place for it).
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    fmt : str
+        One of ``FORMATS``: ``graphml``, ``gexf``, ``cytoscape``, ``d3``, ``dot``,
+        ``mermaid``, ``mermaid-journey``, ``csv`` (a zip for neo4j-admin) or ``cypher``.
+    with_analysis : bool, default False
+        Add the engine's figures (reach, pain, priority, carried, removal effect,
+        economics; edge probability and expected customers) to the data.
 
+    Returns
+    -------
+    ExportResult
+        The bytes, their media type and a file name (``ID.SUFFIX``).
+
+    Raises
+    ------
+    InvalidInput
+        For an unknown format, and for ``with_analysis`` with ``mermaid-journey``
+        (Mermaid's journey diagram has no place for figures).
+
+    Examples
+    --------
     >>> from journeymap.files import load_journey
     >>> result = export_journey(load_journey("fixtures/mei-su-electronics.yaml"), "d3")
     >>> result.media_type, result.filename
     ('application/json', 'mei-su-electronics.json')
+    >>> export_journey(load_journey("fixtures/mei-su-electronics.yaml"), "svg")
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: unknown export format 'svg'; choose one of: graphml, ...
     """
     spec = _FORMATS.get(fmt)
     if spec is None:
@@ -124,7 +146,27 @@ def export_journey(journey: Journey, fmt: str, with_analysis: bool = False) -> E
 
 
 def map_html(journey: Journey, alpha: float = 0.5) -> str:
-    """The journey map: one self-contained HTML page (inline CSS, JS and SVG)."""
+    """The journey map: one self-contained HTML page (inline CSS, JS and SVG).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    alpha : float, default 0.5
+        The memory of carried experience shown on the emotion curve.
+
+    Returns
+    -------
+    str
+        The page.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> page = map_html(load_journey("fixtures/auto-repair.yaml"))
+    >>> page.startswith("<!DOCTYPE html>"), "Content-Security-Policy" in page
+    (True, True)
+    """
     return render(journey, alpha=alpha)
 
 
