@@ -28,7 +28,30 @@ Vector = NDArray[np.float64]
 def carried_experience(chain: Chain, satisfaction: Vector, alpha: float) -> tuple[Vector, list[float | None]]:
     """Carried experience of the touchpoints (array) and of the outcomes (list).
 
-    ``satisfaction`` is aligned with ``journey.touchpoints``.
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    satisfaction : numpy.ndarray
+        Each touchpoint's satisfaction, aligned with ``journey.touchpoints``.
+    alpha : float
+        The memory, in (0, 1].
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, list of float or None)
+        Carried experience of each touchpoint, and of each outcome (None where no
+        customer arrives).
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> carried, at_outcomes = carried_experience(chain, chain.scores.satisfaction, 0.5)
+    >>> carried.tolist(), at_outcomes
+    ([-1.0], [-1.0, -1.0])
     """
     t = chain.n_transient
     mean_in, inflow = inflow_means(chain)
@@ -43,7 +66,28 @@ def carried_experience(chain: Chain, satisfaction: Vector, alpha: float) -> tupl
 
 
 def inflow_means(chain: Chain) -> tuple[sp.csr_matrix, Vector]:
-    """``W`` (row v: the flow-weighted means' weights over v's predecessors) and each node's inflow."""
+    """``W`` (row v: the flow-weighted means' weights over v's predecessors) and each node's inflow.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+
+    Returns
+    -------
+    tuple of (scipy.sparse.csr_matrix, numpy.ndarray)
+        ``W`` over all nodes (entry, touchpoints, outcomes) and the expected inflow of each.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> w, inflow = inflow_means(chain)
+    >>> w.toarray()[1:].tolist(), inflow.tolist()
+    ([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]], [0.0, 1.0, 0.6, 0.4])
+    """
     t = chain.n_transient
     reach = np.concatenate((chain.solver.reach, np.zeros(chain.n_nodes - t)))
     flow = sp.csr_matrix(sp.diags(reach) @ chain.P)
@@ -53,7 +97,32 @@ def inflow_means(chain: Chain) -> tuple[sp.csr_matrix, Vector]:
 
 
 def carried_system(chain: Chain, mean_in: sp.csr_matrix, alpha: float) -> OrderedLU:
-    """The factorised ``I − (1−α) W`` over the transient nodes (entry first)."""
+    """The factorised ``I − (1−α) W`` over the transient nodes (entry first).
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    mean_in : scipy.sparse.csr_matrix
+        ``W`` of ``inflow_means``.
+    alpha : float
+        The memory, in (0, 1].
+
+    Returns
+    -------
+    OrderedLU
+        The factorisation; ``solve(b)`` gives ``(I − (1−α) W)⁻¹ b``.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> system = carried_system(chain, inflow_means(chain)[0], 0.5)
+    >>> (0.5 * system.solve(np.array([0.0, -2.0]))).tolist()  # α·s solved: carried at entry and a
+    [0.0, -1.0]
+    """
     t = chain.n_transient
     system = sp.identity(t, format="csr") - (1.0 - alpha) * mean_in[:t, :t]
     return OrderedLU(system, chain.solver.order)

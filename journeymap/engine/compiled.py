@@ -40,12 +40,31 @@ HELD = "_compiled_chain"  # key in the journey's __dict__, beside its fields (as
 
 
 def compile_journey(journey: Journey) -> Chain:
-    """The journey's chain; ``InvalidInput`` if ``journey`` is not a ``Journey``.
+    """The journey's chain, compiled once per journey.
 
     A ``Journey`` is frozen, so the chain (with the arrays and bounds it caches) is kept on
     the journey: asking one journey many questions compiles it once. A copy
     (``model_copy``) gets its own chain, never its original's.
 
+    Parameters
+    ----------
+    journey : Journey
+        A validated journey.
+
+    Returns
+    -------
+    Chain
+        The indexed chain with its solver (reach, outcomes, visit probabilities).
+
+    Raises
+    ------
+    InvalidInput
+        When ``journey`` is not a ``Journey``.
+    AnalysisError
+        When customers could never leave some touchpoints.
+
+    Examples
+    --------
     >>> from journeymap.model import parse_journey
     >>> journey = parse_journey({"id": "j", "name": "J",
     ...     "stages": [{"id": "s", "name": "S", "phase": "sale"}],
@@ -67,14 +86,75 @@ def compile_journey(journey: Journey) -> Chain:
 
 
 def analyze_chain(chain: Chain, alpha: float = 0.5) -> dict[str, Any]:
-    """The ``analyze`` document of a compiled journey."""
+    """The ``analyze`` document of a compiled journey (without economics).
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    alpha : float, default 0.5
+        The memory of carried experience, in (0, 1].
+
+    Returns
+    -------
+    dict
+        See ``journeymap.engine.report.analysis_document``.
+
+    Raises
+    ------
+    InvalidInput
+        For an ``alpha`` outside (0, 1].
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> analyze_chain(chain)["expected_pain"]
+    4.0
+    """
     return analysis_document(chain, check_alpha(alpha))
 
 
 def paths_of(
     chain: Chain, k: int = 5, rank: str = "pain", to: str | None = None, kind: str | None = None
 ) -> dict[str, Any]:
-    """The ``paths`` document of a compiled journey (parameters as ``top_paths``)."""
+    """The ``paths`` document of a compiled journey.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    k : int, default 5
+        How many paths, 0 to ``MAX_K``.
+    rank : {"pain", "probability"}, default "pain"
+        The order.
+    to : str, optional
+        Keep paths ending at this outcome.
+    kind : {"success", "failure"}, optional
+        Keep paths ending at outcomes of this kind.
+
+    Returns
+    -------
+    dict
+        See ``journeymap.engine.report.paths_document``.
+
+    Raises
+    ------
+    InvalidInput
+        For a bad ``k``, ``rank``, ``kind`` or ``to`` (each named), or a ``to`` of another kind.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> [p["nodes"] for p in paths_of(chain, 1, "probability")["paths"]]
+    [['entry', 'a', 'ok']]
+    >>> paths_of(chain, 1, to="nowhere")
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: to: 'nowhere' is not an outcome of journey 'tiny' (outcomes: lost, ok)
+    """
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= MAX_K:
         raise InvalidInput(f"k: must be a whole number from 0 to {MAX_K}, got {k!r}")
     if rank not in RANKS:
@@ -94,7 +174,31 @@ def paths_of(
 
 
 def check_alpha(alpha: float) -> float:
-    """``alpha`` as a float in (0, 1]; ``InvalidInput`` naming ``alpha`` otherwise."""
+    """``alpha`` as a float in (0, 1].
+
+    Parameters
+    ----------
+    alpha : float
+        The memory of carried experience.
+
+    Returns
+    -------
+    float
+        ``alpha`` as a float.
+
+    Raises
+    ------
+    InvalidInput
+        Naming ``alpha`` when it is not a number in (0, 1].
+
+    Examples
+    --------
+    >>> check_alpha(1)
+    1.0
+    >>> check_alpha(0)
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: alpha: must be in (0, 1], got 0
+    """
     if isinstance(alpha, bool) or not isinstance(alpha, int | float):
         raise InvalidInput(f"alpha: must be a number in (0, 1], got {alpha!r}")
     value = float(alpha)

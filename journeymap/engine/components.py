@@ -34,6 +34,23 @@ def strong_components(matrix: sp.csr_matrix) -> Components:
 
     scipy labels components as Pearce's algorithm completes them, which is already
     sinks first; that is checked on every edge and Kahn's algorithm is used if not.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        The adjacency matrix (row u, column v: an edge u → v).
+
+    Returns
+    -------
+    Components
+        ``count``, each node's component ``labels`` and the components ``sinks_first``.
+
+    Examples
+    --------
+    >>> loop = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 0, 0]], dtype=float))
+    >>> found = strong_components(loop)  # 0 <-> 1 is one loop; 2 a sink
+    >>> found.count, found.labels.tolist(), found.sinks_first.tolist()
+    (2, [1, 1, 0], [0, 1])
     """
     count, labels = connected_components(matrix, directed=True, connection="strong")
     coo = matrix.tocoo()

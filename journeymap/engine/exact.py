@@ -37,6 +37,18 @@ ZERO = Fraction(0)
 def decimal(value: float) -> Fraction:
     """``value`` as the shortest decimal that reads back as it (what the file said).
 
+    Parameters
+    ----------
+    value : float
+        A number read from a journey file.
+
+    Returns
+    -------
+    fractions.Fraction
+        The decimal written, exactly.
+
+    Examples
+    --------
     >>> decimal(0.1), decimal(3.0), decimal(1e-300) == Fraction(1, 10**300)
     (Fraction(1, 10), Fraction(3, 1), True)
     """

@@ -40,7 +40,30 @@ def _economics(journey: Journey, alpha: float) -> dict[str, Any]:
 
 
 def fixes(journey: Journey, alpha: float = 0.5) -> dict[str, Any]:
-    """The ``fixes`` document: every opportunity with its figures, in the order to fix them."""
+    """The ``fixes`` document: every opportunity with its figures, in the order to fix them.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey with its ``opportunities``.
+    alpha : float, default 0.5
+        The memory of carried experience.
+
+    Returns
+    -------
+    dict
+        ``journey``, ``currency``, ``horizon``, the journey's ``value_at_stake``,
+        ``value_won``, ``net_value`` and ``value_per_customer``, and ``fixes``:
+        one row per opportunity (``rank``, ``value_recovered``, ``value_per_effort``,
+        ``whatif_value_change``, ``raised``, ``verdicts_changed``, ``reason``, ...).
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> doc = fixes(load_journey("fixtures/auto-repair.yaml"))
+    >>> [(f["rank"], f["opportunity"]) for f in doc["fixes"][:2]]
+    [(1, 'itemised_quote'), (2, 'reception_manner')]
+    """
     before = _economics(journey, alpha)
     rows = [_fix(journey, opp, before, alpha) for opp in journey.opportunities or []]
     rows.sort(key=_order)

@@ -22,6 +22,19 @@ from journeymap.model import Journey
 def variants_document(journey: Journey) -> dict[str, Any]:
     """The ``variants`` document: each observed walk with customers, share, pain and peak-end.
 
+    Parameters
+    ----------
+    journey : Journey
+        The journey (its ``variants``; none gives an empty list).
+
+    Returns
+    -------
+    dict
+        ``journey``, ``customers``, ``variants`` (``rank``, ``nodes``, ``names``,
+        ``outcome``, ``kind``, ``customers``, ``share``, ``pain``, ``peak_end``) and ``other``.
+
+    Examples
+    --------
     >>> from journeymap.model import parse_journey
     >>> j = parse_journey({"id": "j", "name": "J", "stages": [{"id": "s", "name": "S", "phase": "sale"}],
     ...   "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 4, "expectation": 6}],
@@ -65,7 +78,30 @@ def variants_document(journey: Journey) -> dict[str, Any]:
 
 
 def with_observed(paths: dict[str, Any], journey: Journey) -> dict[str, Any]:
-    """The ``paths`` document with each path's observed customers (when the journey has variants)."""
+    """The ``paths`` document with each path's observed customers (when the journey has variants).
+
+    Parameters
+    ----------
+    paths : dict
+        A ``paths`` document of ``journey``.
+    journey : Journey
+        The journey the paths are of.
+
+    Returns
+    -------
+    dict
+        ``paths`` with ``observed_customers`` (and ``observed_at_most`` when unknown)
+        on every path; unchanged without variants.
+
+    Examples
+    --------
+    >>> from journeymap.engine import top_paths
+    >>> from journeymap.files import load_journey
+    >>> planted = load_journey("fixtures/planted-friction.yaml")
+    >>> doc = with_observed(top_paths(planted, k=2, rank="probability"), planted)
+    >>> [p["observed_customers"] for p in doc["paths"]]
+    [500.0, 236.0]
+    """
     found = journey.variants
     if found is None:
         return paths

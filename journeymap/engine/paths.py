@@ -91,7 +91,33 @@ class FoundPath:
 
 
 def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ...]) -> tuple[Any, ...]:
-    """Sort key of a path, best first; the log values only separate exact underflows to 0."""
+    """Sort key of a path, best first; the log values only separate exact underflows to 0.
+
+    Parameters
+    ----------
+    rank : {"pain", "probability"}
+        The order.
+    p : float
+        The path's probability.
+    log_p : float
+        Its log probability.
+    pain : float
+        Its pain (Σ π along it).
+    ids : tuple of str
+        Its node ids (the last tie-break).
+
+    Returns
+    -------
+    tuple
+        Smaller is better.
+
+    Examples
+    --------
+    >>> import math
+    >>> order_key("pain", 0.5, math.log(0.5), 2.0, ("entry", "a", "ok")) < order_key(
+    ...     "pain", 0.5, math.log(0.5), 1.0, ("entry", "b", "ok"))
+    True
+    """
     by_probability = (-p, -log_p if p == 0 else 0.0)
     if rank == "pain":
         mass = p * pain
@@ -101,9 +127,18 @@ def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ..
 
 
 def needs_compiling() -> bool:
-    """True when the next path query compiles the search: its machine code is neither loaded in
-    this process nor cached on disk by numba (the first query on a machine, or after an upgrade).
+    """Whether the next path query compiles the search.
 
+    True when its machine code is neither loaded in this process nor cached on disk
+    by numba (the first query on a machine, or after an upgrade).
+
+    Returns
+    -------
+    bool
+        True when the next query will compile.
+
+    Examples
+    --------
     >>> isinstance(needs_compiling(), bool)
     True
     """
@@ -119,7 +154,33 @@ def needs_compiling() -> bool:
 
 
 def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[FoundPath]:
-    """The k best simple paths from entry to a node with ``targets[node]``, best first."""
+    """The k best simple paths from entry to a node with ``targets[node]``, best first.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    k : int
+        How many paths (0 gives none).
+    rank : {"pain", "probability"}
+        The order.
+    targets : numpy.ndarray of bool
+        Which nodes may end a path (``chain.outcome_mask(to, kind)``).
+
+    Returns
+    -------
+    list of FoundPath
+        Node indices and ids, probability, log probability and pain of each path.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> [(p.ids, p.pain) for p in search(chain, 2, "pain", chain.outcome_mask(None, None))]
+    [(('entry', 'a', 'ok'), 4.0), (('entry', 'a', 'lost'), 4.0)]
+    """
     if k <= 0:
         return []
     from journeymap.engine.kernel import top_paths  # numba loads in ~0.3 s: only path queries need it
@@ -180,6 +241,38 @@ def settle_ties(chain: Chain, rank: str, ranked: list[Any]) -> list[Any]:
     ``SLACK`` relative are far beyond float error apart, so the float order between them is
     the exact one; within a run of nearer keys the exact rationals decide
     (``journeymap.engine.exact``).
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    rank : {"pain", "probability"}
+        The order.
+    ranked : list of tuple
+        ``(order_key, start, end, probability, log probability, pain)`` rows in float order.
+
+    Returns
+    -------
+    list of tuple
+        The same rows in exact order.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.model import parse_journey
+    >>> tie = parse_journey({"id": "tie", "name": "Tie",
+    ...     "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": [{"id": t, "name": t, "stage": "s", "experience": 5} for t in ("t0", "t1")],
+    ...     "outcomes": [{"id": "o0", "name": "O", "kind": "success"}],
+    ...     "transitions": [{"from": a, "to": b, "customers": n} for a, b, n in [
+    ...         ("entry", "t0", 3), ("entry", "t1", 2), ("t0", "o0", 1), ("t0", "t1", 2), ("t1", "o0", 1)]]})
+    >>> long, short = ("entry", "t0", "t1", "o0"), ("entry", "t1", "o0")
+    >>> rows = sorted((order_key("probability", p, math.log(p), 0.0, ids), 0, 0, p, math.log(p), 0.0)
+    ...               for ids, p in [(long, 0.6 * (2 / 3)), (short, 0.4)])
+    >>> [row[0][-1] for row in rows]  # floats: 0.39999999999999997 < 0.4
+    [('entry', 't1', 'o0'), ('entry', 't0', 't1', 'o0')]
+    >>> [row[0][-1] for row in settle_ties(compile_journey(tie), "probability", rows)]  # 2/5 each: ids
+    [('entry', 't0', 't1', 'o0'), ('entry', 't1', 'o0')]
     """
     settled: list[Any] = []
     start = 0

@@ -25,7 +25,26 @@ Vector = NDArray[np.float64]
 
 
 def removal_effects(chain: Chain) -> list[float | None]:
-    """Removal effect of each touchpoint (file order); None where ``P_success = 0``."""
+    """Removal effect of each touchpoint (file order): 1 − P'(success)/P(success) when its customers are lost.
+
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+
+    Returns
+    -------
+    list of float or None
+        One per touchpoint; None where ``P(success) = 0``.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> removal_effects(compile_journey(parse_journey(_TINY)))  # every success passes a
+    [1.0]
+    """
     solver = chain.solver
     total = solver.success_probability
     if total <= 0:

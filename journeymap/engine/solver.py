@@ -123,7 +123,24 @@ class ChainSolver:
 
 
 def block_inverse_diagonal(block: sp.csr_matrix) -> Vector:
-    """Diagonal of ``(I − Q_S)⁻¹`` for one loop S: sparse LU, unit columns solved in batches."""
+    """Diagonal of ``(I − Q_S)⁻¹`` for one loop S: sparse LU, unit columns solved in batches.
+
+    Parameters
+    ----------
+    block : scipy.sparse.csr_matrix
+        ``Q_S``: the transition probabilities within the loop.
+
+    Returns
+    -------
+    numpy.ndarray
+        The expected visits of each node of the loop per visit started there.
+
+    Examples
+    --------
+    >>> half = sp.csr_matrix(np.array([[0.0, 0.5], [0.5, 0.0]]))
+    >>> block_inverse_diagonal(half).round(6).tolist()  # 1 / (1 - 0.25)
+    [1.333333, 1.333333]
+    """
     size = block.shape[0]
     lu = splu(sp.csc_matrix(sp.identity(size, format="csc") - block))
     diag = np.empty(size)

@@ -40,7 +40,37 @@ def exact_top(
 ) -> list[tuple[int, ...]]:
     """The k best simple paths (node indices, entry first), best first, decided exactly.
 
-    Raises ``LimitExceeded`` after ``max_steps`` heap pops.
+    Parameters
+    ----------
+    chain : Chain
+        The compiled journey.
+    k : int
+        How many paths.
+    rank : {"pain", "probability"}
+        The order.
+    targets : numpy.ndarray of bool
+        Which nodes may end a path.
+    max_steps : int
+        The most heap pops before giving up.
+
+    Returns
+    -------
+    list of tuple of int
+        The paths as node indices, best first.
+
+    Raises
+    ------
+    LimitExceeded
+        After ``max_steps`` heap pops.
+
+    Examples
+    --------
+    >>> from journeymap.engine.compiled import compile_journey
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> chain = compile_journey(parse_journey(_TINY))
+    >>> exact_top(chain, 2, "probability", chain.outcome_mask(None, None), 1000)
+    [(0, 1, 2), (0, 1, 3)]
     """
     bounds = _Bounds(chain, targets, rank == "pain")
     ids = chain.ids
