@@ -40,16 +40,49 @@ Value = str | int | float | bool | None | Sequence["Value"] | Mapping[str, "Valu
 
 
 def load_template(name: str) -> str:
-    """The text of ``cypher/export/NAME.cypher`` without its comments (read by the one loader)."""
+    """The text of ``cypher/export/NAME.cypher`` without its comments (read by the one loader).
+
+    Parameters
+    ----------
+    name : str
+        The template's name (the file's stem).
+
+    Returns
+    -------
+    str
+        The statement, ``$parameters`` still in it.
+
+    Examples
+    --------
+    >>> "$journey" in load_template("create_journey")
+    True
+    """
     text = statement(f"export/{name}").text
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
 def literal(value: Value) -> str:
-    """``value`` as a Cypher literal.
+    r"""``value`` as a Cypher literal.
 
-    >>> literal("it's \\\\ 美")
-    "'it\\\\'s \\\\\\\\ 美'"
+    Parameters
+    ----------
+    value : str, int, float, bool, None, list or dict
+        The value (lists and maps of these too).
+
+    Returns
+    -------
+    str
+        The literal, strings quoted and escaped, map keys back-quoted.
+
+    Raises
+    ------
+    ValueError
+        For a number Cypher cannot write (NaN or an infinity).
+
+    Examples
+    --------
+    >>> literal("it's \\ 美")
+    "'it\\'s \\\\ 美'"
     >>> literal({"a b": [1, 2.5, None, True]})
     '{`a b`: [1, 2.5, null, true]}'
     """
@@ -71,7 +104,25 @@ def literal(value: Value) -> str:
 
 
 def inline(template: str, parameters: Mapping[str, Value]) -> str:
-    """``template`` with every ``$parameter`` replaced by its literal."""
+    """``template`` with every ``$parameter`` replaced by its literal.
+
+    Parameters
+    ----------
+    template : str
+        A Cypher statement with ``$name`` parameters.
+    parameters : Mapping
+        The value of each parameter.
+
+    Returns
+    -------
+    str
+        The statement with no parameters left.
+
+    Examples
+    --------
+    >>> inline("MATCH (j:Journey {id: $id}) RETURN j", {"id": "auto-repair"})
+    "MATCH (j:Journey {id: 'auto-repair'}) RETURN j"
+    """
 
     def substitute(name: str) -> str:
         value = parameters[name]
@@ -83,7 +134,27 @@ def inline(template: str, parameters: Mapping[str, Value]) -> str:
 
 
 def script(tables: Tables) -> bytes:
-    """The whole script: one statement per template, each ended by ``;``."""
+    """The whole script: one statement per template, each ended by ``;``.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 script for ``cypher-shell -f``.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> text = script(tables).decode()
+    >>> text.count(";") >= 3, "'auto-repair'" in text
+    (True, True)
+    """
     parameters = _parameters(tables)
     header = [
         f"// journeymap export of journey {tables.graph['id']}: run with `cypher-shell -f FILE`.",

@@ -30,10 +30,22 @@ DETAIL_FIELDS: dict[str, tuple[str, Callable[[float], str]]] = {
 
 
 def quote(text: object) -> str:
-    """``text`` as a DOT double-quoted string.
+    r"""``text`` as a DOT double-quoted string.
 
-    >>> print(quote('say "hi"\\\\n'))
-    "say \\"hi\\"\\\\n"
+    Parameters
+    ----------
+    text : object
+        Any value, written with ``str``.
+
+    Returns
+    -------
+    str
+        The quoted string, quotes and backslashes escaped, line breaks as ``\n``.
+
+    Examples
+    --------
+    >>> print(quote('say "hi"\\n'))
+    "say \"hi\"\\n"
     """
     escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
     escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
@@ -41,7 +53,28 @@ def quote(text: object) -> str:
 
 
 def dot(tables: Tables, detailed: bool = False) -> bytes:
-    """The DOT document; ``detailed`` adds the analysis figures to the node labels."""
+    """The DOT document: phases and stages as clusters, nodes filled by satisfaction.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+    detailed : bool, default False
+        Add the analysis figures to the node labels.
+
+    Returns
+    -------
+    bytes
+        The UTF-8 DOT text.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> text = dot(journey_tables(load_journey("fixtures/auto-repair.yaml"))).decode()
+    >>> text.startswith("digraph"), "subgraph" in text
+    (True, True)
+    """
     half = palette.extent(float(r.get("satisfaction", 0)) for r in tables.nodes)
     lines = [
         f"digraph {quote(tables.graph['id'])} {{",

@@ -23,9 +23,21 @@ _ENTITY_NAMES = {'"': "quot", "<": "lt", ">": "gt", "&": "amp"}
 
 
 def escape(text: object) -> str:
-    """Text made safe inside a double-quoted Mermaid label.
+    r"""Text made safe inside a double-quoted Mermaid label.
 
-    >>> escape('a "b" <c> #1; d\\ne')
+    Parameters
+    ----------
+    text : object
+        Any value, written with ``str``.
+
+    Returns
+    -------
+    str
+        The text with quotes, markup, ``#`` and ``;`` as entity codes and line breaks as ``<br>``.
+
+    Examples
+    --------
+    >>> escape('a "b" <c> #1; d\ne')
     'a #quot;b#quot; #lt;c#gt; #35;1#59; d<br>e'
     """
 
@@ -38,7 +50,26 @@ def escape(text: object) -> str:
 
 
 def flowchart(tables: Tables) -> bytes:
-    """A left-to-right flowchart; stages are subgraphs, nodes filled by satisfaction."""
+    """A left-to-right flowchart; stages are subgraphs, nodes filled by satisfaction.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 Mermaid text.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> flowchart(tables).decode().splitlines()[1]  # after a comment naming the journey
+    'flowchart LR'
+    """
     ids = {str(row["id"]): f"n{i}" for i, row in enumerate(tables.nodes)}
     half = palette.extent(float(r.get("satisfaction", 0)) for r in tables.nodes)
     lines = [f"%% {escape(tables.graph['name'])} ({tables.graph['id']})", "flowchart LR"]
@@ -68,6 +99,35 @@ def journey_diagram(tables: Tables, path: list[str], scale_span: float) -> bytes
     Scores map satisfaction (experience - expectation, in tenths of the scale)
     to Mermaid's 1-5 faces: 3 is as expected. A journey whose touchpoints do
     not all lie on the path is drawn along the path and says so in a comment.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows.
+    path : list of str
+        Node ids from ``entry`` to an outcome (``journeymap.export.tables.main_path``).
+    scale_span : float
+        The width of the journey's scale (max − min).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 Mermaid text.
+
+    Raises
+    ------
+    InvalidInput
+        When the path holds no touchpoint.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> from journeymap.export.tables import main_path
+    >>> text = journey_diagram(tables, main_path(load_journey("fixtures/auto-repair.yaml")), 100.0).decode()
+    >>> text.splitlines()[1]  # after a comment: 3 touchpoints are off the main path
+    'journey'
     """
     rows = {str(r["id"]): r for r in tables.nodes}
     on_path = [rows[n] for n in path if rows[n]["type"] == "touchpoint"]

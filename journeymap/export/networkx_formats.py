@@ -33,7 +33,29 @@ CARD_WIDTH, CARD_HEIGHT, COLUMN_GAP, ROW_GAP = 180.0, 60.0, 80.0, 30.0
 
 
 def tables_graph(tables: Tables, *, stages_as_nodes: bool = False) -> nx.DiGraph:
-    """An attribute-flat ``DiGraph`` of the tables (node ``id`` is the node key)."""
+    """An attribute-flat ``DiGraph`` of the tables (node ``id`` is the node key).
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+    stages_as_nodes : bool, default False
+        Add the stages as nodes too (for formats with compound nodes).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes and edges with the rows' fields as attributes, the graph row as graph attributes.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> graph = tables_graph(tables)
+    >>> graph.has_edge("entry", "ad_promotion"), graph.graph["id"]
+    (True, 'auto-repair')
+    """
     g = nx.DiGraph(**tables.graph)
     if stages_as_nodes:
         for stage in tables.stages:
@@ -48,14 +70,54 @@ def tables_graph(tables: Tables, *, stages_as_nodes: bool = False) -> nx.DiGraph
 
 
 def graphml(tables: Tables) -> bytes:
-    """GraphML with plain attributes plus yEd's label/shape graphics."""
+    """GraphML with plain attributes plus yEd's label/shape graphics.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 GraphML document.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> import networkx as nx, io
+    >>> nx.read_graphml(io.BytesIO(graphml(tables))).number_of_nodes() == len(tables.nodes)
+    True
+    """
     writer = _YedGraphMLWriter(tables, infer_numeric_types=True, edge_id_from_attribute="id")
     writer.add_graph_element(tables_graph(tables))
     return ("<?xml version='1.0' encoding='utf-8'?>\n" + str(writer) + "\n").encode()
 
 
 def gexf(tables: Tables) -> bytes:
-    """GEXF 1.3 for Gephi: typed attributes, ``viz:`` colours, sizes and positions, ``<meta>``."""
+    """GEXF 1.3 for Gephi: typed attributes, ``viz:`` colours, sizes and positions, ``<meta>``.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 GEXF document.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> text = gexf(tables).decode()
+    >>> "http://gexf.net/1.3" in text, "<viz:color" in text
+    (True, True)
+    """
     g = tables_graph(tables)
     positions = _grid_positions(tables)
     half = palette.extent(float(r.get("satisfaction", 0)) for r in tables.nodes)
@@ -108,7 +170,28 @@ def _node_sizes(nodes: list[Row]) -> dict[str, float]:
 
 
 def cytoscape(tables: Tables) -> bytes:
-    """Cytoscape.js elements JSON; stages are compound parent nodes."""
+    """Cytoscape.js elements JSON; stages are compound parent nodes.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 JSON of ``cy.json()``'s shape: ``data`` and ``elements``.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> import json
+    >>> doc = json.loads(cytoscape(tables))
+    >>> doc["data"]["id"], sorted(doc["elements"])
+    ('auto-repair', ['edges', 'nodes'])
+    """
     g = tables_graph(tables, stages_as_nodes=True)
     for _node, data in g.nodes(data=True):
         if data.get("type") == "touchpoint":
@@ -123,7 +206,28 @@ def cytoscape(tables: Tables) -> bytes:
 
 
 def d3(tables: Tables) -> bytes:
-    """D3 node-link JSON (``nodes`` + ``links``), with the stages in ``graph``."""
+    """D3 node-link JSON (``nodes`` + ``links``), with the stages in ``graph``.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The UTF-8 JSON.
+
+    Examples
+    --------
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
+    >>> import json
+    >>> doc = json.loads(d3(tables))
+    >>> len(doc["nodes"]) == len(tables.nodes), len(doc["links"]) == len(tables.edges)
+    (True, True)
+    """
     g = tables_graph(tables)
     g.graph["stages"] = tables.stages
     document = nx.node_link_data(g, edges="links")

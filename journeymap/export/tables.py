@@ -83,7 +83,31 @@ class Tables:
 
 
 def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float = 0.5) -> Tables:
-    """Flatten ``journey`` (and, if asked, its analysis) into rows; see the module docstring."""
+    """Flatten ``journey`` (and, if asked, its analysis) into rows; see the module docstring.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    with_analysis : bool, default False
+        Add the engine's figures to the rows.
+    alpha : float, default 0.5
+        The memory of carried experience for those figures.
+
+    Returns
+    -------
+    Tables
+        ``graph`` (the journey's own fields), ``nodes`` (entry, touchpoints,
+        outcomes), ``edges``, ``stages`` and, with the analysis, ``analysis``.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> journey = load_journey("fixtures/auto-repair.yaml")
+    >>> tables = journey_tables(journey, with_analysis=True)
+    >>> [row["id"] for row in tables.nodes[:2]], tables.nodes[1]["pain"]
+    (['entry', 'ad_promotion'], 0.0)
+    """
     analysis = _analyze(journey, alpha) if with_analysis else None
     nodes = [_entry_row(journey, analysis), *_touchpoint_rows(journey, analysis)]
     nodes += _outcome_rows(journey, analysis)
@@ -100,19 +124,72 @@ def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float =
 
 
 def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
-    """Customers the model sends along each transition: entrants x reach(source) x P."""
+    """Customers the model sends along each transition: entrants x reach(source) x P.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    analysis : dict
+        Its ``analyze`` document.
+
+    Returns
+    -------
+    dict of (str, str) to float
+        Expected customers of each transition, keyed ``(source, target)``.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> journey = load_journey("fixtures/auto-repair.yaml")
+    >>> from journeymap.engine import analyze
+    >>> edge_customers(journey, analyze(journey))[("entry", "ad_promotion")]
+    400.0
+    """
     reach = {row["touchpoint"]: row["reach"] for row in analysis["touchpoints"]}
     reach[ENTRY] = 1.0
     return edge_flows(journey, reach, float(analysis["entrants"]))
 
 
 def edge_amount(row: Row) -> float:
-    """How much flows along an edge row: expected customers, else the file's weight."""
+    """How much flows along an edge row: expected customers, else the file's weight.
+
+    Parameters
+    ----------
+    row : dict
+        An edge row of ``Tables``.
+
+    Returns
+    -------
+    float
+        ``expected_customers``, else ``customers``, else ``share``.
+
+    Examples
+    --------
+    >>> edge_amount({"customers": 30}), edge_amount({"share": 0.25, "expected_customers": 12.5})
+    (30.0, 12.5)
+    """
     return float(row.get("expected_customers", row.get("customers", row.get("share", 0.0))))
 
 
 def weight_label(row: Row) -> str:
-    """A short label for an edge row: customers as a whole number, or a share in percent."""
+    """A short label for an edge row: customers as a whole number, or a share in percent.
+
+    Parameters
+    ----------
+    row : dict
+        An edge row of ``Tables``.
+
+    Returns
+    -------
+    str
+        The label.
+
+    Examples
+    --------
+    >>> [weight_label(row) for row in ({"expected_customers": 12.6}, {"customers": 30}, {"share": 0.25})]
+    ['13', '30', '25%']
+    """
     if "expected_customers" in row:
         return f"{float(row['expected_customers']):.0f}"
     if "customers" in row:
@@ -128,6 +205,18 @@ def main_path(journey: Journey) -> list[str]:
     is passed over for the most probable one through a touchpoint, so the path
     always shows some of the journey.
 
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    list of str
+        Node ids from ``entry`` to an outcome.
+
+    Examples
+    --------
     >>> from journeymap.model import parse_journey
     >>> j = parse_journey({"id": "j", "name": "J",
     ...   "stages": [{"id": "s", "name": "S", "phase": "sale"}],
@@ -170,6 +259,23 @@ def _joined(ids: list[str] | None) -> str | None:
 
 
 def normalise_newlines(text: str) -> str:
+    r"""Line breaks as ``\n``: ``\r\n`` and lone ``\r`` (XML would fold them anyway).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text with every line break a single ``\n``.
+
+    Examples
+    --------
+    >>> normalise_newlines("a\r\nb\rc") == "a\nb\nc"
+    True
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -232,12 +338,32 @@ def behaviour_fields(
 ) -> dict[str, Any]:
     """The flat timing and behaviour fields of a touchpoint or transition (module docstring).
 
+    Parameters
+    ----------
+    expected_wait : str, float or None
+        The expected wait (a duration such as ``"2h"``, or seconds).
+    prefix : str
+        ``"dwell"`` for a touchpoint's time, ``"time"`` for a transition's.
+    time : Timing or None
+        The measured time.
+    measures : list of Measured, optional
+        The behavioural measures.
+
+    Returns
+    -------
+    dict
+        ``expected_wait_s``, ``PREFIX_n``, ``PREFIX_median_s``, ... and
+        ``measure_NAME``, ``measure_NAME_target``, ``measure_NAME_n``, ``measure_NAME_score``.
+
+    Examples
+    --------
     >>> from journeymap.model import Measured, Timing
     >>> behaviour_fields("2h", "time", Timing(n=4, median_s=60.0))
     {'expected_wait_s': 7200.0, 'time_n': 4, 'time_median_s': 60.0, 'time_p90_s': None, 'time_mean_s': None}
-    >>> behaviour_fields(None, "dwell", None, [Measured(measure="rework", value=0.3, n=9, target=0.1)])
-    {'expected_wait_s': None, 'measure_rework': 0.3, 'measure_rework_target': 0.1, 'measure_rework_n': 9, \
-'measure_rework_score': None}
+    >>> rework = Measured(measure="rework", value=0.3, n=9, target=0.1)
+    >>> fields = behaviour_fields(None, "dwell", None, [rework])
+    >>> fields["measure_rework"], fields["measure_rework_target"], fields["measure_rework_n"]
+    (0.3, 0.1, 9)
     """
     row: dict[str, Any] = {"expected_wait_s": None if expected_wait is None else seconds(expected_wait)}
     if time is not None:

@@ -48,6 +48,20 @@ _MODE = 0o100644  # a regular file, rw-r--r--
 def scoped(journey: str, local: object) -> str:
     """The import id of a journey's stage or node: ``JOURNEY/ID``.
 
+    Parameters
+    ----------
+    journey : str
+        The journey id.
+    local : object
+        The stage or node id within the journey.
+
+    Returns
+    -------
+    str
+        The id, unique across journeys (neo4j-admin imports many zips together).
+
+    Examples
+    --------
     >>> scoped("mei-su", "entry")
     'mei-su/entry'
     """
@@ -55,7 +69,27 @@ def scoped(journey: str, local: object) -> str:
 
 
 def csv_zip(tables: Tables) -> bytes:
-    """The zip archive holding the files in ``FILES``."""
+    """The zip archive holding the files in ``FILES``, for ``neo4j-admin database import full``.
+
+    Parameters
+    ----------
+    tables : Tables
+        The journey's rows (``journeymap.export.tables.journey_tables``).
+
+    Returns
+    -------
+    bytes
+        The zip: UTF-8 CSV files without BOM, entries mode 0644, the same bytes for the same journey.
+
+    Examples
+    --------
+    >>> import io, zipfile
+    >>> from journeymap.export.tables import journey_tables
+    >>> from journeymap.files import load_journey
+    >>> archive = csv_zip(journey_tables(load_journey("fixtures/auto-repair.yaml")))
+    >>> sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == sorted(FILES)
+    True
+    """
     journey = str(tables.graph["id"])
     files: dict[str, list[Row]] = {
         "journeys.csv": [{":ID(Journey)": journey, ":LABEL": "Journey", "journey": journey, **tables.graph}],
