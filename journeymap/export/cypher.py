@@ -120,8 +120,8 @@ def inline(template: str, parameters: Mapping[str, Value]) -> str:
 
     Examples
     --------
-    >>> inline("MATCH (j:Journey {id: $id}) RETURN j", {"id": "auto-repair"})
-    "MATCH (j:Journey {id: 'auto-repair'}) RETURN j"
+    >>> inline("WITH $id AS id, $n AS n", {"id": "auto-repair", "n": 2})
+    "WITH 'auto-repair' AS id, 2 AS n"
     """
 
     def substitute(name: str) -> str:
