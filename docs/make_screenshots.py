@@ -2,6 +2,7 @@
 auto-repair journey, the map on a phone (docs/map-auto-repair-phone.png, 390 px wide,
 a touchpoint's details open under the map) and its first printed page
 (docs/map-auto-repair-print.png, from the PDF that ``journeymap map --format pdf`` writes);
+the planted-friction map's observed walks (docs/map-planted-friction-observed.png);
 and docs/editor-*.png: the journey editor, served by a real API process, on the Mei Su
 journey and with a problem the API named at its field.
 
@@ -105,6 +106,7 @@ def main() -> None:
             out.write_bytes(base64.b64decode(shot["data"]))
             print(f"wrote {out.relative_to(ROOT)}")
         phone(driver, Path(tmp))
+        observed(driver, Path(tmp))
         printed(Path(tmp))
 
 
@@ -118,6 +120,22 @@ def phone(driver: object, tmp: Path) -> None:
     set_viewport(driver, 390, int(height))
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})  # type: ignore[attr-defined]
     out = ROOT / "docs" / "map-auto-repair-phone.png"
+    out.write_bytes(base64.b64decode(shot["data"]))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+def observed(driver: object, tmp: Path) -> None:
+    """The planted-friction map's observed walks: a walk that loops back to the documents lit."""
+    page = tmp / "planted-friction.html"
+    set_viewport(driver, 1500, 1100)
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    driver.execute_script(  # type: ignore[attr-defined]
+        "document.querySelector('[data-path-view=observed]').click();"
+        "document.querySelector('[data-variant-rank=\"3\"]').click();"
+        "document.querySelector('[data-edge-time=\"identity_check->credit_review\"]').focus();"
+    )
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})  # type: ignore[attr-defined]
+    out = ROOT / "docs" / "map-planted-friction-observed.png"
     out.write_bytes(base64.b64decode(shot["data"]))
     print(f"wrote {out.relative_to(ROOT)}")
 

@@ -59,7 +59,7 @@ def test_selecting_a_pain_path_highlights_exactly_its_nodes_and_edges(
         item = browser.find_element("css selector", f"[data-path-rank='{path['rank']}']")
         item.click()
         lit = browser.execute_script(
-            "return Array.from(document.querySelectorAll('svg.map .on-path')).map(e => "
+            "return Array.from(document.querySelectorAll('svg.map .on-path:not(.flow-time)')).map(e => "
             "e.getAttribute('data-touchpoint') || e.getAttribute('data-outcome') "
             "|| e.getAttribute('data-node') "
             "|| e.getAttribute('data-edge'))"

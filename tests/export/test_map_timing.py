@@ -237,7 +237,7 @@ def test_at_390_px_times_and_provenance_stay_on_screen(
 
 def lit(browser: Any) -> list[str]:
     found: list[str] = browser.execute_script(
-        "return Array.from(document.querySelectorAll('svg.map .on-path')).map(e => "
+        "return Array.from(document.querySelectorAll('svg.map .on-path:not(.flow-time)')).map(e => "
         "e.getAttribute('data-touchpoint') || e.getAttribute('data-outcome') || e.getAttribute('data-node') "
         "|| e.getAttribute('data-edge'))"
     )
@@ -252,6 +252,7 @@ def test_observed_walks_are_listed_and_highlighted_as_the_engine_counts_them(
     browser: Any, friction: Journey, tmp_path: Path
 ) -> None:
     document = variants_document(friction)
+    timed = {f"{t.source}->{t.target}" for t in friction.transitions if t.time is not None}
     open_page(browser, friction, tmp_path)
     observed = browser.find_element("css selector", "ol[data-list='observed']")
     model = browser.find_element("css selector", "ol[data-list='model']")
@@ -270,6 +271,11 @@ def test_observed_walks_are_listed_and_highlighted_as_the_engine_counts_them(
         nodes = [ENTRY, *variant["nodes"]]
         edges = {f"{a}->{b}" for a, b in itertools.pairwise(nodes)}
         assert sorted(lit(browser)) == sorted(set(nodes) | edges)  # loops: each node and edge once
+        times = browser.execute_script(
+            "return Array.from(document.querySelectorAll('svg.map .flow-time.on-path'))"
+            ".map(e => e.getAttribute('data-edge-time'))"
+        )
+        assert sorted(times) == sorted(edges & timed)  # the lit arrows' times stay readable
         assert item.get_attribute("aria-pressed") == "true"
     item.click()
     assert lit(browser) == []

@@ -134,6 +134,8 @@
         edge.classList.add("on-path");
         edge.setAttribute("marker-end", "url(#arrow-hot)");
       }
+      var time = map.querySelector('[data-edge-time="' + CSS.escape(pair) + '"]');
+      if (time) { time.classList.add("on-path"); }
     });
   }
 
