@@ -15,6 +15,12 @@ variable                        meaning
 ==============================  ==========================================================
 
 API keys are hashed (SHA-256) as soon as they are read; the plain keys are not kept.
+
+Why not pydantic-settings: weighed and left out. Two of the variables have formats of their
+own (``role:key`` lists, possibly from a file; origin lists) that need these parsers either
+way, ``from_env`` takes any mapping (tests and embedding applications pass their own), and
+the few numbers are already validated by this pydantic model; the library would add a
+dependency without removing code.
 """
 
 from __future__ import annotations

@@ -24,6 +24,10 @@ Keys are pairs ``(a, b)``, smaller is better: for ``rank=probability`` ``a`` is 
 negated, slightly inflated log-probability bound and ``b`` is 0; for ``rank=pain``
 they are the negated (pain-mass bound, probability bound). A complete path's log
 key is ``(log pain_mass, log p)`` or ``(log p, 0)``.
+
+Why one module of ~400 lines: the two searches advance each other step by step
+over the same flat arrays, and numba compiles them as one unit; split, the
+algorithm would be read in pieces that only make sense together.
 """
 
 from __future__ import annotations

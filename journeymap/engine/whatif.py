@@ -42,9 +42,9 @@ from journeymap.model import (
     Score,
     Slug,
     Transition,
-    _shape_problems,
     journey_document,
     parse_journey,
+    shape_problems,
 )
 
 SOURCE = "patch"
@@ -131,7 +131,7 @@ def parse_patch(data: Any) -> WhatIfPatch:
     try:
         return WhatIfPatch.model_validate(data)
     except ValidationError as exc:
-        raise InvalidJourney(_shape_problems(exc), SOURCE) from None
+        raise InvalidJourney(shape_problems(exc), SOURCE) from None
 
 
 def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
