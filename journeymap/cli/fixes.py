@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from journeymap.cli.analysis import Alpha, AsJson, FileOrId, _table
+from journeymap.cli.analysis import Alpha, AsJson, FileOrId
+from journeymap.cli.analysis_tables import table as _table
 from journeymap.cli.common import console, print_json, resolve_journey
 from journeymap.display import number as _num
 
