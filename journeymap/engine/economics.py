@@ -1,5 +1,10 @@
 """What a pain costs: customers lost, word of mouth and value at stake (the one home of these numbers).
 
+Why one module of ~340 lines: a sixth of it is this docstring, the definitions of
+every figure below, and the code computes exactly those definitions; the journey
+totals and their per-touchpoint shares share every intermediate (the carried
+system, the verdicts, V̄), so a split would part the definitions from their code.
+
 The journey's ``economics`` (``model.Economics``; every field optional, the source
 documents' figures as defaults) gives: ``value`` V_o of a customer reaching success
 outcome o (``outcome_values``, else ``value``, default 1 so that values count
@@ -73,7 +78,7 @@ from numpy.typing import NDArray
 
 from journeymap.engine.carried import carried_system, inflow_means
 from journeymap.engine.chain import Chain
-from journeymap.engine.report import number, numbers
+from journeymap.engine.json_values import number, numbers
 from journeymap.model import Economics, Journey
 
 Vector = NDArray[np.float64]

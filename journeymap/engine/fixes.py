@@ -28,7 +28,7 @@ from typing import Any
 
 from journeymap.engine.compiled import analyze_chain, compile_journey
 from journeymap.engine.economics import economics_document
-from journeymap.engine.report import number
+from journeymap.engine.json_values import number
 from journeymap.engine.whatif import TouchpointPatch, WhatIfPatch, apply_patch
 from journeymap.model import Journey, Opportunity
 

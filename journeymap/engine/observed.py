@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from journeymap.engine.json_values import number, optional
 from journeymap.engine.metrics import pain, satisfaction
-from journeymap.engine.report import number, optional, peak_end
+from journeymap.engine.path_document import peak_end
 from journeymap.model import Journey
 
 

@@ -1,117 +1,43 @@
-"""The JSON documents of DESIGN.md §4 (plain dicts of float/int/str/None)."""
+"""The ``analyze`` and ``impact`` documents of DESIGN.md §4 (plain dicts of float/int/str/None).
+
+Their parts live beside this module: JSON-safe floats and the shared notes in
+``json_values``, a touchpoint's score source and evidence in ``provenance``, the
+``paths`` document in ``path_document``. They are importable from here too.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from journeymap.durations import seconds
 from journeymap.engine.carried import carried_experience
 from journeymap.engine.chain import Chain
+from journeymap.engine.json_values import NO_PAIN, TOO_LARGE, number, numbers, optional
 from journeymap.engine.metrics import gap
-from journeymap.engine.paths import FoundPath
+from journeymap.engine.path_document import paths_document, peak_end
+from journeymap.engine.provenance import evidence, provenance
 from journeymap.engine.removal import removal_effects
-from journeymap.errors import AnalysisError
-from journeymap.model import Touchpoint
+
+__all__ = [
+    "NO_PAIN",
+    "TOO_LARGE",
+    "analysis_document",
+    "by_touchpoint",
+    "evidence",
+    "impact_document",
+    "number",
+    "numbers",
+    "optional",
+    "paths_document",
+    "peak_end",
+    "provenance",
+    "stage_aggregates",
+]
 
 Vector = NDArray[np.float64]
-
-
-NO_PAIN = "no pain measured: add survey answers or behavioural measures, or rank by probability"
-"""The ``note`` of a ranking by pain when every touchpoint's pain is 0 (the order then says nothing)."""
-
-TOO_LARGE = "a number overflowed (scores or importances too large to multiply)"
-
-
-def number(value: float) -> float:
-    """A JSON-safe float: no ``-0.0``.
-
-    Parameters
-    ----------
-    value : float
-        Any real number (a numpy scalar too).
-
-    Returns
-    -------
-    float
-        ``value`` as a plain float, ``-0.0`` made ``0.0``.
-
-    Raises
-    ------
-    AnalysisError
-        When ``value`` is not finite (scores or importances too large to multiply).
-
-    Examples
-    --------
-    >>> number(-0.0), number(2)
-    (0.0, 2.0)
-    >>> number(float("inf"))
-    Traceback (most recent call last):
-    journeymap.errors.AnalysisError: a number overflowed ...
-    """
-    result = float(value) + 0.0
-    if not math.isfinite(result):
-        raise AnalysisError(TOO_LARGE)
-    return result
-
-
-def optional(value: float | None) -> float | None:
-    """``number`` of a value that may be missing.
-
-    Parameters
-    ----------
-    value : float or None
-        A number, or None.
-
-    Returns
-    -------
-    float or None
-        ``number(value)``, or None.
-
-    Raises
-    ------
-    AnalysisError
-        When ``value`` is not finite.
-
-    Examples
-    --------
-    >>> optional(None), optional(-0.0)
-    (None, 0.0)
-    """
-    return None if value is None else number(value)
-
-
-def numbers(values: NDArray[np.float64]) -> list[float]:
-    """``number`` over an array, vectorised.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        Floats.
-
-    Returns
-    -------
-    list of float
-        Plain floats, ``-0.0`` made ``0.0``.
-
-    Raises
-    ------
-    AnalysisError
-        When any value is not finite.
-
-    Examples
-    --------
-    >>> numbers(np.array([1.5, -0.0]))
-    [1.5, 0.0]
-    """
-    if not np.isfinite(values).all():
-        raise AnalysisError(TOO_LARGE)
-    result: list[float] = (np.asarray(values, dtype=np.float64) + 0.0).tolist()
-    return result
 
 
 def analysis_document(chain: Chain, alpha: float) -> dict[str, Any]:
@@ -222,61 +148,6 @@ def by_touchpoint(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["touchpoint"]: row for row in document["touchpoints"]}
 
 
-def provenance(tp: Touchpoint) -> dict[str, Any]:
-    """Where a touchpoint's score came from and, when measured or given, the evidence.
-
-    Parameters
-    ----------
-    tp : Touchpoint
-        The touchpoint.
-
-    Returns
-    -------
-    dict
-        ``source``, and when the touchpoint has them ``measures`` (``evidence``),
-        ``responses`` (survey answers), ``time`` (the dwell) and ``expected_wait_s``
-        (the expected wait, in seconds).
-
-    Examples
-    --------
-    >>> provenance(Touchpoint(id="a", name="A", stage="s", experience=5, responses=12, expected_wait="2m"))
-    {'source': 'survey', 'responses': 12, 'expected_wait_s': 120.0}
-    """
-    found: dict[str, Any] = {"source": tp.score_source, **evidence(tp)}
-    if tp.responses is not None:
-        found["responses"] = tp.responses
-    if tp.time is not None:
-        found["time"] = tp.time.model_dump()
-    if tp.expected_wait is not None:
-        found["expected_wait_s"] = number(seconds(tp.expected_wait))
-    return found
-
-
-def evidence(tp: Touchpoint) -> dict[str, Any]:
-    """The measures behind a touchpoint's score (value, n, target, score), when it has any.
-
-    Parameters
-    ----------
-    tp : Touchpoint
-        The touchpoint.
-
-    Returns
-    -------
-    dict
-        ``{"measures": [...]}``, or ``{}`` without measures.
-
-    Examples
-    --------
-    >>> from journeymap.model import Measured
-    >>> rework = Measured(measure="rework", value=0.3, n=9, target=0.1)
-    >>> evidence(Touchpoint(id="a", name="A", stage="s", experience=5, measures=[rework]))
-    {'measures': [{'measure': 'rework', 'value': 0.3, 'n': 9, 'target': 0.1}]}
-    >>> evidence(Touchpoint(id="a", name="A", stage="s", experience=5))
-    {}
-    """
-    return {"measures": [m.model_dump(exclude_none=True) for m in tp.measures]} if tp.measures else {}
-
-
 def stage_aggregates(chain: Chain, reach: Vector, priority: Vector) -> dict[str, Any]:
     """Per stage: Σ reach, Σ priority, reach-weighted mean satisfaction (None if unreached).
 
@@ -352,112 +223,5 @@ def impact_document(analysis: dict[str, Any]) -> dict[str, Any]:
         "touchpoints": rows,
     }
     if not any(row["pain"] for row in rows):
-        document["note"] = NO_PAIN
-    return document
-
-
-def peak_end(satisfactions: list[float]) -> float | None:
-    """``(peak + end) / 2`` over a path's satisfactions.
-
-    The peak is the largest magnitude (a tie goes to the negative one), the end the last one.
-
-    Parameters
-    ----------
-    satisfactions : list of float
-        The satisfactions of the touchpoints along the path, in order.
-
-    Returns
-    -------
-    float or None
-        The peak-end score; None without touchpoints.
-
-    Examples
-    --------
-    >>> peak_end([1.0, -3.0, 3.0, 2.0])
-    -0.5
-    >>> peak_end([]) is None
-    True
-    """
-    if not satisfactions:
-        return None
-    peak = max(satisfactions, key=lambda s: (abs(s), -s))
-    return (peak + satisfactions[-1]) / 2
-
-
-def paths_document(
-    chain: Chain, found: list[FoundPath], k: int, rank: str, to: str | None, kind: str | None
-) -> dict[str, Any]:
-    """The ``paths`` document: ranked paths with probability, customers, pain and contributions.
-
-    Parameters
-    ----------
-    chain : Chain
-        The compiled journey.
-    found : list of FoundPath
-        The paths found, best first (``journeymap.engine.paths.search``).
-    k : int
-        How many paths were asked for.
-    rank : str
-        ``"pain"`` or ``"probability"``.
-    to, kind : str or None
-        The outcome filter the paths were found with.
-
-    Returns
-    -------
-    dict
-        ``journey``, ``k``, ``rank``, ``to``, ``kind``, ``paths`` (one row each) and,
-        when ranking by pain with no pain anywhere, ``note``.
-
-    Raises
-    ------
-    AnalysisError
-        When a number overflows.
-
-    Examples
-    --------
-    >>> from journeymap.engine.compiled import compile_journey
-    >>> from journeymap.engine.metrics import _TINY
-    >>> from journeymap.engine.paths import search
-    >>> from journeymap.model import parse_journey
-    >>> chain = compile_journey(parse_journey(_TINY))
-    >>> found = search(chain, 2, "pain", chain.outcome_mask(None, None))
-    >>> doc = paths_document(chain, found, 2, "pain", None, None)
-    >>> [(p["nodes"], p["pain_mass"]) for p in doc["paths"]]
-    [(['entry', 'a', 'ok'], 2.4), (['entry', 'a', 'lost'], 1.6)]
-    """
-    journey = chain.journey
-    entrants = chain.entrants
-    t = chain.n_transient
-    sat_of, pain_of = chain.scores.satisfaction, chain.scores.pain
-    rows = []
-    for position, path in enumerate(found, start=1):
-        steps = [i for i in path.nodes if 0 < i < t]
-        sats = [sat_of.item(i - 1) for i in steps]
-        outcome = journey.outcomes[path.nodes[-1] - t]
-        rows.append(
-            {
-                "rank": position,
-                "nodes": list(path.ids),
-                "outcome": outcome.id,
-                "kind": outcome.kind,
-                "probability": number(path.probability),
-                "customers": number(entrants * path.probability),
-                "pain": number(path.pain),
-                "pain_mass": number(path.pain_mass),
-                "peak_end": optional(peak_end(sats)),
-                "contributions": [
-                    {
-                        "touchpoint": chain.ids[i],
-                        "pain": number(pain_of.item(i - 1)),
-                        "satisfaction": number(sat),
-                        "source": journey.touchpoints[i - 1].score_source,
-                        **evidence(journey.touchpoints[i - 1]),
-                    }
-                    for i, sat in zip(steps, sats, strict=True)
-                ],
-            }
-        )
-    document = {"journey": journey.id, "k": k, "rank": rank, "to": to, "kind": kind, "paths": rows}
-    if rank == "pain" and not pain_of.any():
         document["note"] = NO_PAIN
     return document

@@ -30,8 +30,9 @@ from typing import Literal, get_args
 
 from journeymap.errors import InvalidInput
 from journeymap.export import cypher, graphviz, mermaid, tabular
+from journeymap.export.flows import main_path
 from journeymap.export.mappage import render
-from journeymap.export.tables import Tables, journey_tables, main_path
+from journeymap.export.tables import Tables, journey_tables
 from journeymap.model import Journey
 
 

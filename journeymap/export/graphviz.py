@@ -14,7 +14,8 @@ from functools import partial
 from journeymap.display import measure_value, number, percent, timing_label, timing_text
 from journeymap.durations import format_seconds
 from journeymap.export import palette
-from journeymap.export.tables import Row, Tables, edge_amount, weight_label
+from journeymap.export.flows import edge_amount, weight_label
+from journeymap.export.tables import Row, Tables
 from journeymap.model import PHASES
 
 PHASE_NAMES = {"pre_sale": "Pre-sale", "sale": "Sale", "after_sale": "After-sale"}

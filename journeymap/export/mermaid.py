@@ -16,7 +16,8 @@ import re
 
 from journeymap.errors import InvalidInput
 from journeymap.export import palette
-from journeymap.export.tables import Row, Tables, edge_amount, weight_label
+from journeymap.export.flows import edge_amount, weight_label
+from journeymap.export.tables import Row, Tables
 
 _SPECIAL = re.compile(r"[#\"';:<>&`{}\[\]()|%\\]")
 _ENTITY_NAMES = {'"': "quot", "<": "lt", ">": "gt", "&": "amp"}
@@ -105,7 +106,7 @@ def journey_diagram(tables: Tables, path: list[str], scale_span: float) -> bytes
     tables : Tables
         The journey's rows.
     path : list of str
-        Node ids from ``entry`` to an outcome (``journeymap.export.tables.main_path``).
+        Node ids from ``entry`` to an outcome (``journeymap.export.flows.main_path``).
     scale_span : float
         The width of the journey's scale (max − min).
 
@@ -124,7 +125,7 @@ def journey_diagram(tables: Tables, path: list[str], scale_span: float) -> bytes
     >>> from journeymap.export.tables import journey_tables
     >>> from journeymap.files import load_journey
     >>> tables = journey_tables(load_journey("fixtures/auto-repair.yaml"))
-    >>> from journeymap.export.tables import main_path
+    >>> from journeymap.export.flows import main_path
     >>> text = journey_diagram(tables, main_path(load_journey("fixtures/auto-repair.yaml")), 100.0).decode()
     >>> text.splitlines()[1]  # after a comment: 3 touchpoints are off the main path
     'journey'

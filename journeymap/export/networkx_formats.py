@@ -2,9 +2,8 @@
 
 All four are written by networkx's own writers (``GraphMLWriter``,
 ``generate_gexf``, ``cytoscape_data``, ``node_link_data``). Only yEd's
-graphics (its ``y:ShapeNode``/``y:NodeLabel`` and ``y:PolyLineEdge``/
-``y:EdgeLabel`` data under ``yfiles.type`` keys), which no kept library
-writes, are added by hand on top of networkx's GraphML writer.
+graphics, which no kept library writes, are added by hand on top of
+networkx's GraphML writer (``journeymap.export.yed``).
 
 Each is shaped the way its consumer reads it: GraphML edges carry their id
 only as the XML ``id`` (python-igraph reads a data key ``id`` as a clash);
@@ -18,18 +17,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement
 
 import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
 
 from journeymap.export import palette
-from journeymap.export.tables import Row, Tables, edge_amount, weight_label
-
-YFILES_NS = "http://www.yworks.com/xml/graphml"
-NODE_GRAPHICS_KEY = "yed_node"
-EDGE_GRAPHICS_KEY = "yed_edge"
-CARD_WIDTH, CARD_HEIGHT, COLUMN_GAP, ROW_GAP = 180.0, 60.0, 80.0, 30.0
+from journeymap.export.tables import Row, Tables
+from journeymap.export.yed import YedGraphMLWriter, edge_widths, grid_positions
 
 
 def tables_graph(tables: Tables, *, stages_as_nodes: bool = False) -> nx.DiGraph:
@@ -91,7 +85,7 @@ def graphml(tables: Tables) -> bytes:
     >>> nx.read_graphml(io.BytesIO(graphml(tables))).number_of_nodes() == len(tables.nodes)
     True
     """
-    writer = _YedGraphMLWriter(tables, infer_numeric_types=True, edge_id_from_attribute="id")
+    writer = YedGraphMLWriter(tables, infer_numeric_types=True, edge_id_from_attribute="id")
     writer.add_graph_element(tables_graph(tables))
     return ("<?xml version='1.0' encoding='utf-8'?>\n" + str(writer) + "\n").encode()
 
@@ -119,7 +113,7 @@ def gexf(tables: Tables) -> bytes:
     (True, True)
     """
     g = tables_graph(tables)
-    positions = _grid_positions(tables)
+    positions = grid_positions(tables)
     half = palette.extent(float(r.get("satisfaction", 0)) for r in tables.nodes)
     sizes = _node_sizes(tables.nodes)
     for row in tables.nodes:
@@ -129,7 +123,7 @@ def gexf(tables: Tables) -> bytes:
             "size": sizes[str(row["id"])],
             "position": {"x": x, "y": -y, "z": 0.0},  # Gephi's y axis points up
         }
-    widths = _edge_widths(tables.edges)
+    widths = edge_widths(tables.edges)
     for row in tables.edges:
         g.edges[row["source"], row["target"]]["viz"] = {
             "color": _rgba("#555555"),
@@ -236,103 +230,3 @@ def d3(tables: Tables) -> bytes:
 
 def _json(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-
-
-class _YedGraphMLWriter(GraphMLWriter):  # type: ignore[misc]
-    """networkx's GraphML writer plus yEd node and edge graphics."""
-
-    def __init__(self, tables: Tables, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.tables = tables
-        self.xml.set("xmlns:y", YFILES_NS)
-
-    def __str__(self) -> str:
-        self.indent(self.xml)
-        return tostring(self.xml, encoding="unicode")  # characters, not &#...; references
-
-    def add_attributes(self, scope: str, xml_obj: Element, data: dict[str, Any], default: Any) -> None:
-        """As networkx's, but an edge's ``id`` stays the XML attribute only (no ``id`` data key)."""
-        if scope == "edge":
-            data = {k: v for k, v in data.items() if k != "id"}
-        super().add_attributes(scope, xml_obj, data, default)
-
-    def add_graph_element(self, G: nx.DiGraph) -> None:
-        super().add_graph_element(G)
-        self.xml.insert(
-            0, Element("key", {"for": "node", "id": NODE_GRAPHICS_KEY, "yfiles.type": "nodegraphics"})
-        )
-        self.xml.insert(
-            1, Element("key", {"for": "edge", "id": EDGE_GRAPHICS_KEY, "yfiles.type": "edgegraphics"})
-        )
-        graph = self.xml.find("graph")
-        assert graph is not None
-        nodes = {row["id"]: row for row in self.tables.nodes}
-        positions = _grid_positions(self.tables)
-        half = palette.extent(float(r.get("satisfaction", 0)) for r in self.tables.nodes)
-        widths = _edge_widths(self.tables.edges)
-        for element in graph:
-            if element.tag == "node":
-                node_id = element.get("id", "")
-                _add_node_graphics(element, nodes[node_id], positions[node_id], half)
-            elif element.tag == "edge":
-                _add_edge_graphics(element, widths[element.get("id", "")])
-
-
-def _add_node_graphics(element: Element, row: Row, position: tuple[float, float], half: float) -> None:
-    fill, shape = palette.node_fill(row, half), "roundrectangle" if row["type"] == "touchpoint" else "ellipse"
-    shape_node = SubElement(SubElement(element, "data", key=NODE_GRAPHICS_KEY), "y:ShapeNode")
-    SubElement(
-        shape_node,
-        "y:Geometry",
-        x=f"{position[0]:g}",
-        y=f"{position[1]:g}",
-        width=f"{CARD_WIDTH:g}",
-        height=f"{CARD_HEIGHT:g}",
-    )
-    SubElement(shape_node, "y:Fill", color=fill, transparent="false")
-    SubElement(shape_node, "y:BorderStyle", color="#333333", type="line", width="1.0")
-    label = SubElement(
-        shape_node,
-        "y:NodeLabel",
-        textColor=palette.text_colour(fill),
-        alignment="center",
-        autoSizePolicy="content",
-        modelName="internal",
-        modelPosition="c",
-    )
-    label.text = str(row["label"])
-    SubElement(shape_node, "y:Shape", type=shape)
-
-
-def _add_edge_graphics(element: Element, width: tuple[float, str]) -> None:
-    line = SubElement(SubElement(element, "data", key=EDGE_GRAPHICS_KEY), "y:PolyLineEdge")
-    SubElement(line, "y:LineStyle", color="#555555", type="line", width=f"{width[0]:.2f}")
-    SubElement(line, "y:Arrows", source="none", target="standard")
-    label = SubElement(line, "y:EdgeLabel")
-    label.text = width[1]
-
-
-def _edge_widths(edges: list[Row]) -> dict[str, tuple[float, str]]:
-    """Line width (1..8) and label per edge id."""
-    top = max([edge_amount(r) for r in edges] + [1e-12])
-    return {str(r["id"]): (1 + 7 * edge_amount(r) / top, weight_label(r)) for r in edges}
-
-
-def _grid_positions(tables: Tables) -> dict[str, tuple[float, float]]:
-    """Stage columns left to right, entry before them, outcomes after them."""
-    column = {str(s["id"]): i + 1 for i, s in enumerate(tables.stages)}
-    outcome_column = len(tables.stages) + 1
-    rows_used: dict[int, int] = {}
-    positions = {}
-    for row in tables.nodes:
-        col = (
-            0
-            if row["type"] == "entry"
-            else outcome_column
-            if row["type"] == "outcome"
-            else column[str(row["stage"])]
-        )
-        slot = rows_used.get(col, 0)
-        rows_used[col] = slot + 1
-        positions[str(row["id"])] = (col * (CARD_WIDTH + COLUMN_GAP), slot * (CARD_HEIGHT + ROW_GAP))
-    return positions

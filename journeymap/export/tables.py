@@ -33,14 +33,30 @@ the edge).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeymap.durations import seconds
-from journeymap.engine.metrics import edge_flows, satisfaction, transition_probabilities
+from journeymap.engine.metrics import satisfaction, transition_probabilities
 from journeymap.engine.report import by_touchpoint
-from journeymap.model import ENTRY, Journey, Measured, Timing
+from journeymap.export.behaviour_fields import behaviour_fields
+from journeymap.export.flows import edge_amount, edge_customers, main_path, weight_label
+from journeymap.model import ENTRY, Journey
+
+__all__ = [
+    "JOURNEY_ECONOMICS",
+    "TOUCHPOINT_ANALYSIS",
+    "TOUCHPOINT_FIELDS",
+    "Row",
+    "Scalar",
+    "Tables",
+    "behaviour_fields",
+    "edge_amount",
+    "edge_customers",
+    "journey_tables",
+    "main_path",
+    "normalise_newlines",
+    "weight_label",
+]
 
 Scalar = str | int | float | bool
 Row = dict[str, Scalar]
@@ -121,120 +137,6 @@ def journey_tables(journey: Journey, with_analysis: bool = False, alpha: float =
         ],
         analysis=analysis,
     )
-
-
-def edge_customers(journey: Journey, analysis: dict[str, Any]) -> dict[tuple[str, str], float]:
-    """Customers the model sends along each transition: entrants x reach(source) x P.
-
-    Parameters
-    ----------
-    journey : Journey
-        The journey.
-    analysis : dict
-        Its ``analyze`` document.
-
-    Returns
-    -------
-    dict of (str, str) to float
-        Expected customers of each transition, keyed ``(source, target)``.
-
-    Examples
-    --------
-    >>> from journeymap.files import load_journey
-    >>> journey = load_journey("fixtures/auto-repair.yaml")
-    >>> from journeymap.engine import analyze
-    >>> edge_customers(journey, analyze(journey))[("entry", "ad_promotion")]
-    400.0
-    """
-    reach = {row["touchpoint"]: row["reach"] for row in analysis["touchpoints"]}
-    reach[ENTRY] = 1.0
-    return edge_flows(journey, reach, float(analysis["entrants"]))
-
-
-def edge_amount(row: Row) -> float:
-    """How much flows along an edge row: expected customers, else the file's weight.
-
-    Parameters
-    ----------
-    row : dict
-        An edge row of ``Tables``.
-
-    Returns
-    -------
-    float
-        ``expected_customers``, else ``customers``, else ``share``.
-
-    Examples
-    --------
-    >>> edge_amount({"customers": 30}), edge_amount({"share": 0.25, "expected_customers": 12.5})
-    (30.0, 12.5)
-    """
-    return float(row.get("expected_customers", row.get("customers", row.get("share", 0.0))))
-
-
-def weight_label(row: Row) -> str:
-    """A short label for an edge row: customers as a whole number, or a share in percent.
-
-    Parameters
-    ----------
-    row : dict
-        An edge row of ``Tables``.
-
-    Returns
-    -------
-    str
-        The label.
-
-    Examples
-    --------
-    >>> [weight_label(row) for row in ({"expected_customers": 12.6}, {"customers": 30}, {"share": 0.25})]
-    ['13', '30', '25%']
-    """
-    if "expected_customers" in row:
-        return f"{float(row['expected_customers']):.0f}"
-    if "customers" in row:
-        return f"{float(row['customers']):g}"
-    return f"{float(row['share']):.0%}"
-
-
-def main_path(journey: Journey) -> list[str]:
-    """The journey's main path: its most probable path from ``entry`` to an outcome.
-
-    That is the engine's ``top_paths(rank="probability", k=1)`` (exact, ties by
-    the node-id list), except that a path straight from ``entry`` to an outcome
-    is passed over for the most probable one through a touchpoint, so the path
-    always shows some of the journey.
-
-    Parameters
-    ----------
-    journey : Journey
-        The journey.
-
-    Returns
-    -------
-    list of str
-        Node ids from ``entry`` to an outcome.
-
-    Examples
-    --------
-    >>> from journeymap.model import parse_journey
-    >>> j = parse_journey({"id": "j", "name": "J",
-    ...   "stages": [{"id": "s", "name": "S", "phase": "sale"}],
-    ...   "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5}],
-    ...   "outcomes": [{"id": "ok", "name": "OK", "kind": "success"},
-    ...                {"id": "no", "name": "No", "kind": "failure"}],
-    ...   "transitions": [{"from": "entry", "to": "a", "customers": 10},
-    ...     {"from": "a", "to": "ok", "customers": 6}, {"from": "a", "to": "no", "customers": 4}]})
-    >>> main_path(j)
-    ['entry', 'a', 'ok']
-    """
-    from journeymap.engine import top_paths
-
-    outcomes = {o.id for o in journey.outcomes}
-    direct = sum(1 for t in journey.transitions if t.source == ENTRY and t.target in outcomes)
-    paths = top_paths(journey, k=direct + 1, rank="probability")["paths"]
-    through = [p for p in paths if len(p["nodes"]) > 2]
-    return list((through or paths)[0]["nodes"])
 
 
 JOURNEY_ECONOMICS = ("horizon", "customers_lost", "word_of_mouth_lost", "word_of_mouth_won", "value_at_stake",
@@ -328,51 +230,6 @@ def _touchpoint_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[
             row.update({name: figures.get(name) for name in TOUCHPOINT_ANALYSIS})
         rows.append(_clean(row))
     return rows
-
-
-def behaviour_fields(
-    expected_wait: str | float | None,
-    prefix: str,
-    time: Timing | None,
-    measures: list[Measured] | None = None,
-) -> dict[str, Any]:
-    """The flat timing and behaviour fields of a touchpoint or transition (module docstring).
-
-    Parameters
-    ----------
-    expected_wait : str, float or None
-        The expected wait (a duration such as ``"2h"``, or seconds).
-    prefix : str
-        ``"dwell"`` for a touchpoint's time, ``"time"`` for a transition's.
-    time : Timing or None
-        The measured time.
-    measures : list of Measured, optional
-        The behavioural measures.
-
-    Returns
-    -------
-    dict
-        ``expected_wait_s``, ``PREFIX_n``, ``PREFIX_median_s``, ... and
-        ``measure_NAME``, ``measure_NAME_target``, ``measure_NAME_n``, ``measure_NAME_score``.
-
-    Examples
-    --------
-    >>> from journeymap.model import Measured, Timing
-    >>> behaviour_fields("2h", "time", Timing(n=4, median_s=60.0))
-    {'expected_wait_s': 7200.0, 'time_n': 4, 'time_median_s': 60.0, 'time_p90_s': None, 'time_mean_s': None}
-    >>> rework = Measured(measure="rework", value=0.3, n=9, target=0.1)
-    >>> fields = behaviour_fields(None, "dwell", None, [rework])
-    >>> fields["measure_rework"], fields["measure_rework_target"], fields["measure_rework_n"]
-    (0.3, 0.1, 9)
-    """
-    row: dict[str, Any] = {"expected_wait_s": None if expected_wait is None else seconds(expected_wait)}
-    if time is not None:
-        row.update({f"{prefix}_{key}": value for key, value in time.model_dump().items()})
-    for m in measures or []:
-        name = "measure_" + re.sub(r"\W", "_", m.measure, flags=re.ASCII)  # a safe key in every format
-        row[name] = m.value
-        row.update({f"{name}_{key}": getattr(m, key) for key in ("target", "n", "score")})
-    return row
 
 
 def _outcome_rows(journey: Journey, analysis: dict[str, Any] | None) -> list[Row]:

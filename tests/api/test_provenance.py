@@ -9,7 +9,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from journeymap import engine
-from journeymap.engine.report import NO_PAIN
+from journeymap.engine.json_values import NO_PAIN
 from journeymap.files import load_journey
 from journeymap.ingest.paths import journey_from_path_table
 from journeymap.model import journey_document

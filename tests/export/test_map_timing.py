@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from journeymap.engine import top_paths
+from journeymap.engine.json_values import NO_PAIN
 from journeymap.engine.observed import variants_document, with_observed
-from journeymap.engine.report import NO_PAIN
 from journeymap.export import map_html
 from journeymap.export.mappage import PAIN_PATHS
 from journeymap.export.mappage.headless import chromium, draw, find_browser

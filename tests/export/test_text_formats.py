@@ -16,8 +16,8 @@ from hypothesis import given, settings
 
 from journeymap.engine import top_paths
 from journeymap.export import export_journey
+from journeymap.export.flows import main_path
 from journeymap.export.mermaid import escape
-from journeymap.export.tables import main_path
 from journeymap.model import ENTRY, PHASES, Journey
 from tests.export.test_formats import node_names
 from tests.strategies import journeys

@@ -27,7 +27,7 @@ from journeymap.export.mappage import pathlists, sidebar, svg, timing
 from journeymap.export.mappage.pathlists import short_route
 
 __all__ = ["CSP", "PAIN_PATHS", "render", "script_json", "short_route"]
-from journeymap.export.tables import edge_customers, main_path
+from journeymap.export.flows import edge_customers, main_path
 from journeymap.model import ENTRY, Journey
 
 PAIN_PATHS = 5
