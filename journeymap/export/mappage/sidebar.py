@@ -1,5 +1,6 @@
 """HTML pieces of the map page around the drawing: the toolbar (swimlanes, persona
-filter, zoom), the opportunities list and the journey's notes and evidence.
+filter, zoom), the summary table, the satisfaction legend, the opportunities list
+and the journey's notes and evidence.
 
 All text is escaped; list items carry ``data-opportunity`` and link to their
 touchpoints' cards (``#tp-<id>``), which the page script highlights.
@@ -8,7 +9,11 @@ touchpoints' cards (``#tp-<id>``), which the page script highlights.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
+from journeymap.export import palette
+from journeymap.export.mappage.map_svg import satisfaction_extent
+from journeymap.export.mappage.svg import number, percent
 from journeymap.model import Evidence, Journey, Opportunity
 
 VIEW_NAMES = {"none": "none (stages only)", "lane": "by lane", "channel": "by channel", "owner": "by owner"}
@@ -95,3 +100,109 @@ def journey_notes(journey: Journey) -> str:
     if not blocks:
         return ""
     return '<h2>Notes and evidence</h2><div class="notes">' + "".join(blocks) + "</div>"
+
+
+def summary(journey: Journey, analysis: dict[str, Any], names: dict[str, str]) -> str:
+    """The summary table: entrants, success, expected pain, outcomes and what the pain costs.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    analysis : dict
+        Its ``analyze`` document.
+    names : dict of str to str
+        Node id -> name (the outcomes' are shown).
+
+    Returns
+    -------
+    str
+        The ``<table class="summary">`` element.
+
+    Examples
+    --------
+    >>> from journeymap.engine import analyze
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> journey = parse_journey(_TINY)
+    >>> table = summary(journey, analyze(journey), {"ok": "OK", "lost": "Lost"})
+    >>> "<th>Success</th><td>60%</td>" in table, "<th>→ Lost</th><td>40%</td>" in table
+    (True, True)
+    """
+    rows = [
+        ("Entrants", f"{float(analysis['entrants']):,.0f}"),
+        ("Success", percent(analysis["success_probability"])),
+        ("Expected pain / entrant", number(analysis["expected_pain"])),
+        ("Touchpoints", str(len(journey.touchpoints))),
+    ]
+    rows += [(f"→ {names[o]}", percent(p)) for o, p in analysis["outcomes"].items()]
+    rows += economics_rows(analysis["economics"])
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<table class="summary">{body}</table>'
+
+
+def economics_rows(econ: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the pain costs over the horizon (README, "What a pain costs"), as summary rows.
+
+    Parameters
+    ----------
+    econ : dict
+        The ``economics`` block of an ``analyze`` document.
+
+    Returns
+    -------
+    list of (str, str)
+        Label and shown value: value at stake, customers lost, lost and won by word of mouth.
+
+    Examples
+    --------
+    >>> economics_rows({"currency": "EUR", "horizon": "1y", "value_at_stake": 134.0,
+    ...                 "customers_lost": 4.0, "word_of_mouth_lost": 130.0, "word_of_mouth_won": 0.0})[:2]
+    [('Value at stake (1y)', '134 EUR'), ('Customers lost', '4')]
+    """
+    money = f" {econ['currency']}" if econ.get("currency") else ""
+    return [
+        (f"Value at stake ({econ['horizon']})", number(econ["value_at_stake"]) + money),
+        ("Customers lost", number(econ["customers_lost"])),
+        ("Lost by word of mouth", number(econ["word_of_mouth_lost"])),
+        ("Won by word of mouth", number(econ["word_of_mouth_won"])),
+    ]
+
+
+def legend(journey: Journey) -> str:
+    """The satisfaction colour scale, from ``−extent`` through 0 to ``+extent``.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey (its touchpoints' satisfactions set the extent).
+
+    Returns
+    -------
+    str
+        The ``<svg class="legend">`` element.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> drawn = legend(parse_journey(_TINY))
+    >>> drawn.startswith('<svg class="legend"'), ">−2</text>" in drawn, ">+2</text>" in drawn
+    (True, True, True)
+    """
+    half = satisfaction_extent(journey)
+    return (
+        '<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="290" height="46" viewBox="0 0 290 46">'
+        '<rect x="10" y="4" width="270" height="14" rx="3" fill="url(#legend-gradient)"/>'
+        '<defs><linearGradient id="legend-gradient">'
+        + "".join(
+            f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
+            for i, c in enumerate(palette.RDBU)
+        )
+        + "</linearGradient></defs>"
+        f'<text x="10" y="32">{number(-half)}</text><text x="145" y="32" text-anchor="middle">0</text>'
+        f'<text x="280" y="32" text-anchor="end">+{number(half)}</text>'
+        '<text x="145" y="44" text-anchor="middle" class="caption">'
+        "below expectation · as expected · above</text>"
+        "</svg>"
+    )

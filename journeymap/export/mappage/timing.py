@@ -151,6 +151,32 @@ def transition_detail(t: Transition) -> list[str]:
     return lines
 
 
+def transition_details(journey: Journey) -> dict[tuple[str, str], list[str]]:
+    """The time and expected-wait lines of every transition that has either.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    dict of (str, str) to list of str
+        ``transition_detail`` of each transition with a time or an expected wait,
+        by ``(source, target)``.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> first, *rest = _TINY["transitions"]
+    >>> transition_details(parse_journey({**_TINY, "transitions": [{**first, "expected_wait": "1d"}, *rest]}))
+    {('entry', 'a'): ['expected wait 1d']}
+    """
+    found = {(t.source, t.target): transition_detail(t) for t in journey.transitions}
+    return {pair: lines for pair, lines in found.items() if lines}
+
+
 def badge_svg(box: Box, source: str, ink: str) -> str:
     """The source badge in a card's top-right corner ("" for survey and designer scores)."""
     letter = BADGES.get(source)
