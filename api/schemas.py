@@ -220,6 +220,39 @@ class Variants(_Open):
     other: VariantsOther
 
 
+class DiffSide(_Open):
+    share: Number
+    customers: Number | None = Field(description="customers who took the transition (null: shares only)")
+    leaving: Number | None = Field(description="customers who left its source")
+
+
+class DiffTransition(_Open):
+    from_: str = Field(alias="from")
+    to: str
+    a: DiffSide | None
+    b: DiffSide | None
+    delta: Number | None
+    z: Number | None
+    p_value: Number | None
+    group: Literal["tested", "few", "one-sided"]
+
+
+class Diff(_Open):
+    """Journey B against journey A, named by their ids; transitions ranked by evidence (README: diff)."""
+
+    a: str
+    b: str
+    min_customers: int
+    touchpoints: dict[str, list[str]]
+    outcomes: dict[str, list[str]]
+    transitions: list[DiffTransition]
+    score_changes: list[dict[str, object]]
+    time_changes: list[dict[str, object]]
+    success_probability: dict[str, Number | None]
+    expected_pain: dict[str, Number | None]
+    top_pain_paths: dict[str, list[object]]
+
+
 class Impact(_Open):
     journey: str
     success_probability: Number

@@ -133,9 +133,7 @@ class BoltServer:
         self.database = database
 
     def store(self) -> BoltStore:
-        return BoltStore(
-            self.driver, self.database, where=self.url, owns_driver=False, figures=graph_figures
-        )
+        return BoltStore(self.driver, self.database, where=self.url, owns_driver=False, figures=graph_figures)
 
     def query(self, text: str, **parameters: object) -> list[dict[str, object]]:
         """Test-side Cypher (checks on what the store wrote)."""

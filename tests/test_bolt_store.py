@@ -306,3 +306,49 @@ def test_random_journeys_round_trip_exactly(bolt_store: BoltStore, journey: Jour
     assert stored.version == version
     assert stored.journey == journey
     bolt_store.delete(journey.id)
+
+
+def variant_journey(journey_id: str, walks: int, long_walks: int, length: int) -> Journey:
+    """A chain journey with many observed variants, some walks far longer than one Bolt request."""
+    base = journey_document(chain_journey(journey_id, 12))
+    tps = [tp["id"] for tp in base["touchpoints"]]
+    top = [
+        {
+            "nodes": [*(tps[(i + k) % len(tps)] for k in range(1 + i % 9)), "ok" if i % 2 else "lost"],
+            "customers": 500 - i,
+        }
+        for i in range(walks)
+    ]
+    top += [
+        {"nodes": [tps[(i * k) % len(tps)] for k in range(length)] + ["lost"], "customers": 10 + i / 4}
+        for i in range(long_walks)
+    ]
+    variants = {"top": top, "other_customers": 123.5, "other_variants": 7}
+    return parse_journey(base | {"variants": variants})
+
+
+def test_many_long_variants_round_trip_as_variant_nodes(bolt_store: BoltStore, falkordb: BoltServer) -> None:
+    journey = variant_journey("walked", walks=120, long_walks=12, length=1000)
+    assert journey.variants is not None and len(str(journey_document(journey)["variants"])) > 50_000
+    bolt_store.put(journey)
+    bolt_store.put(journey)  # the old version's variants lose their label
+    assert bolt_store.get("walked").journey == journey
+    assert bolt_store.get("walked", version=1).journey == journey
+    (linked,) = falkordb.query(
+        "MATCH (j:Journey {id: $j})-[:HAS_VARIANT]->(v:Variant) "
+        "RETURN count(v) AS n, max(size(v.nodes)) AS longest, sum(v.customers) AS customers",
+        j="walked",
+    )
+    listed = journey.variants.top  # type: ignore[union-attr]
+    assert linked == {"n": 132, "longest": 1001, "customers": pytest.approx(sum(v.customers for v in listed))}
+    (head,) = falkordb.query("MATCH (j:Journey {id: 'walked'}) RETURN j.variants AS v")
+    assert len(head["v"]) < 100  # the head keeps only the "other" row
+
+
+def test_a_journey_without_variants_stays_without(bolt_store: BoltStore) -> None:
+    journey = chain_journey("unwalked", 3)
+    bolt_store.put(journey)
+    assert bolt_store.get("unwalked").journey.variants is None
+    empty = parse_journey(journey_document(journey) | {"variants": {"top": [], "other_customers": 4}})
+    bolt_store.put(empty)
+    assert bolt_store.get("unwalked").journey == empty

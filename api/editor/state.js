@@ -100,7 +100,20 @@ export function renameId(doc, group, index, newId) {
   } else if (group === 'touchpoints' || group === 'outcomes') {
     for (const t of doc.transitions) { t.from = swap(t.from); t.to = swap(t.to); }
     for (const o of doc.opportunities || []) o.touchpoints = (o.touchpoints || []).map(swap);
+    for (const v of doc.variants?.top || []) v.nodes = v.nodes.map(swap);
   }
+}
+
+/** Drop the observed variants whose walk passes `id` (a deleted node); their customers and
+ * walks count in "other", so the totals and every share stay as observed. */
+function dropVariants(doc, id) {
+  const variants = doc.variants;
+  if (!variants?.top) return;
+  const gone = variants.top.filter((v) => v.nodes.includes(id));
+  if (!gone.length) return;
+  variants.top = variants.top.filter((v) => !v.nodes.includes(id));
+  variants.other_customers = (variants.other_customers || 0) + gone.reduce((n, v) => n + v.customers, 0);
+  variants.other_variants = (variants.other_variants || 0) + gone.length;
 }
 
 /** Delete item `index` of `group`; a touchpoint or outcome takes its transitions with it.
@@ -114,6 +127,7 @@ export function removeItem(doc, group, index) {
   doc[group].splice(index, 1);
   if (group === 'touchpoints' || group === 'outcomes') {
     doc.transitions = doc.transitions.filter((t) => t.from !== item.id && t.to !== item.id);
+    dropVariants(doc, item.id);
     for (const o of doc.opportunities || []) {
       setField(o, 'touchpoints', (o.touchpoints || []).filter((id) => id !== item.id));
     }

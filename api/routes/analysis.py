@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
 from starlette.responses import Response
 
 from api.auth import Reader
+from api.cache import Rendered
 from api.limits import check_count
 from api.problems import problem_responses
 from api.routes.journeys import JOURNEY_HEADERS
@@ -26,11 +27,11 @@ from api.runtime import (
     json_response,
     resolve_version,
 )
-from api.schemas import Analysis, Fixes, Impact, Paths, Variants, WhatIf
+from api.schemas import Analysis, Diff, Fixes, Impact, Paths, Variants, WhatIf
 from journeymap import engine
 from journeymap.engine.observed import variants_document, with_observed
 from journeymap.engine.whatif import WhatIfPatch
-from journeymap.model import ID_PATTERN
+from journeymap.model import ID_PATTERN, Journey
 
 router = APIRouter(tags=["analysis"])
 
@@ -96,6 +97,31 @@ async def variants(
     return await cached_result(
         runtime, journey_id, version, "variants", (), lambda j: as_json(variants_document(j))
     )
+
+
+@router.get(
+    "/journeys/{journey_id}/diff/{other_id}",
+    response_model=Diff,
+    summary="Journey OTHER_ID (B) against this one (A): shares with their counts, ranked by evidence",
+    responses={**OK, **ERRORS},
+)
+async def diff(
+    runtime: State,
+    _: Reader,
+    journey_id: JourneyId,
+    other_id: Annotated[str, Path(pattern=ID_PATTERN, description="the journey compared with this one")],
+    top: Annotated[int, Query(ge=1, le=100, description="rows per ranked list")] = 10,
+    version: VersionParam = None,
+    other_version: VersionParam = None,
+) -> Response:
+    from journeymap.ingest.diff import diff_journeys
+
+    other = await runtime.read(resolve_version, runtime.store, other_id, other_version)
+
+    def render(journey: Journey) -> Rendered:
+        return as_json(diff_journeys(journey, runtime.store.get(other_id, other).journey, top=top))
+
+    return await cached_result(runtime, journey_id, version, "diff", (other_id, other, top), render)
 
 
 @router.get(

@@ -224,7 +224,8 @@ def patch_touchpoint(
         raise VersionConflict(journey_id, expected, stored.version)
     if all(tp.id != touchpoint_id for tp in stored.journey.touchpoints):
         raise NotFound(f"journey '{journey_id}' has no touchpoint '{touchpoint_id}'")
-    journey = apply_patch(stored.journey, WhatIfPatch(touchpoints={touchpoint_id: scores}))
+    patch = WhatIfPatch(touchpoints={touchpoint_id: scores})
+    journey = apply_patch(stored.journey, patch, keep_variants=True)  # ids and transitions stay
     version = store.put(journey, expected_version=stored.version)
     runtime.cache.invalidate(journey_id)
     return _journey_response(StoredJourney(journey, version, ""))

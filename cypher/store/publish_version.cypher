@@ -13,7 +13,7 @@ WHERE head.last = last
 SET head.current = last + 1, head.last = last + 1, head.updated_at = $now
 WITH current, last + 1 AS version
 OPTIONAL MATCH (old:Snapshot {journey: $journey, version: current})
-REMOVE old:Journey, old:Entry, old:Stage, old:Touchpoint, old:Outcome, old:Persona, old:Opportunity
+REMOVE old:Journey, old:Entry, old:Stage, old:Touchpoint, old:Outcome, old:Persona, old:Opportunity, old:Variant
 WITH DISTINCT version
 MATCH (n:Staged {txn: $txn})
 SET n:Snapshot, n.version = version, n.created_at = $now, n.txn = null, n.staged_at = null
@@ -25,4 +25,5 @@ FOREACH (_ IN CASE WHEN n.type = 'touchpoint' THEN [1] ELSE [] END | SET n:Touch
 FOREACH (_ IN CASE WHEN n.type = 'outcome' THEN [1] ELSE [] END | SET n:Outcome)
 FOREACH (_ IN CASE WHEN n.type = 'persona' THEN [1] ELSE [] END | SET n:Persona)
 FOREACH (_ IN CASE WHEN n.type = 'opportunity' THEN [1] ELSE [] END | SET n:Opportunity)
+FOREACH (_ IN CASE WHEN n.type = 'variant' THEN [1] ELSE [] END | SET n:Variant)
 RETURN max(version) AS version, count(n) AS nodes

@@ -16,5 +16,6 @@ SET n.experience = node.num.experience[0] * 2.0 ^ node.num.experience[1],
     n.scale_max = node.num.scale_max[0] * 2.0 ^ node.num.scale_max[1],
     n.customer_value = node.num.customer_value[0] * 2.0 ^ node.num.customer_value[1],
     n.business_value = node.num.business_value[0] * 2.0 ^ node.num.business_value[1],
-    n.effort = node.num.effort[0] * 2.0 ^ node.num.effort[1]
+    n.effort = node.num.effort[0] * 2.0 ^ node.num.effort[1],
+    n.customers = node.num.customers[0] * 2.0 ^ node.num.customers[1]
 RETURN count(n) AS staged

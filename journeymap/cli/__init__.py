@@ -72,13 +72,14 @@ def exit_code(error: JourneymapError) -> int:
     return 1
 
 
-COMMAND_MODULES = ("journeys", "analysis", "fixes", "ingest", "export", "store_cmds")
+COMMAND_MODULES = ("journeys", "analysis", "fixes", "ingest", "diff", "export", "store_cmds")
 PLUGIN_GROUP = "journeymap.commands"
 COMMANDS = {  # command -> the module defining it: a command imports only what it needs
     **dict.fromkeys(("validate", "import", "list", "show", "delete", "demo"), "journeys"),
     **dict.fromkeys(("analyze", "paths", "impact", "whatif", "variants"), "analysis"),
     "fixes": "fixes",
-    **dict.fromkeys(("ingest", "diff"), "ingest"),
+    "ingest": "ingest",
+    "diff": "diff",
     **dict.fromkeys(("export", "map"), "export"),
     **dict.fromkeys(("store", "cypher"), "store_cmds"),
 }

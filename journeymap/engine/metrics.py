@@ -273,4 +273,3 @@ _TINY = {  # the journey of the examples
         {"from": "a", "to": "lost", "customers": 4},
     ],
 }
-

@@ -72,9 +72,7 @@ class ChainSolver:
         try:
             self.lu = OrderedLU(sp.identity(t, format="csr") - chain.Q, self.order)
         except RuntimeError as error:  # pragma: no cover - closed loops are refused earlier
-            raise AnalysisError(
-                f"journey '{chain.name}': the flow cannot be solved ({error})"
-            ) from None
+            raise AnalysisError(f"journey '{chain.name}': the flow cannot be solved ({error})") from None
 
     @cached_property
     def reach(self) -> Vector:

@@ -134,7 +134,7 @@ def parse_patch(data: Any) -> WhatIfPatch:
         raise InvalidJourney(shape_problems(exc), SOURCE) from None
 
 
-def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
+def apply_patch(journey: Journey, patch: WhatIfPatch, keep_variants: bool = False) -> Journey:
     """A new, validated journey with the patch applied (the input is not changed).
 
     Parameters
@@ -144,11 +144,15 @@ def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
     patch : WhatIfPatch
         Scores to set, transition weights to set (or add) and touchpoints to remove,
         applied in that order.
+    keep_variants : bool, optional
+        Keep the observed variants: only for a stored edit of touchpoint fields,
+        which leaves every id and transition in place (default False).
 
     Returns
     -------
     Journey
-        The patched journey, without observed variants (nobody walked it).
+        The patched journey; a what-if carries no observed variants (nobody
+        walked it) unless ``keep_variants`` applies.
 
     Raises
     ------
@@ -166,7 +170,8 @@ def apply_patch(journey: Journey, patch: WhatIfPatch) -> Journey:
     4.0
     """
     doc = journey_document(journey)
-    doc.pop("variants", None)  # observed walks describe the journey as it was, not the what-if
+    if not (keep_variants and not patch.transitions and not patch.remove):
+        doc.pop("variants", None)  # observed walks describe the journey as it was, not the what-if
     problems = _reference_problems(journey, patch)
     if problems:
         raise InvalidJourney(problems, SOURCE)

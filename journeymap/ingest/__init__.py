@@ -13,12 +13,12 @@ from journeymap.ingest.mapping import Mapping, load_mapping, parse_mapping
 from journeymap.ingest.paths import journey_from_path_table
 
 if TYPE_CHECKING:
-    from journeymap.ingest.pipeline import IngestResult, ingest_events
+    from journeymap.ingest.pipeline import IngestResult, SegmentedResult, ingest_events, ingest_segments
 
 
 def __getattr__(name: str) -> Any:
     """The event-log pipeline, imported when first asked for (DuckDB)."""
-    if name in ("IngestResult", "ingest_events"):
+    if name in ("IngestResult", "SegmentedResult", "ingest_events", "ingest_segments"):
         from journeymap.extras import require
 
         require("ingest")
@@ -29,7 +29,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "IngestResult",
     "Mapping",
+    "SegmentedResult",
     "ingest_events",
+    "ingest_segments",
     "journey_from_path_table",
     "load_mapping",
     "parse_mapping",

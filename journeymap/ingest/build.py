@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,51 @@ def assemble(
     Only nodes some customer reached are included, so every touchpoint is
     reachable from entry and (as each customer ends in an outcome) has a way out.
     ``states`` are the states of a higher-order chain (see ``order.py``): each
-    becomes a touchpoint with its own touchpoint's stage and scores.
+    becomes a touchpoint with its own touchpoint's stage and scores, and its own
+    time and behaviour (``behaviour`` is keyed by state id).
+
+    Parameters
+    ----------
+    journey_id, name : str
+        The journey's id and name.
+    mapping : Mapping
+        The mapping (stages, touchpoint settings, outcomes, measures).
+    transitions : Counter
+        Customers per (source, target), by node (or state) id.
+    scores : mapping
+        Event score statistics per touchpoint id.
+    kept : mapping
+        Raw name -> id of unmapped events kept as touchpoints.
+    surveys : mapping
+        Survey scores per touchpoint id.
+    source : str
+        Where the data came from (named in errors).
+    behaviour : Behaviour, optional
+        Times on transitions and behaviour per node.
+    states : mapping, optional
+        State id -> ``StateInfo`` of a higher-order chain.
+
+    Returns
+    -------
+    Journey
+        The validated journey.
+
+    Raises
+    ------
+    InvalidJourney
+        When the counts cannot make a valid journey.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from journeymap.ingest.mapping import parse_mapping
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...     "outcomes": {"buy": {"id": "buy", "kind": "success"}}})
+    >>> counts = Counter({("entry", "view"): 3, ("view", "buy"): 1, ("view", "no_outcome"): 2})
+    >>> j = assemble("shop", "Shop", m, counts, {}, {}, {}, "example")
+    >>> [(t.source, t.target, t.customers) for t in j.transitions]
+    [('entry', 'view', 3.0), ('view', 'no_outcome', 2.0), ('view', 'buy', 1.0)]
     """
     states = states or {}
     used = {node for pair in transitions for node in pair} - {ENTRY}
@@ -91,7 +136,7 @@ def assemble(
     kept_ids = set(kept.values())
     outcomes = [o for oid, o in mapping.outcome_specs().items() if oid in used]
     seen = behaviour or Behaviour()
-    out = departures_of(mapping, transitions)
+    out = departures_of(mapping, transitions, {sid: info.touchpoint for sid, info in states.items()})
 
     def measured(tid: str, spec: TouchpointSpec | None) -> dict[str, Any]:
         return touchpoint_behaviour(tid, spec, mapping, seen.nodes.get(tid), out)
@@ -117,7 +162,7 @@ def assemble(
         | {"name": raw_of[tid]}
         for tid in sorted(kept_ids & used)
     ]
-    touchpoints += _state_documents(used_states, mapping, scores, surveys, raw_of)
+    touchpoints += _state_documents(used_states, mapping, scores, surveys, raw_of, measured)
     stages = [s.model_dump(exclude_none=True) for s in mapping.stages]
     if kept_ids & (used | {info.touchpoint for info in used_states.values()}):
         stages.append(mapping.unmapped_stage.model_dump())
@@ -149,8 +194,10 @@ def _state_documents(
     scores: MappingABC[str, ScoreStats],
     surveys: MappingABC[str, dict[str, Any]],
     raw_of: MappingABC[str, str],
+    measured: Callable[[str, TouchpointSpec | None], dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """Touchpoints for higher-order states: their touchpoint's settings, scores and stage."""
+    """Touchpoints for higher-order states: their touchpoint's settings, scores and stage, and their
+    own time and behaviour (``measured``: of the customers who reached the state)."""
     specs = mapping.touchpoint_specs()
 
     def name(tid: str) -> str:
@@ -161,9 +208,8 @@ def _state_documents(
     for sid, info in states.items():
         spec = specs.get(info.touchpoint)
         stage = spec.stage if spec else mapping.unmapped_stage.id
-        doc = touchpoint_document(
-            sid, spec, stage, scores.get(info.touchpoint), mapping.scale, surveys.get(info.touchpoint)
-        )
+        score, survey = scores.get(info.touchpoint), surveys.get(info.touchpoint)
+        doc = touchpoint_document(sid, spec, stage, score, mapping.scale, survey, measured(sid, spec))
         history = " > ".join(name(t) for t in reversed(info.before))
         documents.append(doc | {"name": f"{name(info.touchpoint)} (after {history})"})
     return documents

@@ -23,6 +23,8 @@ length, append      ``len``, ``list_append``         ``size``, ``array_append``
 head, first match   ``l[1:p]``, ``list_position``    ``slice``, ``array_position(transform)``
 collapse repeats    ``list_filter`` (index from 1)   ``filter`` (index from 0)
 ordered list        ``list(v ORDER BY k)``           ``array_sort(collect_list(struct(k, v)))``
+first by order      ``first(v ORDER BY k)``          ``min_by(v, struct(k))``
+last non-null       ``last_value(v IGNORE NULLS)``   ``last(v, true)``
 median and p90      ``quantile_cont(x, [.5, .9])``   ``percentile(x, array(.5, .9))``
 one row per i       ``unnest(range(1, len(l)+1))``   ``explode(sequence(1, size(l)))``
 wide integer        ``HUGEINT``                      ``DECIMAL(38, 0)``
@@ -108,6 +110,16 @@ class Dialect:
             return f"transform(array_sort({pairs}), x -> x.v)"
         return f"list({value} ORDER BY {', '.join(keys)}) FILTER (WHERE {where})"
 
+    def first_by(self, value: str, keys: str) -> str:
+        """The aggregate ``value`` of the first row by ``keys`` (a comma-separated column list)."""
+        if self.spark:
+            return f"min_by({value}, struct({keys}))"
+        return f"first({value} ORDER BY {keys})"
+
+    def last_known(self, value: str) -> str:
+        """The window function giving the last non-NULL ``value`` of the frame."""
+        return f"last({value}, true)" if self.spark else f"last_value({value} IGNORE NULLS)"
+
     def first_over(self, items: str, threshold: int) -> str:
         """Where the first element above ``threshold`` is in a list (from 1), 0 when none is."""
         if self.spark:
@@ -191,4 +203,8 @@ class Database(Protocol):
 
     def values(self, name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
         """A small temporary table ``name`` of ``columns`` (name -> SQL type) holding ``rows``."""
+        ...
+
+    def keep(self, name: str, where: str) -> None:
+        """Keep only the rows of table ``name`` for which ``where`` holds (the file order stays)."""
         ...

@@ -20,20 +20,17 @@ are not numbers come last).
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from journeymap.errors import InvalidInput
-from journeymap.ingest.dialect import Database
+from journeymap.ingest.dialect import Database, Dialect
 from journeymap.ingest.experience import rules_for
 from journeymap.ingest.mapping import Mapping
-from journeymap.ingest.order import StateInfo, chosen_order, held_out_scores, named_transitions, state_walk
 from journeymap.ingest.progress import Progress
-from journeymap.ingest.scores import ScoreStats
+from journeymap.ingest.segments import EventAggregate, by_segment
 from journeymap.ingest.source import (
     DuckDatabase,
     open_scan,
@@ -43,48 +40,14 @@ from journeymap.ingest.source import (
     text,
     time_micros,
 )
-from journeymap.ingest.timing import MICROS, Behaviour, Followed, by_id, decode, follow_sql
-from journeymap.ingest.walks import (
-    Codes,
-    build_variants,
-    first_touch_outcomes,
-    state_transitions,
-    top_variants,
-)
+from journeymap.ingest.walks import Codes
 
 EXAMPLES = 5
-ORDER_KEYS = "t, tie, rn"  # the one order of a customer's events (see the module docstring)
 PROBLEMS = {
     "missing_customer": "c IS NULL",
     "missing_touchpoint": "r IS NULL AND raw IS NULL",
     "bad_time": "t IS NULL",
 }
-
-
-@dataclass
-class EventAggregate:
-    """What an event log says, by node id (touchpoints and outcomes)."""
-
-    events: int = 0
-    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
-    scores: dict[str, ScoreStats] = field(default_factory=dict)
-    problems: dict[str, int] = field(default_factory=dict)
-    bad_rows: int = 0
-    examples: list[dict[str, Any]] = field(default_factory=list)
-    unmapped_events: int = 0
-    unmapped_names: dict[str, int] = field(default_factory=dict)
-    kept_names: dict[str, str] = field(default_factory=dict)
-    repeats_collapsed: int = 0
-    after_outcome: int = 0
-    bad_scores: int = 0
-    reader: str = "duckdb"
-    behaviour: Behaviour = field(default_factory=Behaviour)
-    order: int = 1
-    order_scores: dict[int, float] = field(default_factory=dict)
-    states: dict[str, StateInfo] = field(default_factory=dict)
-    variants: list[tuple[list[str], int]] = field(default_factory=list)
-    variants_other: tuple[int, int] = (0, 0)
-    first_touch: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def aggregate_events(
@@ -94,9 +57,105 @@ def aggregate_events(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> EventAggregate:
-    """Read an event log with DuckDB and aggregate it as ``mapping`` says."""
+    """Read an event log and aggregate it as ``mapping`` says (a mapping without ``columns.segment``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A connection from ``source.connection`` (its temporary tables are replaced).
+    path : Path
+        The event log.
+    mapping : Mapping
+        The mapping.
+    strict : bool
+        Count unmapped events as bad rows (with ``unmapped: drop``).
+    progress : Progress, optional
+        Told each step.
+
+    Returns
+    -------
+    EventAggregate
+        Transition counts, scores, times and behaviour, variants, row problems.
+
+    Raises
+    ------
+    InvalidInput
+        An unreadable file, a missing column, a measured touchpoint without times, or a
+        segmented mapping (``aggregate_segments``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> with connection() as con:
+    ...     agg = aggregate_events(con, log, parse_mapping(spec))
+    >>> sorted(agg.transitions.items())
+    [(('entry', 'view'), 3), (('view', 'buy'), 1), (('view', 'no_outcome'), 2)]
+    """
+    if mapping.columns.segment:
+        raise InvalidInput(
+            "columns.segment: this mapping makes one journey per segment (use ingest_segments)"
+        )
+    [agg] = aggregate_segments(con, path, mapping, strict, progress).values()
+    return agg
+
+
+def aggregate_segments(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> dict[str | None, EventAggregate]:
+    """Read an event log once and aggregate each segment (README: "Segments").
+
+    Row problems, unmapped names and filtered rows are the log's, so every
+    segment carries them; counts, times, measures and variants are the segment's.
+
+    Parameters
+    ----------
+    con, path, mapping, strict, progress
+        As for ``aggregate_events``.
+
+    Returns
+    -------
+    dict
+        Segment value -> ``EventAggregate``, most customers first; the key is ``None`` for
+        customers without a value, and the one key of an unsegmented log.
+
+    Raises
+    ------
+    InvalidInput
+        As ``aggregate_events``, and more segment values than ``segments.limit``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> spec["columns"]["segment"] = "device"
+    >>> with connection() as con:
+    ...     aggs = aggregate_segments(con, log, parse_mapping(spec))
+    >>> {value: (agg.customers, agg.transitions[("view", "buy")]) for value, agg in aggs.items()}
+    {'app': (2, 0), 'web': (1, 1)}
+    """
     db = DuckDatabase(con)
-    scan, types = open_scan(con, path, mapping.columns.model_dump())
+    scan, types = open_scan(con, path, mapping.read_columns())
     try:
         load_events(db, scan, types, mapping, progress)
     except duckdb.Error as exc:
@@ -110,13 +169,14 @@ def aggregate_loaded(
     rejected: tuple[int, list[dict[str, Any]]] = (0, []),
     strict: bool = False,
     progress: Progress | None = None,
-) -> EventAggregate:
-    """Aggregate the events ``load_events`` put in the table ``ev``, on either engine.
+) -> dict[str | None, EventAggregate]:
+    """Aggregate the events ``load_events`` put in the table ``ev``, on either engine, by segment.
 
-    ``rejected`` is the count and first examples of lines the reader could not split into fields.
+    ``rejected`` is the count and first examples of lines the reader could not split into
+    fields. The result is as ``aggregate_segments``'s.
     """
     raw_names = list(mapping.touchpoints) + list(mapping.outcomes)
-    agg = EventAggregate(reader=db.dialect.name)
+    agg = EventAggregate(reader=db.dialect.name, filtered_out=_apply_filter(db, mapping))
     _count_problems(db, agg, strict and mapping.unmapped == "drop", _names_sql(db, raw_names), rejected)
     _unmapped(db, agg, mapping)
     if agg.problems.get("bad_time"):
@@ -129,31 +189,11 @@ def aggregate_loaded(
     db.values(
         "kept", {"raw": "STRING", "code": "INTEGER"}, [(raw, code[i]) for raw, i in agg.kept_names.items()]
     )
-    node_sql = _node_sql(db, [code.get(n, 0) for n in node_of], bool(agg.kept_names), _tie_sql(mapping))
-    # timing and behaviour of each touchpoint (and the first-order counts) in one pass
-    windows = _windows_sql(db, mapping, codes.ids)
-    _transitions(db, agg, node_sql, codes, windows, mapping.default_outcome.id, progress)
-    # the walks: variants, the order-K states and their counts (equal to the above at order 1)
-    hold_out = mapping.order == "auto"
-    default = code[mapping.default_outcome.id]
-    agg.after_outcome, agg.repeats_collapsed = build_variants(
-        db, node_sql, ORDER_KEYS, codes, default, hold_out=hold_out, progress=progress
+    segmented = mapping.columns.segment is not None
+    node_sql = _node_sql(
+        db, [code.get(n, 0) for n in node_of], bool(agg.kept_names), _tie_sql(mapping), segmented
     )
-    success = {code[o] for o, spec in mapping.outcome_specs().items() if spec.kind == "success"}
-    if hold_out:
-        agg.order_scores = held_out_scores(db, codes, success)
-        agg.order = chosen_order(agg.order_scores)
-    else:
-        agg.order = int(mapping.order)
-    if agg.order > 1:
-        counts = state_transitions(db, codes, agg.order)
-        agg.transitions, agg.states = named_transitions(counts, codes)
-    agg.scores = _scores(db, node_sql, codes.ids) if mapping.columns.score else {}
-    kept, other, other_walks = top_variants(db, mapping.variants)
-    agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]
-    agg.variants_other = (other, other_walks)
-    agg.first_touch = [(codes.id(a), codes.id(b), n) for a, b, n in first_touch_outcomes(db)]
-    return agg
+    return by_segment(db, agg, mapping, node_sql, codes, progress)
 
 
 def load_events(
@@ -169,20 +209,41 @@ def load_events(
     time = time_micros(cols.time, types[cols.time], mapping.time_format, d)
     score, score_bad = "CAST(NULL AS DOUBLE)", "false"
     order = f"try_cast({text(cols.order_by, d)} AS DOUBLE)" if cols.order_by else "CAST(NULL AS DOUBLE)"
+    segment = f", {text(cols.segment, d)} AS sv" if cols.segment else ""
     if cols.score:
         given = text(cols.score, d)
         score = rescaled(f"try_cast({given} AS DOUBLE)", mapping.event_scale(), mapping.scale)
         score_bad = f"({given} IS NOT NULL AND {score} IS NULL)"
     sql = f"""
         SELECT c, r, CASE WHEN r IS NULL THEN e END AS raw, t,
-               CASE WHEN t IS NULL THEN {text("tt", d)} END AS bad_time, s, sb, o{d.file_order()}
+               CASE WHEN t IS NULL THEN {text("tt", d)} END AS bad_time, s, sb, o{", sv" if segment else ""},
+               f{d.file_order()}
         FROM (
             SELECT {text(cols.customer, d)} AS c, {event} AS e, {d.position(names, event)} AS r,
                    {time} AS t, {d.ident(cols.time)} AS tt, {score} AS s, {score_bad} AS sb,
-                   {order} AS o{d.file_order()}
+                   {order} AS o{segment}, {_filter_sql(mapping, d)} AS f{d.file_order()}
             FROM {scan}
         ) AS src"""
     db.create("ev", sql, "reading events", progress)
+
+
+def _filter_sql(mapping: Mapping, d: Dialect) -> str:
+    """SQL true for the events ``mapping.filter`` keeps: each named column holds one of its values."""
+    tests = [
+        f"coalesce({text(column, d)} IN ({', '.join(d.literal(v) for v in values)}), false)"
+        for column, values in mapping.filter_values().items()
+    ]
+    return " AND ".join(tests) or "true"
+
+
+def _apply_filter(db: Database, mapping: Mapping) -> int:
+    """Drop the events the filter does not keep (the file order stays); return how many."""
+    if not mapping.filter:
+        return 0
+    [row] = db.rows("SELECT count(*) FROM ev WHERE NOT f")
+    if row[0]:
+        db.keep("ev", "f")
+    return int(row[0])
 
 
 def _names_sql(db: Database, raw_names: list[str]) -> str:
@@ -274,14 +335,22 @@ def _tie_sql(mapping: Mapping) -> str:
     return f"CAST(coalesce(ev.r > {touchpoint_names}, false) AS DOUBLE)"
 
 
-def _node_sql(db: Database, code_of_raw: list[int], with_kept: bool, tie: str = "CAST(0 AS DOUBLE)") -> str:
-    """A FROM clause of valid events: customer ``c``, time ``t``, score ``s``, ``tie``, row ``rn``, ``node``.
+def _node_sql(
+    db: Database,
+    code_of_raw: list[int],
+    with_kept: bool,
+    tie: str = "CAST(0 AS DOUBLE)",
+    segmented: bool = False,
+) -> str:
+    """A FROM clause of valid events: customer ``c``, time ``t``, score ``s``, ``tie``, row ``rn``, ``node``
+    and the event's segment value ``sv`` (NULL when the log is not segmented).
 
     ``ORDER BY`` ``ORDER_KEYS`` within a customer is the order of their events.
     """
     codes = db.dialect.array([str(c) for c in code_of_raw], "INTEGER")
     node = db.dialect.at(codes, "ev.r") if code_of_raw else "CAST(NULL AS INTEGER)"
-    columns = f"ev.c, ev.t, ev.s, {tie} AS tie, ev.rowid AS rn"
+    sv = "ev.sv" if segmented else "CAST(NULL AS STRING)"
+    columns = f"ev.c, ev.t, ev.s, {tie} AS tie, ev.rowid AS rn, {sv} AS sv"
     if with_kept:
         return (
             f"(SELECT {columns}, coalesce({node}, kept.code) AS node "
@@ -291,58 +360,3 @@ def _node_sql(db: Database, code_of_raw: list[int], with_kept: bool, tie: str = 
         )
     valid = "c IS NOT NULL AND t IS NOT NULL AND r IS NOT NULL"
     return f"(SELECT {columns}, {node} AS node FROM ev WHERE {valid}) AS e"
-
-
-def _transitions(
-    db: Database,
-    agg: EventAggregate,
-    node_sql: str,
-    codes: Codes,
-    windows: str,
-    default_outcome: str,
-    progress: Progress | None,
-) -> None:
-    nodes = codes.ids
-    followed = _follow(db, node_sql, codes.touchpoints, False, windows, progress)
-    if any(nxt is not None and codes.is_outcome(code) for code, nxt, _, _, _ in followed.pairs):
-        followed = _follow(db, node_sql, codes.touchpoints, True, windows, progress)
-    for code, nxt, dropped, n, entries in followed.pairs:
-        if dropped:
-            agg.after_outcome += n
-            continue
-        node = nodes[code - 1]
-        if entries:
-            agg.transitions[("entry", node)] += entries
-        if codes.is_outcome(code):
-            continue
-        target = default_outcome if nxt is None else nodes[nxt - 1]
-        if target == node:
-            agg.repeats_collapsed += n
-        else:
-            agg.transitions[(node, target)] += n
-    agg.behaviour = by_id(followed, nodes)
-
-
-def _follow(
-    db: Database, node_sql: str, touchpoints: int, after: bool, windows: str, progress: Progress | None
-) -> Followed:
-    sql = follow_sql(db.dialect, node_sql, ORDER_KEYS, after, touchpoints, windows)
-    return decode(db.rows(sql, "following customers", progress))
-
-
-def _windows_sql(db: Database, mapping: Mapping, nodes: list[str]) -> str:
-    """The repeat-contact window of each node code, in microseconds (NULL: none)."""
-    specs = mapping.touchpoint_specs()
-    cells = []
-    for node in nodes:
-        rule = rules_for(mapping, specs.get(node)).get("repeat_contact")
-        cells.append("NULL" if rule is None or rule.window_s is None else str(round(rule.window_s * MICROS)))
-    return db.dialect.array(cells, "BIGINT")
-
-
-def _scores(db: Database, node_sql: str, nodes: list[str]) -> dict[str, ScoreStats]:
-    """Score statistics by node id (node codes index ``nodes`` from 1)."""
-    rows = db.rows(
-        f"SELECT node, count(s), avg(s), stddev_samp(s) FROM {node_sql} WHERE s IS NOT NULL GROUP BY node"
-    )
-    return {nodes[int(code) - 1]: ScoreStats.of(int(n), mean, sd) for code, n, mean, sd in rows}

@@ -87,12 +87,47 @@ class Departures:
         return cls(total, back, failed)
 
 
-def departures_of(mapping: Mapping, transitions: Counter[tuple[str, str]]) -> Departures:
-    """Departures by node, with the mapping's stage order (kept unmapped events' stage last)."""
+def departures_of(
+    mapping: Mapping, transitions: Counter[tuple[str, str]], touchpoint_of: dict[str, str] | None = None
+) -> Departures:
+    """Where customers go on leaving each node, with the mapping's stage order.
+
+    Kept unmapped events' stage ranks last; a higher-order state ranks as its touchpoint.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        The mapping (stages, touchpoints, failure outcomes).
+    transitions : Counter
+        Customers per (source, target).
+    touchpoint_of : dict, optional
+        The touchpoint of each higher-order state (``cart--page`` -> ``cart``).
+
+    Returns
+    -------
+    Departures
+        All departures, back-steps (to an earlier stage) and failures, per node.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from journeymap.ingest.mapping import parse_mapping
+    >>> m = parse_mapping({"stages": [{"id": "browse", "name": "B", "phase": "sale"},
+    ...                               {"id": "buy", "name": "P", "phase": "sale"}],
+    ...     "touchpoints": {"page": {"id": "page", "stage": "browse"},
+    ...                     "cart": {"id": "cart", "stage": "buy"}},
+    ...     "default_outcome": {"id": "lost", "kind": "failure"}})
+    >>> moves = Counter({("cart--page", "page--cart--page"): 3, ("cart--page", "lost"): 1})
+    >>> out = departures_of(m, moves, {"cart--page": "cart", "page--cart--page": "page"})
+    >>> out.total["cart--page"], out.back["cart--page"], out.failed["cart--page"]
+    (4, 3, 1)
+    """
     rank = {s.id: i for i, s in enumerate(mapping.stages)}
     rank.setdefault(mapping.unmapped_stage.id, len(rank))
     specs = mapping.touchpoint_specs()
     stage_rank = {tid: rank[spec.stage] for tid, spec in specs.items()}
+    for state, tid in (touchpoint_of or {}).items():
+        stage_rank[state] = rank[specs[tid].stage] if tid in specs else rank[mapping.unmapped_stage.id]
     failures = {oid for oid, o in mapping.outcome_specs().items() if o.kind == "failure"}
     for source, _ in transitions:
         stage_rank.setdefault(source, rank[mapping.unmapped_stage.id])

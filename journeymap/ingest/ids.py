@@ -50,12 +50,77 @@ def slug_ids(names: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
     result = {}
     ordered = sorted(names, key=lambda n: (slugify(n) != n, n))
     for name in ordered:
-        base = slugify(name)
-        candidate, n = base, 1
-        while candidate in used:
-            n += 1
-            suffix = f"-{n}"
-            candidate = base[: MAX_ID - len(suffix)] + suffix
-        used.add(candidate)
-        result[name] = candidate
+        result[name] = _unused(slugify(name), used)
+    return result
+
+
+def _unused(base: str, used: set[str]) -> str:
+    """``base``, or with the first suffix ``-2``, ``-3`` ... not in ``used``; added to ``used``."""
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: MAX_ID - len(suffix)] + suffix
+    used.add(candidate)
+    return candidate
+
+
+MISSING = "missing"  # the id part of the segment of customers without a segment value
+
+
+def segment_label(value: str | None) -> str:
+    """How a segment value is shown (``None``: customers without a value).
+
+    Parameters
+    ----------
+    value : str or None
+        A segment value.
+
+    Returns
+    -------
+    str
+        The value, or ``(missing)``.
+
+    Examples
+    --------
+    >>> segment_label("mobile"), segment_label(None)
+    ('mobile', '(missing)')
+    """
+    return "(missing)" if value is None else value
+
+
+def segment_ids(base: str, values: Iterable[str | None]) -> dict[str | None, str]:
+    """A readable, unique journey id per segment value: ``base--value`` as an id.
+
+    Values that read the same as ids (``Mobile``, ``mobile``) get suffixes ``-2``, ``-3`` ...
+    (values that are ids already first); ``None`` (customers without a value) is ``missing``;
+    ids over the length limit are cut and end in a short hash.
+
+    Parameters
+    ----------
+    base : str
+        The journey id the segments share (a valid id).
+    values : iterable of str or None
+        The segment values.
+
+    Returns
+    -------
+    dict
+        Value -> journey id.
+
+    Examples
+    --------
+    >>> segment_ids("shop", ["Mobile", "web", "mobile", None])
+    {'mobile': 'shop--mobile', 'web': 'shop--web', 'Mobile': 'shop--mobile-2', None: 'shop--missing'}
+    >>> len(segment_ids("j" * 60, ["a-long-segment-value"])["a-long-segment-value"])
+    64
+    """
+    used: set[str] = set()
+    result: dict[str | None, str] = {}
+    ordered = sorted(values, key=lambda v: (v is None, v is not None and slugify(v) != v, v or ""))
+    for value in ordered:
+        whole = f"{base}--{MISSING if value is None else slugify(value)}"
+        if len(whole) > MAX_ID:
+            whole = whole[: MAX_ID - 9] + "-" + hashlib.sha1(whole.encode()).hexdigest()[:8]
+        result[value] = _unused(whole, used)
     return result

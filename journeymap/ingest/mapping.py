@@ -16,6 +16,8 @@ A mapping is YAML::
     surveys: {columns: {touchpoint: tp, experience: score}, scale: "1-5"}
     order: 1                     # 1..5 or auto: states remember the last K touchpoints
     variants: 20                 # observed variants kept in the journey (the rest: "other")
+    filter: {country: [DE, FR]}  # only events whose column holds one of the values (as text)
+    segments: {limit: 50, min_customers: 30}  # with columns.segment: one journey per value
 
 Everything is checked when the file is loaded (``parse_mapping``), so ingest never starts with a
 mapping that could only produce an invalid journey.
@@ -48,6 +50,7 @@ class EventColumns(_Spec):
     time: Column = "timestamp"
     score: Column | None = None
     order_by: Column | None = None
+    segment: Column | None = None
 
 
 MEASURES = ("wait", "rework", "repeat_contact", "back_step", "drop_off")
@@ -104,6 +107,16 @@ class SurveySpec(_Spec):
     label_scale: Scale = Scale(min=0, max=100)
 
 
+class SegmentSpec(_Spec):
+    """How ``columns.segment`` splits a log: at most ``limit`` values; small ones are reported, not built."""
+
+    limit: Annotated[int, Field(ge=1, le=10_000)] = 50
+    min_customers: Annotated[int, Field(ge=1)] = 30
+
+
+FilterValue = Annotated[str | int, Field(union_mode="left_to_right")]
+
+
 class Mapping(_Spec):
     columns: EventColumns = EventColumns()
     time_format: TimeFormat = "auto"
@@ -119,6 +132,16 @@ class Mapping(_Spec):
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
     order: Annotated[int, Field(ge=1, le=5)] | Literal["auto"] = 1
     variants: Annotated[int, Field(ge=0, le=10_000)] = 20
+    filter: dict[Column, Annotated[list[FilterValue], Field(min_length=1)]] = Field(default_factory=dict)
+    segments: SegmentSpec = SegmentSpec()
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """The filter's accepted values by column, as the text they are compared with."""
+        return {column: [str(v).strip() for v in values] for column, values in self.filter.items()}
+
+    def read_columns(self) -> dict[str, str | None]:
+        """Every column the event log must have: the mapped ones and those the filter tests."""
+        return self.columns.model_dump() | {f"filter.{c}": c for c in self.filter}
 
     def event_scale(self) -> Scale:
         """The scale of event scores (the journey scale unless ``score_scale`` says otherwise)."""
@@ -247,7 +270,38 @@ def _clash(loc: str, node_id: str, owners: dict[str, str], kind: str) -> list[Pr
 
 
 def parse_mapping(data: Any, source: str | None = None) -> Mapping:
-    """Validate a decoded mapping document; ``InvalidJourney`` lists every problem."""
+    """Validate a decoded mapping document.
+
+    Parameters
+    ----------
+    data : Any
+        The decoded YAML or JSON document.
+    source : str, optional
+        Where it came from (named in the error).
+
+    Returns
+    -------
+    Mapping
+        The checked mapping.
+
+    Raises
+    ------
+    InvalidJourney
+        Listing every problem, each at its field (``filter.country``, ``segments.limit``).
+
+    Examples
+    --------
+    >>> stages = [{"id": "s", "name": "S", "phase": "sale"}]
+    >>> m = parse_mapping({"stages": stages, "columns": {"segment": "device"},
+    ...                    "filter": {"country": ["DE", 7]}})
+    >>> m.columns.segment, m.segments.limit, m.filter_values()
+    ('device', 50, {'country': ['DE', '7']})
+    >>> parse_mapping({"stages": stages, "filter": {"country": []}})
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidJourney: 1 problem
+      filter.country: List should have at least 1 item after validation, not 0 [too_short]
+    """
     if not isinstance(data, dict):
         raise InvalidJourney([Problem("", "document", "a mapping file must be a YAML mapping")], source)
     try:
@@ -265,7 +319,35 @@ def parse_mapping(data: Any, source: str | None = None) -> Mapping:
 
 
 def load_mapping(path: str | Path, overrides: dict[str, Any] | None = None) -> Mapping:
-    """Read and validate a mapping file (YAML or JSON); ``overrides`` replace top-level settings."""
+    """Read and validate a mapping file (YAML or JSON).
+
+    Parameters
+    ----------
+    path : str or Path
+        The mapping file.
+    overrides : dict, optional
+        Top-level settings replacing the file's (the CLI's ``--order``, ``--variants``).
+
+    Returns
+    -------
+    Mapping
+        The checked mapping.
+
+    Raises
+    ------
+    InvalidInput
+        No such file.
+    InvalidJourney
+        An invalid mapping (``parse_mapping``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.yaml"
+    >>> _ = path.write_text("stages: [{id: s, name: S, phase: sale}]\\norder: 2\\n")
+    >>> load_mapping(path).order, load_mapping(path, {"order": "auto"}).order
+    (2, 'auto')
+    """
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"{path}: no such mapping file")

@@ -25,7 +25,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -34,11 +34,11 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from journeymap.ingest.ids import MAX_ID
-from journeymap.ingest.walks import Codes, State, state_transitions
+from journeymap.ingest.walks import Codes, State, key_digits, state_transitions
 from journeymap.model import ENTRY
 
 if TYPE_CHECKING:  # the engines are extras; build.py needs StateInfo without them
-    from journeymap.ingest.dialect import Database
+    from journeymap.ingest.dialect import Database, Dialect
 
 MAX_ORDER = 5
 MIN_GAIN = 1e-3
@@ -77,6 +77,93 @@ def state_walk(walk: tuple[int, ...], codes: Codes, order: int) -> list[str]:
         state_id((c,) if codes.is_outcome(c) else walk[max(0, i - order + 1) : i + 1], codes)
         for i, c in enumerate(walk)
     ]
+
+
+def state_node_sql(dialect: Dialect, node_sql: str, codes: Codes, order: int, keys: str) -> str:
+    """``node_sql`` with each event's ``node`` replaced by the key of its order-``order`` state.
+
+    A touchpoint event's state is its touchpoint and the touchpoints of the
+    ``order - 1`` visits before it (a visit: consecutive events at one node),
+    keyed as ``state_transitions`` keys them (codes as digits, current last);
+    an outcome event keeps its code. ``tp`` is the event's node code (its
+    touchpoint, for the repeat-contact window).
+
+    Parameters
+    ----------
+    dialect : Dialect
+        The engine's spelling of the SQL.
+    node_sql : str
+        The events as a FROM clause with ``c, t, s, tie, rn, sv, node``.
+    codes : Codes
+        Node ids by code.
+    order : int
+        K, the touchpoints a state remembers (2 or more).
+    keys : str
+        The columns ordering one customer's events.
+
+    Returns
+    -------
+    str
+        A FROM clause with the same columns and ``tp``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.dialect import DUCKDB
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 1, 1), ('x', 5, 2), ('x', 7, 1), ('x', 8, 3), ('y', 2, 2)"  # customer, time, node code
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, NULL::DOUBLE AS s, 0.0 AS tie, t AS rn, "
+    ...                 f"NULL::VARCHAR AS sv, node FROM (VALUES {rows}) v(c, t, node)")
+    >>> codes = Codes(["a", "b", "ok"], 2)
+    >>> sql = state_node_sql(DUCKDB, "e", codes, 2, "t, tie, rn")
+    >>> name = state_name(codes, 2)
+    >>> [(c, name(node)) for c, node in con.execute(f"SELECT c, node FROM {sql} ORDER BY c, t").fetchall()]
+    [('x', 'a'), ('x', 'b--a'), ('x', 'a--b'), ('x', 'ok'), ('y', 'b')]
+    """
+    base = len(codes.ids) + 1
+    kind = dialect.wide_int(base, order)
+    history = "".join(
+        f" + CAST(coalesce(lag(tp, {j}) OVER visits, 0) AS {kind}) * {base**j}" for j in range(1, order)
+    )
+    return f"""(
+        SELECT c, t, s, tie, rn, sv, tp,
+               CASE WHEN tp > {codes.touchpoints} THEN CAST(tp AS {kind})
+                    ELSE {dialect.last_known("k")} OVER (PARTITION BY c ORDER BY {keys}
+                                                          ROWS UNBOUNDED PRECEDING) END AS node
+        FROM (
+            SELECT *, CASE WHEN starts THEN CAST(tp AS {kind}){history} END AS k
+            FROM (
+                SELECT c, t, s, tie, rn, sv, node AS tp,
+                       lag(node) OVER (PARTITION BY c ORDER BY {keys}) IS DISTINCT FROM node AS starts
+                FROM {node_sql}
+            ) AS marked
+            WINDOW visits AS (PARTITION BY c, starts ORDER BY {keys})
+        ) AS keyed) AS states"""
+
+
+def state_name(codes: Codes, order: int) -> Callable[[int], str]:
+    """The id of a state key (``state_node_sql``) at ``order``.
+
+    Parameters
+    ----------
+    codes : Codes
+        Node ids by code.
+    order : int
+        The chain's order.
+
+    Returns
+    -------
+    callable
+        State key -> state id (``state_id``).
+
+    Examples
+    --------
+    >>> name = state_name(Codes(["a", "b", "ok"], 2), 2)
+    >>> name(2 * 4 + 1), name(1), name(3)
+    ('a--b', 'a', 'ok')
+    """
+    base = len(codes.ids) + 1
+    return lambda key: state_id(key_digits(int(key), base), codes)
 
 
 def named_transitions(
@@ -126,14 +213,48 @@ def success_from(transitions: Mapping[tuple[Node, Node], float], success: set[No
 
 
 def held_out_scores(
-    db: Database, codes: Codes, success_codes: set[int], max_order: int = MAX_ORDER
+    db: Database,
+    codes: Codes,
+    success_codes: set[int],
+    max_order: int = MAX_ORDER,
+    where: str = "true",
 ) -> dict[int, float]:
-    """Mean held-out log-likelihood of outcomes per step, for orders 1 .. ``max_order``."""
-    held = db.rows("SELECT w, sum(n) FROM variants WHERE held GROUP BY w")
+    """Mean held-out log-likelihood of outcomes per step, for orders 1 .. ``max_order``.
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding ``variants`` built with ``hold_out`` (``walks.build_variants``).
+    codes : Codes
+        Node ids by code.
+    success_codes : set of int
+        The codes of the success outcomes.
+    max_order : int
+        The highest order tried.
+    where : str
+        SQL selecting the variants of one segment.
+
+    Returns
+    -------
+    dict
+        Order -> mean log-likelihood per held-out step (higher is better).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> walks = "(false, [1, 3, 4], 8), (false, [2, 3, 5], 8), (true, [1, 3, 4], 2), (true, [2, 3, 5], 2)"
+    >>> _ = con.execute(f"CREATE TABLE variants AS SELECT * FROM (VALUES {walks}) v(held, w, n)")
+    >>> scores = held_out_scores(DuckDatabase(con), Codes(["a", "b", "m", "ok", "no"], 3), {4}, max_order=2)
+    >>> round(scores[1], 3), round(scores[2], 3)  # order 1 mixes a and b at m: 50 %; order 2 knows
+    (-0.693, -0.0)
+    """
+    held = db.rows(f"SELECT w, sum(n) FROM variants WHERE ({where}) AND held GROUP BY w")
     walks = [(tuple(int(c) for c in w), int(n)) for w, n in held]
     scores: dict[int, float] = {}
     for k in range(1, max_order + 1):
-        counts = state_transitions(db, codes, k, "NOT held")
+        counts = state_transitions(db, codes, k, f"({where}) AND NOT held")
         success: set[State] = {b for _, b in counts if len(b) == 1 and b[0] in success_codes}
         h: dict[State, float] = success_from(counts, success)
         base = h.get((), 0.5)

@@ -66,7 +66,35 @@ def read_path_table(text: str, source: str = "path table") -> list[tuple[list[st
 def journey_from_path_table(
     text: str, journey_id: str, name: str | None = None, source: str = "path table"
 ) -> Journey:
-    """A journey whose transition counts are the customers walking each path."""
+    """A journey whose transition counts are the customers walking each path.
+
+    Parameters
+    ----------
+    text : str
+        The path table: ``path;total_conversions;total_null`` rows, touchpoints separated by `` > ``.
+    journey_id : str
+        The journey's id.
+    name : str, optional
+        Its name.
+    source : str
+        Where the table came from (named in errors).
+
+    Returns
+    -------
+    Journey
+        Outcomes ``conversion`` (success) and ``null`` (failure).
+
+    Raises
+    ------
+    InvalidInput
+        A malformed table, naming the line.
+
+    Examples
+    --------
+    >>> j = journey_from_path_table("path;total_conversions;total_null\\nA > B;2;1\\nB;0;3\\n", "mta")
+    >>> sorted((t.source, t.target, t.weight) for t in j.transitions if t.source == "b")
+    [('b', 'conversion', 2.0), ('b', 'null', 4.0)]
+    """
     rows = read_path_table(text, source)
     order = list(dict.fromkeys(n for names, _, _ in rows for n in names))
     ids = slug_ids(order, {ENTRY, SUCCESS, FAILURE, STAGE})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -9,12 +10,13 @@ from typing import Any, Protocol
 from journeymap.errors import InvalidInput
 from journeymap.ingest.build import assemble
 from journeymap.ingest.check import model_check
-from journeymap.ingest.events import EventAggregate, aggregate_events
+from journeymap.ingest.events import aggregate_segments
 from journeymap.ingest.ids import journey_id as checked_id
-from journeymap.ingest.ids import slugify
+from journeymap.ingest.ids import segment_ids, segment_label, slugify
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.problems import describe
 from journeymap.ingest.progress import Progress
+from journeymap.ingest.segments import EventAggregate
 from journeymap.ingest.source import connection
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_surveys
 from journeymap.model import ENTRY, Journey, journey_document, parse_journey
@@ -33,8 +35,10 @@ class IngestResult:
 class Engine(Protocol):
     """Where the ingest SQL runs: DuckDB on this machine (``DuckEngine``) or Spark (``SparkEngine``)."""
 
-    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
-        """Aggregate the event log at ``path``."""
+    def events(
+        self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None
+    ) -> dict[str | None, EventAggregate]:
+        """Aggregate the event log at ``path``, by segment (one key, ``None``, when unsegmented)."""
         ...
 
     def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
@@ -45,9 +49,11 @@ class Engine(Protocol):
 class DuckEngine:
     """Ingest in DuckDB, in memory, spilling to a private temporary folder."""
 
-    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
+    def events(
+        self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None
+    ) -> dict[str | None, EventAggregate]:
         with connection() as con:
-            return aggregate_events(con, path, mapping, strict=strict, progress=progress)
+            return aggregate_segments(con, path, mapping, strict=strict, progress=progress)
 
     def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
         with connection() as con:
@@ -66,42 +72,180 @@ def ingest_events(
 ) -> IngestResult:
     """Build a journey from an event log as ``mapping`` says.
 
-    Bad rows are counted and reported in the summary; with ``strict`` any bad
-    row (or unmapped event) raises ``InvalidInput`` naming the first rows.
-    ``engine`` runs the queries: DuckDB by default, or
-    ``journeymap.ingest.spark.SparkEngine(spark)``; both give the same result.
+    Parameters
+    ----------
+    events : str or Path
+        The event log (CSV, Parquet or NDJSON; gzip accepted).
+    mapping : Mapping
+        How columns and raw event names become the journey (``parse_mapping``).
+    surveys : str or Path, optional
+        Survey responses whose answers score the touchpoints.
+    journey_id, name : str, optional
+        The journey's id (default: from the file name) and name.
+    strict : bool
+        Refuse any bad row or unmapped event instead of counting it.
+    progress : Progress, optional
+        Told each step and its progress (the CLI draws a bar).
+    engine : Engine, optional
+        Runs the queries: DuckDB by default, or ``journeymap.ingest.spark.SparkEngine(spark)``;
+        both give the same result.
+
+    Returns
+    -------
+    IngestResult
+        The validated journey and the summary (``summarize``).
+
+    Raises
+    ------
+    InvalidInput
+        A missing file or column, no usable events, a bad row with ``strict``, or a mapping
+        with ``columns.segment`` (that makes one journey per segment: ``ingest_segments``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> result = ingest_events(log, parse_mapping(spec))
+    >>> result.journey.id, result.summary["customers"], result.summary["success_share"]
+    ('shop', 3, 0.333333)
+    """
+    if mapping.columns.segment:
+        raise InvalidInput("columns.segment: this mapping makes one journey per segment (ingest_segments)")
+    segmented = ingest_segments(events, mapping, surveys, journey_id, name, strict, progress, engine)
+    [result] = segmented.results
+    return result
+
+
+@dataclass
+class SegmentedResult:
+    """One ``IngestResult`` per segment built (one in all for an unsegmented log), and the summary."""
+
+    results: list[IngestResult]
+    summary: dict[str, Any]
+
+
+def ingest_segments(
+    events: str | Path,
+    mapping: Mapping,
+    surveys: str | Path | None = None,
+    journey_id: str | None = None,
+    name: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+) -> SegmentedResult:
+    """One journey per value of ``columns.segment``, from one pass over the log (README: "Segments").
+
+    A customer's segment is the value on their first event. Ids are
+    ``BASE--VALUE`` (``segment_ids``). Segments with fewer than
+    ``segments.min_customers`` customers are listed in the summary's
+    ``small_segments`` and not built. Without ``columns.segment`` the result
+    holds the one journey of ``ingest_events`` (and an empty summary).
+
+    Parameters
+    ----------
+    events, mapping, surveys, journey_id, name, strict, progress, engine
+        As for ``ingest_events``; ``journey_id`` is the base of the segments' ids.
+
+    Returns
+    -------
+    SegmentedResult
+        ``results`` (one ``IngestResult`` per segment built, largest first; each summary
+        is ``journey_part`` with the ``segment`` value) and ``summary`` (the log's counts
+        once, ``segments``, ``small_segments``, ``min_customers``).
+
+    Raises
+    ------
+    InvalidInput
+        As ``ingest_events``; more values than ``segments.limit``; no segment with
+        ``segments.min_customers`` customers.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> spec |= {"columns": spec["columns"] | {"segment": "device"}, "segments": {"min_customers": 1}}
+    >>> result = ingest_segments(log, parse_mapping(spec))
+    >>> [(r.journey.id, r.summary["customers"], r.summary["success_share"]) for r in result.results]
+    [('shop--app', 2, 0.0), ('shop--web', 1, 1.0)]
+    >>> result.summary["segment_column"], result.summary["events"]
+    ('device', 4)
     """
     path = Path(events)
     jid = checked_id(journey_id, slugify(path.name.split(".")[0]))
     engine = engine or DuckEngine()
-    agg = engine.events(path, mapping, strict, progress)
-    check_events(agg, str(path), strict)
+    aggs = engine.events(path, mapping, strict, progress)
+    check_events(aggs, str(path), strict)
     survey = None
     if surveys is not None:
-        survey = engine.surveys(Path(surveys), mapping, survey_names(mapping, agg))
+        survey = engine.surveys(Path(surveys), mapping, survey_names(mapping, aggs.values()))
         check_strict(survey.problems, 0, survey.examples, str(surveys), strict)
-    return finish(agg, mapping, jid, name or f"Journey from {path.name}", str(path), survey)
+    return build_segments(aggs, mapping, jid, name or f"Journey from {path.name}", str(path), survey)
 
 
-def check_events(agg: EventAggregate, source: str, strict: bool) -> None:
+def check_events(aggs: dict[str | None, EventAggregate], source: str, strict: bool) -> None:
     """Refuse a log with no usable event, or (``strict``) with any bad row."""
-    check_strict(agg.problems, agg.bad_scores, agg.examples, source, strict)
-    if not agg.transitions:
-        raise InvalidInput(f"{source}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
+    shared = next(iter(aggs.values()))
+    check_strict(shared.problems, shared.bad_scores, shared.examples, source, strict)
+    if not any(agg.customers for agg in aggs.values()):
+        raise InvalidInput(f"{source}: no usable events ({shared.events} rows, {shared.bad_rows} bad)")
 
 
-def finish(
-    agg: EventAggregate,
+def build_segments(
+    aggs: dict[str | None, EventAggregate],
     mapping: Mapping,
     jid: str,
-    name: str,
+    title: str,
     source: str,
     survey: SurveyAggregate | None,
-) -> IngestResult:
-    """The journey and summary of an aggregated log (and its survey answers)."""
+) -> SegmentedResult:
+    """The journeys and summaries of an aggregated log (one per segment built), named after ``jid``."""
+    shared = next(iter(aggs.values()))
+    column = mapping.columns.segment
+    if column is None:
+        journey = _journey(jid, title, mapping, shared, survey, source)
+        return SegmentedResult([IngestResult(journey, summarize(journey, shared, survey))], {})
+    ids = segment_ids(jid, aggs)
+    small = [v for v, agg in aggs.items() if agg.customers < mapping.segments.min_customers]
+    results = []
+    for value, agg in aggs.items():
+        if value in small:
+            continue
+        journey = _journey(
+            ids[value], f"{title} ({column}: {segment_label(value)})", mapping, agg, survey, source
+        )
+        results.append(IngestResult(journey, {"segment": value} | journey_part(journey, agg)))
+    summary = _segments_summary(column, mapping, shared, survey, results, {v: aggs[v] for v in small})
+    if not results:
+        raise InvalidInput(
+            f"segments.min_customers: no segment of '{column}' has {mapping.segments.min_customers} "
+            f"customers (largest: {max(a.customers for a in aggs.values())})"
+        )
+    return SegmentedResult(results, summary)
+
+
+def _journey(
+    jid: str, title: str, mapping: Mapping, agg: EventAggregate, survey: SurveyAggregate | None, source: str
+) -> Journey:
+    if not agg.transitions:
+        raise InvalidInput(f"{source}: no usable events ({agg.events} rows, {agg.bad_rows} bad)")
     journey = assemble(
         jid,
-        name,
+        title,
         mapping,
         agg.transitions,
         agg.scores,
@@ -111,8 +255,27 @@ def finish(
         agg.behaviour,
         agg.states,
     )
-    journey = with_variants(journey, agg)
-    return IngestResult(journey, summarize(journey, agg, survey))
+    return with_variants(journey, agg)
+
+
+def _segments_summary(
+    column: str,
+    mapping: Mapping,
+    shared: EventAggregate,
+    survey: SurveyAggregate | None,
+    results: list[IngestResult],
+    small: dict[str | None, EventAggregate],
+) -> dict[str, Any]:
+    """The whole log's summary with one entry per segment built and the small segments left out."""
+    return (
+        {"segment_column": column}
+        | log_part(shared, survey)
+        | {
+            "segments": [r.summary for r in results],
+            "min_customers": mapping.segments.min_customers,
+            "small_segments": [{"segment": v, "customers": agg.customers} for v, agg in small.items()],
+        }
+    )
 
 
 def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
@@ -126,11 +289,12 @@ def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
     return parse_journey(journey_document(journey) | {"variants": variants}, journey.id)
 
 
-def survey_names(mapping: Mapping, agg: EventAggregate) -> dict[str, str]:
+def survey_names(mapping: Mapping, aggs: Iterable[EventAggregate]) -> dict[str, str]:
     names = {raw: spec.id for raw, spec in mapping.touchpoints.items()}
-    names.update(agg.kept_names)
+    for agg in aggs:
+        names.update(agg.kept_names)
+        names.update({tid: tid for tid in agg.kept_names.values()})
     names.update({tid: tid for tid in mapping.touchpoint_specs()})
-    names.update({tid: tid for tid in agg.kept_names.values()})
     return names
 
 
@@ -175,17 +339,82 @@ def _successes(journey: Journey) -> set[str]:
 
 
 def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
-    """The ingest summary document (also the CLI's ``--json`` output)."""
+    """The ingest summary document (also the CLI's ``--json`` output): ``journey_part`` and ``log_part``.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey built.
+    agg : EventAggregate
+        What the log said (``events.aggregate_events``).
+    survey : SurveyAggregate or None
+        What the survey file said, if one was read.
+
+    Returns
+    -------
+    dict
+        Customers, outcome shares, order, variants and model check of the journey; rows,
+        bad rows, unmapped and filtered events of the log; ``surveys`` when read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> from journeymap.ingest.events import aggregate_events
+    >>> from journeymap.ingest.source import connection
+    >>> with connection() as con:
+    ...     agg = aggregate_events(con, log, parse_mapping(spec))
+    >>> journey = ingest_events(log, parse_mapping(spec)).journey
+    >>> doc = summarize(journey, agg, None)
+    >>> doc["customers"], doc["events"], doc["outcomes"]["buy"]
+    (3, 4, {'kind': 'success', 'customers': 1, 'share': 0.333333})
+    """
+    return journey_part(journey, agg) | log_part(agg, survey)
+
+
+def journey_part(journey: Journey, agg: EventAggregate) -> dict[str, Any]:
+    """The summary of one journey (one segment): sizes, outcomes, order, variants, model check.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey built from ``agg``.
+    agg : EventAggregate
+        Its aggregate.
+
+    Returns
+    -------
+    dict
+        ``journey_summary`` with ``repeats_collapsed``, ``events_after_outcome``, ``order``,
+        ``variants`` (kept, other), ``model_check`` and, for ``order: auto``, ``order_scores``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> from journeymap.ingest.events import aggregate_events
+    >>> from journeymap.ingest.source import connection
+    >>> with connection() as con:
+    ...     agg = aggregate_events(con, log, parse_mapping(spec))
+    >>> part = journey_part(ingest_events(log, parse_mapping(spec)).journey, agg)
+    >>> part["order"], part["variants"], part["model_check"]["largest_gap"]["touchpoint"]
+    (1, {'kept': 2, 'other_customers': 0, 'other_variants': 0}, 'view')
+    """
     summary = journey_summary(journey) | {
-        "events": agg.events,
-        "reader": agg.reader,
-        "unmapped_events": agg.unmapped_events,
-        "unmapped_top": dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED]),
-        "unmapped_kept": len(agg.kept_names),
-        "bad_rows": agg.bad_rows,
-        "problems": agg.problems,
-        "bad_scores": agg.bad_scores,
-        "examples": agg.examples,
         "repeats_collapsed": agg.repeats_collapsed,
         "events_after_outcome": agg.after_outcome,
         "order": agg.order,
@@ -198,6 +427,44 @@ def summarize(journey: Journey, agg: EventAggregate, survey: SurveyAggregate | N
     }
     if agg.order_scores:
         summary["order_scores"] = {str(k): round(v, 6) for k, v in agg.order_scores.items()}
+    return summary
+
+
+def log_part(agg: EventAggregate, survey: SurveyAggregate | None) -> dict[str, Any]:
+    """The summary of the log as read: rows, bad rows, unmapped and filtered events, surveys.
+
+    Parameters
+    ----------
+    agg : EventAggregate
+        What the log said (the same for every segment of it).
+    survey : SurveyAggregate or None
+        What the survey file said, if one was read.
+
+    Returns
+    -------
+    dict
+        ``events``, ``reader``, ``filtered_out``, ``unmapped_events``, ``unmapped_top``,
+        ``unmapped_kept``, ``bad_rows``, ``problems``, ``bad_scores``, ``examples`` (and ``surveys``).
+
+    Examples
+    --------
+    >>> from journeymap.ingest.segments import EventAggregate
+    >>> part = log_part(EventAggregate(events=9, bad_rows=1, problems={"bad_time": 1}), None)
+    >>> part["events"], part["bad_rows"], part["problems"], "surveys" in part
+    (9, 1, {'bad_time': 1}, False)
+    """
+    summary = {
+        "events": agg.events,
+        "reader": agg.reader,
+        "filtered_out": agg.filtered_out,
+        "unmapped_events": agg.unmapped_events,
+        "unmapped_top": dict(list(agg.unmapped_names.items())[:TOP_UNMAPPED]),
+        "unmapped_kept": len(agg.kept_names),
+        "bad_rows": agg.bad_rows,
+        "problems": agg.problems,
+        "bad_scores": agg.bad_scores,
+        "examples": agg.examples,
+    }
     if survey is not None:
         summary["surveys"] = {
             "responses": survey.responses,

@@ -70,6 +70,9 @@ class DuckDatabase:
             marks = ", ".join("?" for _ in columns)
             self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
 
+    def keep(self, name: str, where: str) -> None:
+        self.con.execute(f"DELETE FROM {name} WHERE NOT ({where})")  # rowid, the file order, stays
+
 
 def file_format(path: Path) -> str:
     """``csv``, ``parquet`` or ``json`` from the file name (``.gz`` looked through)."""

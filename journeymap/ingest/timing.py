@@ -28,6 +28,7 @@ default ``percentile``), not sketches or samples.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,18 +83,59 @@ class Behaviour:
 
 
 def follow_sql(
-    dialect: Dialect, node_sql: str, order: str, after: bool, touchpoints: int, windows: str
+    dialect: Dialect,
+    node_sql: str,
+    order: str,
+    after: bool,
+    touchpoints: int,
+    windows: str,
+    segment: str = "CAST(NULL AS STRING)",
+    touchpoint: str = "node",
 ) -> str:
     """One query over the events of ``node_sql``: pairs, their times and per-node behaviour.
 
-    ``order`` sorts a customer's events; with ``after``, events after a
-    customer's first outcome are flagged ``dropped``; node codes above
-    ``touchpoints`` are outcomes; ``windows`` is a list literal of the
-    repeat-contact window (microseconds, NULL for none) by node code.
     Rows come in three grouping sets: ``g`` 0 = (node, nxt), 2 = (node), 4 = (nxt) (the bits of
-    ``grouping_id`` over all three grouping columns, as Spark requires); ``dropped`` splits each.
+    ``grouping_id`` over all the grouping columns, as Spark requires); ``dropped`` (events after
+    the first outcome) and the segment ``seg`` (the second column) split each. ``decode`` reads them.
+
+    Parameters
+    ----------
+    dialect : Dialect
+        The engine's spelling of the SQL.
+    node_sql : str
+        The events as a FROM clause with ``c, t, tie, rn, sv, node``.
+    order : str
+        The columns ordering one customer's events.
+    after : bool
+        Flag events after their customer's first outcome as ``dropped``.
+    touchpoints : int
+        Codes (of ``touchpoint``) above this are outcomes.
+    windows : str
+        A list literal of the repeat-contact window (microseconds, NULL for none) by node code.
+    segment : str
+        The customer's segment, an expression over the window ``win``.
+    touchpoint : str
+        The node code indexing ``windows`` (``node``, unless nodes are higher-order states).
+
+    Returns
+    -------
+    str
+        The query.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.dialect import DUCKDB
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 0, 1), ('x', 5000000, 1), ('x', 9000000, 2), ('y', 0, 1)"  # times in microseconds
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> sql = follow_sql(DUCKDB, "e", "t, tie, rn", False, 1, "[NULL, NULL]::BIGINT[]")
+    >>> followed = decode([row[:1] + row[2:] for row in con.execute(sql).fetchall()])
+    >>> followed.edge_times[(1, 2)].median_s, followed.nodes[1].visitors
+    (4.0, 2)
     """
-    is_outcome = f"node > {touchpoints}"
+    is_outcome = f"{touchpoint} > {touchpoints}"
     moved = f"nxt IS NOT NULL AND nxt <> node AND NOT {is_outcome}"
     dropped = f"coalesce(k > min(CASE WHEN {is_outcome} THEN k END) OVER (PARTITION BY c), false)"
 
@@ -107,7 +149,7 @@ def follow_sql(
 
     return f"""
         WITH ordered AS (
-            SELECT c, node, t, tie, rn, row_number() OVER win AS k,
+            SELECT c, node, {touchpoint} AS tp, t, tie, rn, row_number() OVER win AS k, {segment} AS seg,
                    lag(node) OVER win IS DISTINCT FROM node AS starts,
                    lead(node) OVER win AS nxt, (lead(t) OVER win) - t AS dt
             FROM {node_sql} WINDOW win AS (PARTITION BY c ORDER BY {order})
@@ -120,15 +162,16 @@ def follow_sql(
                    max(CASE WHEN starts THEN t END) {running("UNBOUNDED PRECEDING")} AS arrived
             FROM paired
         )
-        SELECT grouping_id(node, nxt, dropped) AS g, node, nxt, dropped, count(*) AS n,
+        SELECT grouping_id(seg, node, nxt, dropped) AS g, seg, node, nxt, dropped, count(*) AS n,
                count(*) FILTER (WHERE is_first) AS entries,
                {stats("dt")},
                count(*) FILTER (WHERE starts) AS visits,
                count(*) FILTER (WHERE starts AND visit_no = 1) AS visitors,
                count(*) FILTER (WHERE starts AND visit_no = 2) AS returners,
-               count(*) FILTER (WHERE starts AND t - last_left <= {dialect.at(windows, "node")}) AS repeats,
+               count(*) FILTER (WHERE starts AND t - last_left <= {dialect.at(windows, "tp")}) AS repeats,
                {stats("t + dt - arrived")}
-        FROM visits GROUP BY GROUPING SETS ((node, nxt, dropped), (node, dropped), (nxt, dropped))"""
+        FROM visits
+        GROUP BY GROUPING SETS ((seg, node, nxt, dropped), (seg, node, dropped), (seg, nxt, dropped))"""
 
 
 @dataclass
@@ -179,13 +222,34 @@ def decode(rows: list[tuple[Any, ...]]) -> Followed:
     return result
 
 
-def by_id(followed: Followed, nodes: list[str]) -> Behaviour:
-    """The behaviour with node codes replaced by ids."""
+def by_id(followed: Followed, name: Callable[[int], str]) -> Behaviour:
+    """The behaviour with node codes (or state keys) replaced by ids.
+
+    Parameters
+    ----------
+    followed : Followed
+        The decoded pass (``decode``).
+    name : callable
+        Code (or state key) -> id.
+
+    Returns
+    -------
+    Behaviour
+        Times on transitions and behaviour per node, by id.
+
+    Examples
+    --------
+    >>> times = {(1, 2): TimeStats(3, 5.0, 9.0, 6.0)}
+    >>> followed = Followed(edge_times=times, nodes={1: NodeBehaviour(visits=4)})
+    >>> behaviour = by_id(followed, lambda code: ["view", "buy"][code - 1])
+    >>> behaviour.edge_times[("view", "buy")].median_s, behaviour.nodes["view"].visits
+    (5.0, 4)
+    """
     behaviour = Behaviour()
     for (a, b), stats in followed.edge_times.items():
-        behaviour.edge_times[(nodes[a - 1], nodes[b - 1])] = stats
+        behaviour.edge_times[(name(a), name(b))] = stats
     for code, node in followed.nodes.items():
-        behaviour.nodes[nodes[code - 1]] = node
+        behaviour.nodes[name(code)] = node
     return behaviour
 
 

@@ -1,6 +1,6 @@
 """Customers' walks in DuckDB: each customer's node sequence, cleaned, grouped into variants.
 
-A walk is a customer's events in order (``events.ORDER_KEYS``), cut after the
+A walk is a customer's events in order (``segments.ORDER_KEYS``), cut after the
 first outcome (later events are counted, not walked), with repeats of one node
 collapsed, ending in the ``default_outcome`` when no outcome event came. The
 ``variants`` table groups customers by walk: ``(g, held, w, n)`` — segment,
@@ -49,7 +49,45 @@ def build_variants(
     hold_out: bool = False,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Create the ``variants`` table; return (events after an outcome, repeats collapsed)."""
+    """Create the ``variants`` table ``(g, held, w, n, n_after, n_repeats)`` from the events.
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding the events.
+    node_sql : str
+        The events as a FROM clause with ``c``, ``node`` and the ``order_keys`` columns.
+    order_keys : str
+        The columns ordering one customer's events.
+    codes : Codes
+        Node ids by code (outcomes after touchpoints).
+    default_code : int
+        The code of the outcome a walk without one ends in.
+    segment : str
+        An aggregate over one customer's events giving their segment ``g``.
+    hold_out : bool
+        Flag one customer in ``HELD_OUT`` (by a hash of the id) as held out.
+    progress : Progress, optional
+        Told the step.
+
+    Returns
+    -------
+    tuple of int
+        Events after an outcome, repeats collapsed.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 1, 1), ('x', 5, 2), ('x', 7, 1), ('x', 8, 3), ('y', 2, 2)"  # customer, time, node code
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, NULL::DOUBLE AS s, 0.0 AS tie, t AS rn, "
+    ...                 f"NULL::VARCHAR AS sv, node FROM (VALUES {rows}) v(c, t, node)")
+    >>> build_variants(DuckDatabase(con), "e", "t, tie, rn", Codes(["a", "b", "ok", "end"], 2), 4)
+    (0, 0)
+    >>> con.execute("SELECT w, n FROM variants ORDER BY w").fetchall()
+    [([1, 2, 1, 3], 1), ([2, 4], 1)]
+    """
     d = db.dialect
     held = d.held("c") if hold_out else "false"
     keys = [k.strip() for k in order_keys.split(",")]
@@ -66,7 +104,7 @@ def build_variants(
                         SELECT g, held, raw, {d.first_over("raw", codes.touchpoints)} AS p
                         FROM (
                             SELECT {segment} AS g, {held} AS held, {d.ordered_list("node", keys)} AS raw
-                            FROM {node_sql} GROUP BY c, {segment}, {held}
+                            FROM {node_sql} GROUP BY c, {held}
                         ) AS lists
                     ) AS found
                 ) AS cuts
@@ -106,11 +144,29 @@ def state_transitions(
         SELECT CASE WHEN i = 1 THEN 0 ELSE {key("i - 1")} END AS a, {key("i")} AS b, sum(n) AS n
         FROM (SELECT w, n, {d.each_position("w")} AS i FROM variants WHERE {where}) AS steps
         GROUP BY ALL""")
-    return Counter({(_digits(int(a), base), _digits(int(b), base)): int(n) for a, b, n in rows})
+    return Counter({(key_digits(int(a), base), key_digits(int(b), base)): int(n) for a, b, n in rows})
 
 
-def _digits(key: int, base: int) -> State:
-    """The codes of a state key, oldest first (``0`` is entry, ``()``)."""
+def key_digits(key: int, base: int) -> State:
+    """The codes of a state key, oldest first (``0`` is entry, ``()``).
+
+    Parameters
+    ----------
+    key : int
+        The key: codes as digits in ``base``, the current one last.
+    base : int
+        One more than the number of codes.
+
+    Returns
+    -------
+    tuple of int
+        The codes, oldest first.
+
+    Examples
+    --------
+    >>> key_digits(2 * 5 + 1, 5), key_digits(3, 5), key_digits(0, 5)
+    ((2, 1), (3,), ())
+    """
     found = []
     while key:
         key, digit = divmod(key, base)

@@ -39,7 +39,7 @@ from journeymap.errors import InvalidInput, JourneymapError, NotFound, StoreUnav
 from journeymap.model import Journey
 from journeymap.queries import bind, statement
 from journeymap.store.base import JourneySummary, StoredJourney, VersionInfo
-from journeymap.store.bolt_records import FiguresOf, graph_records, journey_from_records
+from journeymap.store.bolt_records import FiguresOf, cut_walks, graph_records, journey_from_records
 from journeymap.store.bolt_schema import server_info
 from journeymap.store.bolt_wire import CONNECT_TIMEOUT, falkordb_escaped, has_text, make_driver, split_url
 
@@ -201,7 +201,8 @@ class BoltStore:
             size = len(json.dumps(item, ensure_ascii=False).encode())
             if size > room:
                 raise InvalidInput(
-                    f"{key} '{item['props'].get('id', item.get('from'))}' is {size} bytes: too large for "
+                    f"{key} '{item.get('props', {}).get('id', item.get('from'))}' is {size} bytes: too large "
+                    "for "
                     f"FalkorDB's Bolt endpoint (requests over ~4 KB crash it); shorten its texts"
                 )
             if batch and used + size > room:
@@ -214,8 +215,13 @@ class BoltStore:
 
     def _stage(self, journey: Journey, txn: str, now: str) -> None:
         nodes, steps = graph_records(journey, self._figures(journey) if self._figures else None)
+        nodes, parts = cut_walks(nodes)
         for batch in self._batches("store/stage_nodes", "node", nodes):
             self._write("store/stage_nodes", nodes=batch, journey=journey.id, txn=txn, now=now)
+        for batch in self._batches("store/extend_variants", "part", parts):
+            self._write("store/extend_variants", parts=batch, txn=txn)
+        if journey.variants is not None and journey.variants.top:
+            self._write("store/stage_variants", txn=txn)
         self._write("store/stage_in_stage", txn=txn)
         if any(o.touchpoints for o in journey.opportunities or []):
             self._write("store/stage_addresses", txn=txn)

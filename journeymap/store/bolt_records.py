@@ -6,6 +6,13 @@ and, for all but the journey and entry, ``index`` (the position in the file)
 beside the fields of the journey file (``None`` fields are left out). The
 journey's ``scale`` is kept as ``scale_min`` / ``scale_max``.
 
+Observed variants are nodes too (``:Variant``, type ``variant``, linked from
+the journey node by ``(:Journey)-[:HAS_VARIANT]->(:Variant)``): each has its
+walk as a list property ``nodes``, its ``customers`` and its rank as
+``index``; the journey node keeps only ``variants`` = JSON of the "other" row
+(``other_customers``, ``other_variants``). A table of many long walks then
+never makes one node (or one request) too large.
+
 Personas and opportunities are nodes (``:Persona``, ``:Opportunity``), not
 properties of the journey: they have ids of their own, analysts ask across
 journeys for them ("every planned opportunity and the touchpoints it changes"),
@@ -37,14 +44,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from journeymap.model import ENTRY, Journey, Opportunity, Outcome, Persona, Stage, Touchpoint, Transition
+from journeymap.model import (
+    ENTRY,
+    Journey,
+    Opportunity,
+    Outcome,
+    Persona,
+    Stage,
+    Touchpoint,
+    Transition,
+    Variant,
+)
 
 FLOAT_FIELDS = frozenset(
     {"experience", "expectation", "importance", "ideal", "reach", "entrants", "scale_min", "scale_max",
      "customers", "share", "p", "flow", "pain", "customer_value", "business_value", "effort"}
 )  # fmt: skip
 JSON_FIELDS = frozenset({"evidence", "interval", "time", "measures", "economics", "variants"})
-Item = Stage | Touchpoint | Outcome | Persona | Opportunity
+Named = Stage | Touchpoint | Outcome | Persona | Opportunity  # the items with an id
+Item = Named | Variant
+WALK_PART_BYTES = 1500  # a variant's walk is staged in parts of at most this much JSON (see cut_walks)
 _RESERVED = {"journey", "version", "type", "index", "created_at", "reach", "pain", "txn", "staged_at"}
 
 
@@ -105,11 +124,14 @@ def graph_records(
     scale = {"scale_min": journey.scale.min, "scale_max": journey.scale.max} if journey.scale else {}
     fields = {"id", "name", "description", "entrants", "notes", "evidence", "economics", "variants"}
     head = journey.model_dump(include=fields)
+    variants = journey.variants
+    if variants is not None:  # the walks become :Variant nodes; the head keeps the "other" row
+        head["variants"] = variants.model_dump(exclude={"top"})
     nodes = [
         _split({**head, **scale, "type": "journey"}),
         _split({"id": ENTRY, "type": "entry", "reach": reach.get(ENTRY), "entrants": entrants}),
     ]
-    groups: list[tuple[str, Sequence[Item]]] = [
+    groups: list[tuple[str, Sequence[Named]]] = [
         ("stage", journey.stages),
         ("touchpoint", journey.touchpoints),
         ("outcome", journey.outcomes),
@@ -120,6 +142,8 @@ def graph_records(
         for i, item in enumerate(items):
             derived = {"reach": reach.get(item.id), "pain": pains.get(item.id)}
             nodes.append(_split({**item.model_dump(), "type": kind, "index": i, **derived}))
+    for i, variant in enumerate(variants.top if variants else []):
+        nodes.append(_split({"type": "variant", "index": i, **variant.model_dump()}))
     steps = []
     for i, (t, p, flow) in enumerate(zip(journey.transitions, probabilities, flows, strict=True)):
         weight: dict[str, Any] = {"customers": t.customers, "share": t.share, "personas": t.personas}
@@ -130,7 +154,34 @@ def graph_records(
     return nodes, steps
 
 
-def _fields(node: Mapping[str, Any], model: type[Item] | type[Journey] | type[Transition]) -> dict[str, Any]:
+def cut_walks(
+    nodes: list[dict[str, Any]], part_bytes: int = WALK_PART_BYTES
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Variant nodes whose walk is longer than ``part_bytes`` (as JSON) keep its first part;
+    the rest comes back as ``{index, nodes}`` parts to append in order (``store/extend_variants``).
+
+    >>> nodes = [{"props": {"type": "variant", "index": 0, "nodes": ["step"] * 5}, "num": {}}]
+    >>> kept, parts = cut_walks(nodes, part_bytes=20)
+    >>> kept[0]["props"]["nodes"], [p["nodes"] for p in parts]
+    (['step', 'step'], [['step', 'step'], ['step']])
+    """
+    kept, parts = [], []
+    for node in nodes:
+        props = node["props"]
+        if props.get("type") != "variant":
+            kept.append(node)
+            continue
+        chunks: list[list[str]] = [[]]
+        for step in props["nodes"]:
+            if chunks[-1] and len(json.dumps([*chunks[-1], step], ensure_ascii=False).encode()) > part_bytes:
+                chunks.append([])
+            chunks[-1].append(step)
+        kept.append({**node, "props": {**props, "nodes": chunks[0]}})
+        parts += [{"index": props["index"], "nodes": chunk} for chunk in chunks[1:]]
+    return kept, parts
+
+
+def _fields(node: Mapping[str, Any], model: type[Item | Journey | Transition]) -> dict[str, Any]:
     return {
         k: json.loads(v) if k in JSON_FIELDS and isinstance(v, str) else v
         for k, v in node.items()
@@ -155,8 +206,12 @@ def journey_from_records(records: Iterable[Mapping[str, Any]]) -> Journey:
         return [_fields(n, model) for n in sorted(by_type[kind], key=lambda n: int(n["index"]))]
 
     scale = {"min": head["scale_min"], "max": head["scale_max"]} if "scale_min" in head else None
+    fields = _fields(head, Journey)
+    if fields.get("variants") is not None:
+        walks = sorted(by_type["variant"], key=lambda n: int(n["index"]))
+        fields["variants"] = {**fields["variants"], "top": [_fields(n, Variant) for n in walks]}
     document = {
-        **_fields(head, Journey),
+        **fields,
         "scale": scale,
         "stages": ordered("stage", Stage),
         "touchpoints": ordered("touchpoint", Touchpoint),

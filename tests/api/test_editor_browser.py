@@ -276,3 +276,42 @@ def test_every_control_is_labelled_and_every_action_a_button(base: str, browser:
     assert unlabelled == []
     clickable = browser.find_elements(By.CSS_SELECTOR, "div[onclick], span[onclick], [role=button]")
     assert clickable == [] and len(browser.find_elements(By.CSS_SELECTOR, "fieldset.item button")) > 50
+
+
+def test_renaming_and_deleting_a_touchpoint_carries_the_observed_variants(base: str, browser: Any) -> None:
+    document = {
+        "id": "walked-edit",
+        "name": "Walked",
+        "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+        "touchpoints": [{"id": t, "name": t.upper(), "stage": "s", "experience": 5} for t in ("a", "b", "c")],
+        "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+        "transitions": [
+            {"from": "entry", "to": "a", "customers": 5},
+            {"from": "entry", "to": "b", "customers": 6},
+            {"from": "a", "to": "ok", "customers": 5},
+            {"from": "b", "to": "c", "customers": 4},
+            {"from": "b", "to": "ok", "customers": 2},
+            {"from": "c", "to": "ok", "customers": 4},
+        ],
+        "variants": {
+            "top": [
+                {"nodes": ["a", "ok"], "customers": 5},
+                {"nodes": ["b", "c", "ok"], "customers": 3},
+                {"nodes": ["b", "ok"], "customers": 2},
+            ],
+            "other_customers": 1,
+            "other_variants": 1,
+        },
+    }
+    put(base, document)
+    open_editor(browser, f"{base}/journeys/walked-edit/edit")
+    set_field(browser, "touchpoints[0].id", "alpha")  # the walks follow the new id
+    browser.find_element(By.CSS_SELECTOR, '[data-key="touchpoints:c:delete"]').click()
+    settle(browser)
+    save(browser)
+    variants = stored(base, "walked-edit").json()["variants"]
+    assert variants == {
+        "top": [{"nodes": ["alpha", "ok"], "customers": 5}, {"nodes": ["b", "ok"], "customers": 2}],
+        "other_customers": 4,  # the walk through the deleted step now counts in "other"
+        "other_variants": 2,
+    }

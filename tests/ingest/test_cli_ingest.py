@@ -108,19 +108,30 @@ def test_structural_diff() -> None:
         "path;total_conversions;total_null\nA > C;1;1\nA > B;1;1\nA;1;0\n", "real"
     )
     doc = structural_diff(planned, actual)
-    assert doc["touchpoints"] == {"only_planned": [], "only_actual": ["c"]}
-    assert sorted(doc["transitions"]["only_actual"], key=lambda e: (e["from"] != "a", e["to"] != "c")) == [
-        {"from": "a", "to": "c", "share": 0.4},
-        {"from": "a", "to": "conversion", "share": 0.2},  # planned: nobody converts straight after A
-        {"from": "c", "to": "conversion", "share": 0.5},
-        {"from": "c", "to": "null", "share": 0.5},
-    ]
+    assert (doc["a"], doc["b"]) == ("plan", "real")
+    assert doc["touchpoints"] == {"only_a": [], "only_b": ["c"]}
+    groups = [r["group"] for r in doc["transitions"]]
+    assert groups == sorted(groups, key=["tested", "few", "one-sided"].index)  # one-sided rows come last
+    one_sided = {(r["from"], r["to"]): r for r in doc["transitions"] if r["group"] == "one-sided"}
+    assert one_sided.pop(("a", "null"))["b"] is None  # only planned: 4 leave straight after A
+    assert {edge: (r["a"], r["b"]["share"], r["b"]["customers"]) for edge, r in one_sided.items()} == {
+        ("a", "c"): (None, 0.4, 2.0),
+        ("a", "conversion"): (None, 0.2, 1.0),  # planned: nobody converts straight after A
+        ("c", "conversion"): (None, 0.5, 1.0),
+        ("c", "null"): (None, 0.5, 1.0),
+    }
     p, a = shares(planned), shares(actual)
-    deltas = sorted((abs(a[e] - p[e]) for e in set(p) & set(a) if a[e] != p[e]), reverse=True)
-    assert [abs(r["delta"]) for r in doc["share_changes"]] == pytest.approx(deltas)
-    for row in doc["share_changes"]:
+    differing = [r for r in doc["transitions"] if r["group"] != "one-sided"]
+    assert {(r["from"], r["to"]) for r in differing} == {e for e in set(p) & set(a) if a[e] != p[e]}
+    for row in differing:
         edge = (row["from"], row["to"])
-        assert (row["planned"], row["actual"]) == (pytest.approx(p[edge]), pytest.approx(a[edge]))
+        assert (row["a"]["share"], row["b"]["share"]) == (pytest.approx(p[edge]), pytest.approx(a[edge]))
+        assert row["delta"] == pytest.approx(a[edge] - p[edge])
+        assert row["group"] == "few" and row["p_value"] is None  # 4 to 10 customers: too few to test
+        for side, journey in (("a", planned), ("b", actual)):
+            counts = {(t.source, t.target): t.weight for t in journey.transitions}
+            assert row[side]["customers"] == counts[edge]
+            assert row[side]["leaving"] == sum(n for (u, _), n in counts.items() if u == edge[0])
     assert doc["score_changes"] == []
 
 
@@ -147,7 +158,7 @@ def test_diff_compares_scores_on_the_planned_scale() -> None:
         }
     )
     [change, *_] = structural_diff(planned, lower)["score_changes"]
-    assert (change["field"], change["actual"]) == ("experience", 2.0)
+    assert (change["field"], change["b"]) == ("experience", 2.0)
 
 
 def test_diff_command(tmp_path: Path) -> None:
@@ -171,10 +182,12 @@ def test_diff_command(tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     first = planned.touchpoints[0]
     assert {"touchpoint": first.id, "field": "experience"}.items() <= doc["score_changes"][0].items()
-    assert doc["success_probability"]["planned"] == doc["success_probability"]["actual"]
-    assert doc["expected_pain"]["actual"] >= doc["expected_pain"]["planned"]
+    assert (doc["a"], doc["b"]) == (planned.id, planned.id)
+    assert doc["success_probability"]["a"] == doc["success_probability"]["b"]
+    assert doc["expected_pain"]["b"] >= doc["expected_pain"]["a"]
     text = run("diff", str(fixture), str(actual), store=tmp_path / "db")
     assert text.returncode == 0 and "success probability" in text.stdout
+    assert f"{planned.id} (B) compared with {planned.id} (A)" in text.stdout and "planned" not in text.stdout
 
 
 @pytest.mark.parametrize("bad_id", ["", "Not An Id"])

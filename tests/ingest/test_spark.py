@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeymap.errors import InvalidInput
-from journeymap.ingest import ingest_events, load_mapping, parse_mapping
+from journeymap.ingest import ingest_events, ingest_segments, load_mapping, parse_mapping
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.spark.session import java_major
 from journeymap.model import journey_document
 from tests.cli import JOURNEYMAP, cli_env
-from tests.ingest import test_events, test_history, test_timing
+from tests.ingest import test_events, test_history, test_segments, test_timing
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 needs_java = pytest.mark.skipif(
@@ -118,6 +118,23 @@ def test_order_k_states_auto_order_and_variants_are_the_same(spark: Any, tmp_pat
         duck, lit = on_both(spark, path, test_history.spec(order=order, variants=4))
         assert_same(duck, lit)
     assert lit.summary["order"] == 2  # auto: the held-out customers are the same on both engines
+
+
+@needs_java
+def test_segments_and_filters_are_the_same(spark: Any, tmp_path: Path) -> None:
+    from journeymap.ingest.spark import SparkEngine
+
+    log = test_segments.write(test_segments.generated_log(customers=150), tmp_path / "log.csv")
+    spec = parse_mapping(test_segments.SEGMENTED | {"order": 2, "filter": {"country": ["DE", "FR"]}})
+    duck = ingest_segments(log, spec, journey_id="shop")
+    lit = ingest_segments(log, spec, journey_id="shop", engine=SparkEngine(spark))
+    assert [r.journey.id for r in lit.results] == [r.journey.id for r in duck.results]
+    assert len(duck.results) == 5 and duck.summary["filtered_out"] > 0  # 4 channels and "(missing)"
+    for a, b in zip(duck.results, lit.results, strict=True):
+        assert journey_document(b.journey) == journey_document(a.journey)
+        assert b.summary == a.summary
+    assert (lit.summary["reader"], duck.summary["reader"]) == ("spark", "duckdb")
+    assert {**lit.summary, "reader": ""} == {**duck.summary, "reader": ""}
 
 
 @needs_java

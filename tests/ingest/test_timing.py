@@ -90,7 +90,21 @@ def quantiles(values: list[float]) -> dict[str, Any]:
     }
 
 
-def oracle(df: pd.DataFrame) -> dict[str, Any]:
+def as_states(seq: list[tuple[str, float, float, int]], order: int) -> list[tuple[str, float, float, int]]:
+    """Visits named by their order-``order`` state: the touchpoint, then the ones before it (``c--b--a``)."""
+    names = [v[0] for v in seq]
+    return [
+        (node if node in OUTCOMES else "--".join(reversed(names[max(0, i - order + 1) : i + 1])), *rest)
+        for i, (node, *rest) in enumerate(seq)
+    ]
+
+
+def stage(name: str) -> int | None:
+    """The stage rank of a touchpoint or state (its touchpoint's), None for an outcome."""
+    return STAGE.get(name.split("--")[0])
+
+
+def oracle(df: pd.DataFrame, order: int = 1) -> dict[str, Any]:
     edge: dict[tuple[str, str], list[float]] = defaultdict(list)
     dwell: dict[str, list[float]] = defaultdict(list)
     wait: dict[str, list[float]] = defaultdict(list)
@@ -101,7 +115,8 @@ def oracle(df: pd.DataFrame) -> dict[str, Any]:
     leaving: Counter[str] = Counter()
     back: Counter[str] = Counter()
     failed: Counter[str] = Counter()
-    for seq in visits_of(df).values():
+    for visits_seq in visits_of(df).values():
+        seq = as_states(visits_seq, order)
         seen: Counter[str] = Counter()
         last_left: dict[str, float] = {}
         for i, (node, first, last, _) in enumerate(seq):
@@ -121,12 +136,12 @@ def oracle(df: pd.DataFrame) -> dict[str, Any]:
             leaving[node] += 1
             if OUTCOMES.get(target, "failure" if target == DEFAULT else "") == "failure":
                 failed[node] += 1
-            elif target in STAGE and STAGE[target] < STAGE[node]:
+            elif stage(target) is not None and stage(target) < stage(node):  # type: ignore[operator]
                 back[node] += 1
             if nxt is not None:
                 edge[(node, nxt[0])].append(nxt[1] - last)
                 dwell[node].append(nxt[1] - first)
-                if nxt[0] in STAGE:
+                if stage(nxt[0]) is not None:
                     wait[nxt[0]].append(nxt[1] - last)
     return {
         "edges": {e: quantiles(v) for e, v in edge.items()},
@@ -157,9 +172,9 @@ def generated(seed: int, customers: int, events: int) -> pd.DataFrame:
     )
 
 
-def check(path: Path, df: pd.DataFrame) -> None:
-    journey = ingest_events(path, mapping()).journey
-    expected = oracle(df)
+def check(path: Path, df: pd.DataFrame, order: int = 1) -> None:
+    journey = ingest_events(path, mapping().model_copy(update={"order": order})).journey
+    expected = oracle(df, order)
     times = {(t.source, t.target): t.time.model_dump() for t in journey.transitions if t.time is not None}
     assert times == expected["edges"]
     assert {tp.id: tp.time.model_dump() for tp in journey.touchpoints if tp.time} == expected["dwell"]
@@ -184,6 +199,43 @@ def test_times_and_measures_match_plain_python(
     path = tmp_path / f"log{seed}.csv"
     df.to_csv(path, index=False)
     check(path, df)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    customers=st.integers(1, 12),
+    events=st.integers(1, 120),
+    order=st.integers(2, 4),
+)
+def test_states_get_their_own_times_and_measures(
+    tmp_path: Path, seed: int, customers: int, events: int, order: int
+) -> None:
+    """At order K each state (``cart--page``) has the times and measures of the customers who reached it
+    with that history, by the definitions a first-order touchpoint uses."""
+    df = generated(seed, customers, events)
+    if not df["event"].isin(list(NODE)).any():
+        return
+    path = tmp_path / f"log{seed}.csv"
+    df.to_csv(path, index=False)
+    check(path, df, order)
+
+
+def test_hand_worked_state_times(tmp_path: Path) -> None:
+    """a: view 0, cart 10, view 40, cart 45, buy 46: cart after view twice, but once after a cart visit."""
+    path = tmp_path / "hand.csv"
+    path.write_text(
+        "cust,event,ts\na,view,0\na,cart,10\na,view,40\na,cart,45\na,buy,46\nb,view,0\nb,cart,4\n"
+    )
+    journey = ingest_events(path, mapping().model_copy(update={"order": 3})).journey
+    times = {(t.source, t.target): t.time for t in journey.transitions}
+    first, again = times[("page", "cart--page")], times[("page--cart--page", "cart--page--cart")]
+    assert first is not None and (first.n, first.median_s) == (2, 7.0)  # 10 - 0 and 4 - 0
+    assert again is not None and (again.n, again.median_s) == (1, 5.0)  # 45 - 40
+    late = journey.touchpoint("page--cart--page")
+    assert late.time is not None and (late.time.n, late.time.median_s) == (1, 5.0)
+    drop = {e.measure: (e.value, e.n) for e in journey.touchpoint("cart--page").measures or []}
+    assert drop["drop_off"] == (0.5, 2) and drop["back_step"] == (0.5, 2)  # b leaves, a goes back
 
 
 def test_hand_worked_times(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.dialect import SPARK
-from journeymap.ingest.events import EventAggregate, aggregate_loaded, load_events
+from journeymap.ingest.events import aggregate_loaded, load_events
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
+from journeymap.ingest.segments import EventAggregate
 from journeymap.ingest.spark.reader import Source, frame_source, open_source, values_sql
 from journeymap.ingest.spark.session import start_session
 from journeymap.ingest.surveys import SurveyAggregate, aggregate_answers
@@ -77,6 +78,9 @@ class SparkDatabase:
     def values(self, name: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
         self.spark.sql(values_sql(columns, rows)).createOrReplaceTempView(name)
 
+    def keep(self, name: str, where: str) -> None:
+        self.create(name, f"SELECT * FROM {name} WHERE {where}")  # rowid is a column here
+
     def close(self) -> None:
         """Drop the cached tables."""
         for name, frame in self.cached.items():
@@ -110,7 +114,7 @@ def _reason(exc: Exception) -> str:
 
 def _aggregate(
     db: SparkDatabase, source: Source, mapping: Mapping, strict: bool, progress: Progress | None
-) -> EventAggregate:
+) -> dict[str | None, EventAggregate]:
     try:
         load_events(db, source.view, source.types, mapping, progress)
         return aggregate_loaded(db, mapping, source.rejected, strict, progress)
@@ -127,10 +131,12 @@ class SparkEngine:
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
 
-    def events(self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None) -> EventAggregate:
-        """Aggregate the event log at ``path`` (a file or a folder of files)."""
+    def events(
+        self, path: Path, mapping: Mapping, strict: bool, progress: Progress | None
+    ) -> dict[str | None, EventAggregate]:
+        """Aggregate the event log at ``path`` (a file or a folder of files), by segment."""
         with _session_state(self.spark, str(path)) as db:
-            source = open_source(self.spark, path, mapping.columns.model_dump(), "journeymap_events")
+            source = open_source(self.spark, path, mapping.read_columns(), "journeymap_events")
             return _aggregate(db, source, mapping, strict, progress)
 
     def surveys(self, path: Path, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
@@ -178,21 +184,25 @@ def ingest_dataframe(
         result = ingest_dataframe(spark.table("lake.web_events"), load_mapping("mapping.yaml"), "web")
         result.summary["customers"]
     """
-    from journeymap.ingest.pipeline import check_events, check_strict, finish, survey_names
+    from journeymap.ingest.pipeline import build_segments, check_events, check_strict, survey_names
 
+    if mapping.columns.segment:
+        raise InvalidInput("columns.segment: this mapping makes one journey per segment (ingest_segments)")
     spark = frame.sparkSession
     with _session_state(spark, "the DataFrame") as db:
-        source = frame_source(frame, mapping.columns.model_dump(), "journeymap_events")
-        agg = _aggregate(db, source, mapping, strict, None)
-    check_events(agg, "the DataFrame", strict)
+        source = frame_source(frame, mapping.read_columns(), "journeymap_events")
+        aggs = _aggregate(db, source, mapping, strict, None)
+    check_events(aggs, "the DataFrame", strict)
     survey = None
     if surveys is not None:
         with _session_state(spark, "the survey DataFrame") as db:
             answers = frame_source(surveys, mapping.surveys.columns.model_dump(), "journeymap_answers")
             try:
-                survey = aggregate_answers(db, answers.view, mapping, survey_names(mapping, agg))
+                survey = aggregate_answers(db, answers.view, mapping, survey_names(mapping, aggs.values()))
             finally:
                 for cached in answers.cached:
                     cached.unpersist()
         check_strict(survey.problems, 0, survey.examples, "the survey DataFrame", strict)
-    return finish(agg, mapping, journey_id, name or f"Journey from {journey_id}", "DataFrame", survey)
+    title = name or f"Journey from {journey_id}"
+    [result] = build_segments(aggs, mapping, journey_id, title, "DataFrame", survey).results
+    return result
