@@ -223,3 +223,15 @@ def test_unreadable_files(tmp_path: Path) -> None:
     latin.write_bytes("name: caf\xe9".encode("latin-1"))
     with pytest.raises(InvalidJourney, match="UTF-8"):
         load_journey(latin)
+
+
+def test_a_measure_that_does_not_exist_is_refused_naming_its_field() -> None:
+    doc = yaml.safe_load((FIXTURES / "planted-friction.yaml").read_text(encoding="utf-8"))
+    parse_journey(copy.deepcopy(doc))  # the fixture itself is valid
+    index = next(i for i, tp in enumerate(doc["touchpoints"]) if tp.get("measures"))
+    doc["touchpoints"][index]["measures"][0]["measure"] = "waiting_time"
+    with pytest.raises(InvalidJourney) as caught:
+        parse_journey(doc)
+    [problem] = caught.value.problems
+    assert problem.loc == f"touchpoints[{index}].measures[0].measure"
+    assert "'wait'" in problem.message and "'drop_off'" in problem.message

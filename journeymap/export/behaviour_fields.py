@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from journeymap.durations import seconds
@@ -48,7 +47,7 @@ def behaviour_fields(
     if time is not None:
         row.update({f"{prefix}_{key}": value for key, value in time.model_dump().items()})
     for m in measures or []:
-        name = "measure_" + re.sub(r"\W", "_", m.measure, flags=re.ASCII)  # a safe key in every format
+        name = f"measure_{m.measure}"  # measure names are identifiers (MeasureName), safe in every format
         row[name] = m.value
         row.update({f"{name}_{key}": getattr(m, key) for key in ("target", "n", "score")})
     return row

@@ -26,14 +26,14 @@ mapping that could only produce an invalid journey.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from journeymap.durations import Duration, seconds
 from journeymap.errors import InvalidInput, InvalidJourney, Problem
 from journeymap.files import read_document
-from journeymap.model import ENTRY, Phase, Scale, Score, Slug, Stage, scale_problems
+from journeymap.model import ENTRY, MeasureName, Phase, Scale, Score, Slug, Stage, scale_problems
 
 Column = Annotated[str, Field(min_length=1)]
 DOMAIN_LABELS = {"还可以": 40.0, "满意": 60.0, "非常满意": 100.0}  # OK / satisfied / very satisfied
@@ -53,7 +53,7 @@ class EventColumns(_Spec):
     segment: Column | None = None
 
 
-MEASURES = ("wait", "rework", "repeat_contact", "back_step", "drop_off")
+MEASURES: tuple[str, ...] = get_args(MeasureName)
 """Behavioural measures a mapping may score (timing.py defines each); all are 'lower is better'."""
 
 

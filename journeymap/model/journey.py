@@ -35,6 +35,8 @@ class Interval(_Strict):
 
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 ScoreSource = Literal["survey", "events", "behaviour", "designer", "none"]
+MeasureName = Literal["wait", "rework", "repeat_contact", "back_step", "drop_off"]
+"""The behavioural measures a score may come from (README: "Time and behaviour"), all lower-is-better."""
 
 
 class Timing(_Strict):
@@ -49,7 +51,7 @@ class Timing(_Strict):
 class Measured(_Strict):
     """One measure behind a touchpoint's score: its value, over ``n``, and the target it was held to."""
 
-    measure: str
+    measure: MeasureName
     value: Annotated[float, Field(allow_inf_nan=False)]
     n: Annotated[int, Field(ge=0)]
     target: Annotated[float, Field(allow_inf_nan=False)] | None = None

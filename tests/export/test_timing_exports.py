@@ -43,7 +43,7 @@ SMALL: dict[str, Any] = {
         {"id": "visit", "name": "Visit", "stage": "s", "experience": 2, "expectation": 5,
          "source": "behaviour",
          "measures": [{"measure": "rework", "value": 0.25, "n": 8, "target": 0.1, "score": 2.5},
-                      {"measure": "odd name", "value": 3.0, "n": 2}]},
+                      {"measure": "repeat_contact", "value": 3.0, "n": 2}]},
     ],
     "outcomes": [{"id": "ok", "name": "OK", "kind": "success"},
                  {"id": "no", "name": "No", "kind": "failure"}],
@@ -74,7 +74,7 @@ def expected(raw: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[tuple
             want["expected_wait_s"] = _seconds(tp["expected_wait"])
         want.update({f"dwell_{k}": v for k, v in (tp.get("time") or {}).items()})
         for m in tp.get("measures") or []:
-            key = "measure_" + re.sub(r"[^A-Za-z0-9_]", "_", m["measure"])
+            key = "measure_" + m["measure"]
             want[key] = m["value"]
             want.update({f"{key}_{k}": m[k] for k in ("target", "n", "score") if k in m})
         nodes[tp["id"]] = want
