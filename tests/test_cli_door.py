@@ -4,6 +4,7 @@ machine says that it compiles the search."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import typer
 
+from benchmarks.bench_engine import generate_document
 from journeymap.cli import COMMAND_MODULES, COMMANDS
+from journeymap.engine.paths import COMPILED_FROM
 from tests.cli import JOURNEYMAP, ROOT
 
 FIXTURE = str(ROOT / "fixtures" / "auto-repair.yaml")
@@ -39,11 +42,29 @@ def test_paths_loads_neither_the_store_drivers_nor_the_ingest_nor_the_server() -
 
 
 def test_the_first_path_query_on_a_machine_says_it_compiles(tmp_path: Path) -> None:
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "COLUMNS": "200"}
-    args = [*JOURNEYMAP, "paths", FIXTURE, "--k", "2"]
+    large = tmp_path / "large.json"  # large enough for the compiled search
+    large.write_text(json.dumps(generate_document(4_000, COMPILED_FROM + 1_000, "funnel")), encoding="utf-8")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
+    args = [*JOURNEYMAP, "paths", str(large), "--k", "2"]
     first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
     assert first.returncode == 0, first.stderr
     assert first.stderr == "compiling the path search (once per machine)…\n"
     again = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0 and again.stderr == ""
     assert again.stdout == first.stdout
+
+
+def test_a_small_journey_is_searched_without_numba(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from journeymap.engine import top_paths\n"
+        f"doc = top_paths({FIXTURE!r}, k=3)\n"
+        "print('numba' in sys.modules, len(doc['paths']))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # an empty cache: nothing to compile either
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["False", "3"]
+    first = subprocess.run(
+        [*JOURNEYMAP, "paths", FIXTURE, "--k", "2"], capture_output=True, text=True, env=env
+    )
+    assert first.returncode == 0 and first.stderr == ""

@@ -62,7 +62,7 @@ def paths(
     from journeymap.engine.observed import with_observed
 
     journey = resolve_journey(file_or_id)
-    announce_compiling()
+    announce_compiling(journey)
     doc = with_observed(top_paths(journey, k=k, rank=rank, to=to, kind=kind), journey)
     if as_json:
         print_json(doc)
@@ -71,11 +71,12 @@ def paths(
     print_paths(doc, title, node_names(journey))
 
 
-def announce_compiling() -> None:
-    """Say so on stderr when the next path query compiles the search (the first on a machine)."""
+def announce_compiling(journey: Journey) -> None:
+    """Say so on stderr when a path query on ``journey`` compiles the search (the first
+    query on a machine on a journey large enough for the compiled search)."""
     from journeymap.engine.paths import needs_compiling
 
-    if needs_compiling():
+    if needs_compiling(len(journey.transitions)):
         err_console.print("compiling the path search (once per machine)…")
 
 
@@ -123,7 +124,7 @@ def demo_analysis(journey: Journey) -> dict[str, Any]:
     from journeymap.engine import top_paths
 
     doc = impact_of(journey)
-    announce_compiling()
+    announce_compiling(journey)
     return {
         "success_probability": doc["success_probability"],
         "top_touchpoints": doc["touchpoints"][:3],

@@ -1,10 +1,13 @@
-"""The path search's hot loops, compiled with numba.
+"""The path search's hot loops over flat arrays (CSR adjacency, per-node bounds).
 
 What is searched and why the answer is exact is explained in
-``journeymap.engine.paths``; this module holds only the loops over flat arrays
-(CSR adjacency, per-node bounds), where Python's per-edge overhead would
-dominate. Compiled code is cached on disk (``cache=True``): the first query on a
-machine compiles it once (a few seconds), later processes load it.
+``journeymap.engine.paths``. The functions here are plain Python that numba can
+compile: ``journeymap.engine.jit`` compiles them (cached on disk, so the first
+query on a machine compiles once, a few seconds, and later processes load the
+machine code) for large journeys, where Python's per-edge overhead would
+dominate; small journeys run them as they are, which spares the process numba's
+import and the loading of its cached code (more than the whole search there).
+Both run the same operations on the same IEEE doubles, so they find the same paths.
 
 Two searches cooperate:
 
@@ -37,13 +40,13 @@ import math
 from typing import Any
 
 import numpy as np
-from numba import njit
 
 NEG_INF = -math.inf
 INF = math.inf
+STEPS = 1  # why ``top_paths`` gave up: it ran ``max_steps`` steps ...
+TIED = 2  # ... or popped ``max_tied`` prefixes level with the next
 
 
-@njit(cache=True)
 def start_backward(n_nodes: int, n_edges: int, sources: Any) -> Any:
     """A backward search with only ``sources`` queued: distances, settled flags, heap, size."""
     dist = np.full(n_nodes, INF)
@@ -57,7 +60,6 @@ def start_backward(n_nodes: int, n_edges: int, sources: Any) -> Any:
     return dist, settled, keys, values, size
 
 
-@njit(cache=True)
 def advance_backward(
     indptr: Any,
     indices: Any,
@@ -90,7 +92,6 @@ def advance_backward(
     return size
 
 
-@njit(cache=True)
 def log_add(a: float, b: float) -> float:
     """``log(exp(a) + exp(b))`` without overflow or underflow."""
     if a == NEG_INF:
@@ -101,7 +102,6 @@ def log_add(a: float, b: float) -> float:
     return high + math.log1p(math.exp(low - high))
 
 
-@njit(cache=True)
 def pain_bounds(
     indptr: Any,
     indices: Any,
@@ -165,22 +165,18 @@ def pain_bounds(
     return log_m
 
 
-@njit(cache=True)
 def _inflated(value: float, slack: float) -> float:
     return value + slack * (1.0 + abs(value)) if value != NEG_INF else value
 
 
-@njit(cache=True)
 def _near(a: float, b: float, slack: float) -> bool:
     return a == b or abs(a - b) <= slack * (1.0 + abs(a))
 
 
-@njit(cache=True)
 def _worse(a: float, b: float, limit_a: float, limit_b: float) -> bool:
     return a > limit_a or (a == limit_a and b > limit_b)
 
 
-@njit(cache=True)
 def _bound(
     u: int, dist: Any, settled: Any, radius: float, indptr: Any, indices: Any, log_probs: Any, is_target: Any
 ) -> float:
@@ -198,7 +194,6 @@ def _bound(
     return max(radius, ahead)
 
 
-@njit(cache=True)
 def _key(
     w: int, lp: float, c: float, h: float, log_m: Any, pain_rank: bool, slack: float
 ) -> tuple[float, float]:
@@ -209,7 +204,6 @@ def _key(
     return -_inflated(lp - h, slack), 0.0
 
 
-@njit(cache=True)
 def top_paths(
     forward: Any,
     pain: Any,
@@ -223,12 +217,12 @@ def top_paths(
     max_steps: int,
     backward_per_step: int,
     max_tied: int,
-) -> tuple[Any, Any, Any, Any, Any, bool]:
+) -> tuple[Any, Any, Any, Any, Any, int]:
     """The best-first search; returns the candidate paths as flat arrays (nodes of every
     path one after the other, each path's end offset, probability, log probability, pain)
-    and whether the search gave up (the candidates are then incomplete): after ``max_steps``
-    steps, or after ``max_tied`` prefixes popped with the same key as the next one (many
-    paths tie; ``journeymap.engine.ties`` decides those exactly).
+    and whether the search gave up (the candidates are then incomplete): ``STEPS`` after
+    ``max_steps`` steps, ``TIED`` after ``max_tied`` prefixes popped with the same key as the
+    next one (many paths tie; ``journeymap.engine.ties`` decides those exactly), else 0.
 
     ``forward`` is the graph as CSR ``(indptr, indices, p, log p)``, ``reverse`` the
     reversed graph ``(indptr, indices, −log p)``, ``labels``/``sinks_first`` the strong
@@ -263,20 +257,20 @@ def top_paths(
     heap = [(-INF, -INF, 0)]
     steps = 0
     tied = 0
-    exceeded = False
+    stopped = 0
     while heap:
         a, b, q = heap[0]
         if _worse(a, b, limit_a, limit_b):
             break
         steps += 1
         if steps > max_steps:
-            exceeded = True
+            stopped = STEPS
             break
         heapq.heappop(heap)
         if heap and _near(a, heap[0][0], slack) and _near(b, heap[0][1], slack):
             tied += 1
             if tied > max_tied:
-                exceeded = True
+                stopped = TIED
                 break
         if backward_per_step:
             b_size = advance_backward(
@@ -327,10 +321,9 @@ def top_paths(
             if len(kept) == k:
                 limit_a, limit_b = -kept[0][0], -kept[0][1]
     paths, ends, p, log_p, pain_of = _candidates(node, parent, edge, logp, found, probs, pain)
-    return paths, ends, p, log_p, pain_of, exceeded
+    return paths, ends, p, log_p, pain_of, stopped
 
 
-@njit(cache=True)
 def _candidates(node: Any, parent: Any, edge: Any, logp: Any, found: Any, probs: Any, pain: Any) -> Any:
     """The complete paths ``found`` as flat arrays: nodes (entry first), end offsets, p, log p,
     pain. Probability and pain are multiplied and summed along each path from entry, in the
@@ -365,7 +358,6 @@ def _candidates(node: Any, parent: Any, edge: Any, logp: Any, found: Any, probs:
     return nodes, ends, p, log_p, path_pain
 
 
-@njit(cache=True)
 def _push(keys: Any, values: Any, size: int, key: float, value: int) -> int:
     """Sift ``(key, value)`` up into the heap of ``size`` items; returns the new size."""
     i = size
@@ -379,7 +371,6 @@ def _push(keys: Any, values: Any, size: int, key: float, value: int) -> int:
     return size + 1
 
 
-@njit(cache=True)
 def _pop(keys: Any, values: Any, size: int) -> int:
     """Remove the smallest item (read it from index 0 first); returns the new size."""
     size -= 1

@@ -47,7 +47,8 @@ real products and sums along the path, as a brute force would compute them.
 The work depends on how tight the bounds are, not on the number of paths: on
 acyclic journeys the probability bound is exact, so the search walks almost
 straight to each answer (about k × path length expansions once the bound is
-known). The loops run compiled (``journeymap.engine.kernel``, numba). Ties
+known). The loops (``journeymap.engine.kernel``) run compiled by numba on
+large journeys and as plain Python on small ones (``_candidates``). Ties
 within float error are all explored and put in exact order
 (``settle_ties``); when many paths tie (``MAX_TIED`` prefixes popped level with
 the next) or the search runs past ``MAX_STEPS``, the search starts again in
@@ -73,6 +74,8 @@ NEG_INF = float("-inf")
 MAX_STEPS = 1_000_000
 MAX_TIED = 2_000  # prefixes popped on a tie before the exact search (``ties``) takes over
 BACKWARD_PER_STEP = 1  # backward nodes settled per forward step (rank=probability)
+COMPILED_FROM = 20_000  # transitions from which the search runs compiled (numba), see ``_candidates``
+PLAIN_STEPS = 20_000  # steps of the plain Python search before the compiled one takes over
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,18 @@ def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ..
     return (*by_probability, ids)
 
 
-def needs_compiling() -> bool:
-    """Whether the next path query compiles the search.
+def needs_compiling(transitions: int | None = None) -> bool:
+    """Whether the next path query (on a journey of ``transitions`` transitions) compiles the search.
 
-    True when its machine code is neither loaded in this process nor cached on disk
-    by numba (the first query on a machine, or after an upgrade).
+    True when the query runs the compiled search (``transitions`` from ``COMPILED_FROM``, or
+    not given) and its machine code is neither loaded in this process nor cached on disk by
+    numba (the first such query on a machine, or after an upgrade).
+
+    Parameters
+    ----------
+    transitions : int, optional
+        How many transitions the journey has; smaller journeys than ``COMPILED_FROM`` run
+        the plain search and never compile.
 
     Returns
     -------
@@ -139,10 +149,14 @@ def needs_compiling() -> bool:
 
     Examples
     --------
+    >>> needs_compiling(10)
+    False
     >>> isinstance(needs_compiling(), bool)
     True
     """
-    from journeymap.engine.kernel import top_paths
+    if transitions is not None and transitions < COMPILED_FROM:
+        return False
+    from journeymap.engine.jit import top_paths
 
     if top_paths.signatures:
         return False
@@ -151,6 +165,57 @@ def needs_compiling() -> bool:
         return not cache._cache_file._load_index()
     except Exception:  # another numba layout: say nothing rather than fail a query
         return False
+
+
+def kernel_search(compiled: bool) -> Any:
+    """The search loop ``journeymap.engine.kernel.top_paths``, compiled by numba or as plain Python.
+
+    Parameters
+    ----------
+    compiled : bool
+        True for the compiled copy (``journeymap.engine.jit``; imports numba and loads or
+        compiles its machine code), False for the plain Python loop.
+
+    Returns
+    -------
+    callable
+        The loop; both give the same candidates (the same operations on the same doubles).
+
+    Examples
+    --------
+    >>> kernel_search(False).__module__
+    'journeymap.engine.kernel'
+    """
+    if not compiled:
+        from journeymap.engine.kernel import top_paths
+
+        return top_paths
+    from journeymap.engine.jit import top_paths as compiled_loop  # numba loads in ~0.3 s
+
+    return compiled_loop
+
+
+def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> Any:
+    """The kernel's candidates: a journey under ``COMPILED_FROM`` transitions is searched in
+    plain Python for up to ``PLAIN_STEPS`` steps, and by the compiled loop past them."""
+    from journeymap.engine.kernel import STEPS
+
+    arguments = (
+        chain.arrays,
+        chain.node_pain,
+        targets,
+        chain.reverse_arrays,
+        chain.components.labels,
+        chain.components.sinks_first,
+        k,
+        rank == "pain",
+        SLACK,
+    )
+    if len(chain.journey.transitions) < COMPILED_FROM:
+        found = kernel_search(False)(*arguments, PLAIN_STEPS, BACKWARD_PER_STEP, MAX_TIED)
+        if found[-1] != STEPS:
+            return found
+    return kernel_search(True)(*arguments, MAX_STEPS, BACKWARD_PER_STEP, MAX_TIED)
 
 
 def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[FoundPath]:
@@ -183,23 +248,8 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
     """
     if k <= 0:
         return []
-    from journeymap.engine.kernel import top_paths  # numba loads in ~0.3 s: only path queries need it
-
-    nodes, ends, p, log_p, collected, exceeded = top_paths(
-        chain.arrays,
-        chain.node_pain,
-        targets,
-        chain.reverse_arrays,
-        chain.components.labels,
-        chain.components.sinks_first,
-        k,
-        rank == "pain",
-        SLACK,
-        MAX_STEPS,
-        BACKWARD_PER_STEP,
-        MAX_TIED,
-    )
-    if exceeded:  # many paths tie (or the float search ran long): decide in exact arithmetic
+    nodes, ends, p, log_p, collected, stopped = _candidates(chain, k, rank, targets)
+    if stopped:  # many paths tie (or the float search ran long): decide in exact arithmetic
         from journeymap.engine.ties import exact_top
 
         found = exact_top(chain, k, rank, targets, MAX_STEPS)
