@@ -25,7 +25,7 @@ class Evidence(_Strict):
     url: Annotated[str, Field(pattern=URL_PATTERN)] | None = None
 
 
-EvidenceList = Annotated[list[Evidence] | None, AfterValidator(_none_if_empty)]
+EvidenceList = Annotated[list[Evidence], AfterValidator(_none_if_empty)] | None
 
 
 class Persona(_Strict):

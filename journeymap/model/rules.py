@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from pydantic import BaseModel
@@ -9,7 +10,7 @@ from pydantic import BaseModel
 from journeymap.errors import Problem
 from journeymap.model.base import ENTRY, Scale
 from journeymap.model.context import Opportunity, Persona
-from journeymap.model.flow import flow_problems, transition_problems
+from journeymap.model.flow import TransitionEnds, flow_problems, transition_problems
 from journeymap.model.journey import Journey, Outcome, Stage, Touchpoint
 
 
@@ -18,9 +19,10 @@ def graph_problems(journey: Journey) -> list[Problem]:
     problems: list[Problem] = []
     problems += _id_problems(journey)
     problems += _score_problems(journey)
-    problems += transition_problems(journey)
+    ends = TransitionEnds(journey)
+    problems += transition_problems(journey, ends)
     if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
-        problems += flow_problems(journey)
+        problems += flow_problems(journey, ends)
     problems += annotation_problems(journey)
     problems += economics_problems(journey)
     problems += variant_problems(journey)
@@ -46,7 +48,7 @@ def variant_problems(journey: Journey) -> list[Problem]:
 
 def _id_problems(journey: Journey) -> list[Problem]:
     problems = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     groups: list[tuple[str, Iterable[Stage | Touchpoint | Outcome]]] = [
         ("stages", journey.stages),
         ("touchpoints", journey.touchpoints),
@@ -54,15 +56,14 @@ def _id_problems(journey: Journey) -> list[Problem]:
     ]
     for group, items in groups:
         for i, item in enumerate(items):
-            loc = f"{group}[{i}].id"
+            first = seen.setdefault(item.id, (group, i))
             if item.id == ENTRY:
-                problems.append(Problem(loc, "reserved-id", "'entry' is reserved for the start"))
-            elif item.id in seen:
                 problems.append(
-                    Problem(loc, "duplicate-id", f"id '{item.id}' is already used at {seen[item.id]}")
+                    Problem(f"{group}[{i}].id", "reserved-id", "'entry' is reserved for the start")
                 )
-            else:
-                seen[item.id] = loc
+            elif first != (group, i):
+                message = f"id '{item.id}' is already used at {first[0]}[{first[1]}].id"
+                problems.append(Problem(f"{group}[{i}].id", "duplicate-id", message))
     stage_ids = {s.id for s in journey.stages}
     for i, tp in enumerate(journey.touchpoints):
         if tp.stage not in stage_ids:
@@ -74,10 +75,12 @@ def _id_problems(journey: Journey) -> list[Problem]:
 
 def _score_problems(journey: Journey) -> list[Problem]:
     problems = []
+    scale = journey.scale
+    low, high = (scale.min, scale.max) if scale is not None else (-math.inf, math.inf)
     for i, tp in enumerate(journey.touchpoints):
-        if journey.scale is not None:
-            fields = ("experience", "expectation", "ideal")
-            problems += scale_problems(f"touchpoints[{i}]", tp, fields, journey.scale)
+        scores = (tp.experience, tp.expectation, tp.ideal)
+        if scale is not None and not all(s is None or low <= s <= high for s in scores):
+            problems += scale_problems(f"touchpoints[{i}]", tp, ("experience", "expectation", "ideal"), scale)
         if tp.interval is not None and not tp.interval.low <= tp.experience <= tp.interval.high:
             message = (
                 f"{tp.interval.low:g}..{tp.interval.high:g} does not contain the experience "
