@@ -10,9 +10,12 @@ Three parts, each printing ours and the peer side by side from the same run:
   500,000-transition JSON file in a fresh process: wall time and peak memory (VmHWM);
 * ``ladder``: N stages each split 50/50 between two touchpoints (2^N paths, all tied),
   top-k by probability and by pain mass from a validated Journey (after its first query,
-  which compiles it), against ``shortest_simple_paths`` on the same graph (k = 10).
+  which compiles it), against ``shortest_simple_paths`` on the same graph (k = 10);
+* ``inprocess``: ``top_paths(journey, k=10, rank="probability")`` (the whole document) on a
+  validated 2,000-touchpoint Journey after its first query, against networkx
+  ``shortest_simple_paths`` k = 10 on its prebuilt graph, alternating; wall and CPU.
 
-    .venv/bin/python -m benchmarks.bench_door [--parts door load ladder] [--runs 3]
+    .venv/bin/python -m benchmarks.bench_door [--parts door load ladder inprocess] [--runs 3]
 
 The machine this runs on is often shared: keep ``--runs`` small and read medians.
 """
@@ -27,12 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from benchmarks.bench_engine import generate_document, nx_top
+from benchmarks.bench_engine import generate, generate_document, nx_graph, nx_top
 from journeymap.engine import top_paths
 from journeymap.model import Journey, parse_journey
 
@@ -174,11 +178,44 @@ def ladders(runs: int) -> None:
         print(f"{levels:>3} stages: " + " | ".join(cells))
 
 
+def timed_call(fn: Any) -> tuple[float, float, Any]:
+    """Wall and CPU seconds of ``fn()`` in this process, and its result."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - start, time.process_time() - start_cpu, result
+
+
+def inprocess(sizes: list[tuple[int, int]], runs: int) -> None:
+    print("== in-process: top_paths from a validated Journey (after its first query) vs networkx ==")
+    for n, m in sizes:
+        journey = generate(n, m, "funnel")
+        ours_call = partial(top_paths, journey, k=10, rank="probability")
+        theirs_call = partial(nx_top, nx_graph(journey), 10)
+        first = timed_call(ours_call)[0] * 1e3
+        ours, theirs = [], []
+        for _ in range(runs):
+            wall, cpu, reference = timed_call(theirs_call)
+            theirs.append((wall, cpu))
+            for _ in range(10):
+                wall, cpu, doc = timed_call(ours_call)
+                ours.append((wall, cpu))
+        a_wall, a_cpu = (statistics.median(x[i] for x in ours) * 1e3 for i in (0, 1))
+        b_wall, b_cpu = (statistics.median(x[i] for x in theirs) * 1e3 for i in (0, 1))
+        same = [p["nodes"] for p in doc["paths"]] == reference
+        print(
+            f"{n:>7} touchpoints {len(journey.transitions):>7} transitions: first query {first:.1f} ms; "
+            f"then wall ours {a_wall:6.2f} ms networkx {b_wall:7.2f} ms ({b_wall / a_wall:5.0f}x); "
+            f"cpu ours {a_cpu:6.2f} ms networkx {b_cpu:7.2f} ms ({b_cpu / a_cpu:5.0f}x); "
+            f"identical paths: {same}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="*", default=["door", "load", "ladder"])
+    parser.add_argument("--parts", nargs="*", default=["door", "load", "ladder", "inprocess"])
     parser.add_argument("--door-sizes", nargs="*", default=["2000:10000", "20000:100000", "100000:500000"])
     parser.add_argument("--load-sizes", nargs="*", default=["100000:500000"])
+    parser.add_argument("--inprocess-sizes", nargs="*", default=["2000:10000"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
@@ -192,6 +229,8 @@ def main() -> None:
             load(sizes(args.load_sizes), args.runs, Path(folder))
     if "ladder" in args.parts:
         ladders(max(args.runs, 5))
+    if "inprocess" in args.parts:
+        inprocess(sizes(args.inprocess_sizes), max(args.runs, 5))
 
 
 if __name__ == "__main__":

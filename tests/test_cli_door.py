@@ -45,6 +45,9 @@ def test_the_first_path_query_on_a_machine_says_it_compiles(tmp_path: Path) -> N
     large = tmp_path / "large.json"  # large enough for the compiled search
     large.write_text(json.dumps(generate_document(4_000, COMPILED_FROM + 1_000, "funnel")), encoding="utf-8")
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
+    by_probability = [*JOURNEYMAP, "paths", str(large), "--k", "2", "--rank", "probability"]
+    plain = subprocess.run(by_probability, capture_output=True, text=True, env=env, timeout=600)
+    assert plain.returncode == 0 and plain.stderr == ""  # by probability the plain search answers
     args = [*JOURNEYMAP, "paths", str(large), "--k", "2"]
     first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
     assert first.returncode == 0, first.stderr

@@ -62,7 +62,7 @@ def paths(
     from journeymap.engine.observed import with_observed
 
     journey = resolve_journey(file_or_id)
-    announce_compiling(journey)
+    announce_compiling(journey, rank)
     doc = with_observed(top_paths(journey, k=k, rank=rank, to=to, kind=kind), journey)
     if as_json:
         print_json(doc)
@@ -71,12 +71,12 @@ def paths(
     print_paths(doc, title, node_names(journey))
 
 
-def announce_compiling(journey: Journey) -> None:
+def announce_compiling(journey: Journey, rank: str = "pain") -> None:
     """Say so on stderr when a path query on ``journey`` compiles the search (the first
-    query on a machine on a journey large enough for the compiled search)."""
+    query on a machine that needs the compiled search)."""
     from journeymap.engine.paths import needs_compiling
 
-    if needs_compiling(len(journey.transitions)):
+    if needs_compiling(len(journey.transitions), rank):
         err_console.print("compiling the path search (once per machine)…")
 
 

@@ -47,8 +47,8 @@ real products and sums along the path, as a brute force would compute them.
 The work depends on how tight the bounds are, not on the number of paths: on
 acyclic journeys the probability bound is exact, so the search walks almost
 straight to each answer (about k × path length expansions once the bound is
-known). The loops (``journeymap.engine.kernel``) run compiled by numba on
-large journeys and as plain Python on small ones (``_candidates``). Ties
+known). The loops (``journeymap.engine.kernel``) run as plain Python first where
+that is cheaper than loading numba, else compiled by numba (``plain_first``). Ties
 within float error are all explored and put in exact order
 (``settle_ties``); when many paths tie (``MAX_TIED`` prefixes popped level with
 the next) or the search runs past ``MAX_STEPS``, the search starts again in
@@ -74,7 +74,7 @@ NEG_INF = float("-inf")
 MAX_STEPS = 1_000_000
 MAX_TIED = 2_000  # prefixes popped on a tie before the exact search (``ties``) takes over
 BACKWARD_PER_STEP = 1  # backward nodes settled per forward step (rank=probability)
-COMPILED_FROM = 20_000  # transitions from which the search runs compiled (numba), see ``_candidates``
+COMPILED_FROM = 20_000  # transitions from which the search by pain runs compiled, see ``plain_first``
 PLAIN_STEPS = 20_000  # steps of the plain Python search before the compiled one takes over
 
 
@@ -129,18 +129,19 @@ def order_key(rank: str, p: float, log_p: float, pain: float, ids: tuple[str, ..
     return (*by_probability, ids)
 
 
-def needs_compiling(transitions: int | None = None) -> bool:
+def needs_compiling(transitions: int | None = None, rank: str = "pain") -> bool:
     """Whether the next path query (on a journey of ``transitions`` transitions) compiles the search.
 
-    True when the query runs the compiled search (``transitions`` from ``COMPILED_FROM``, or
-    not given) and its machine code is neither loaded in this process nor cached on disk by
-    numba (the first such query on a machine, or after an upgrade).
+    True when the query starts with the compiled search (see ``plain_first``; ``transitions``
+    not given: any query) and its machine code is neither loaded in this process nor cached
+    on disk by numba (the first such query on a machine, or after an upgrade).
 
     Parameters
     ----------
     transitions : int, optional
-        How many transitions the journey has; smaller journeys than ``COMPILED_FROM`` run
-        the plain search and never compile.
+        How many transitions the journey has.
+    rank : {"pain", "probability"}, default "pain"
+        The order asked for.
 
     Returns
     -------
@@ -149,12 +150,12 @@ def needs_compiling(transitions: int | None = None) -> bool:
 
     Examples
     --------
-    >>> needs_compiling(10)
-    False
+    >>> needs_compiling(10), needs_compiling(10**6, "probability")
+    (False, False)
     >>> isinstance(needs_compiling(), bool)
     True
     """
-    if transitions is not None and transitions < COMPILED_FROM:
+    if transitions is not None and plain_first(transitions, rank):
         return False
     from journeymap.engine.jit import top_paths
 
@@ -195,9 +196,38 @@ def kernel_search(compiled: bool) -> Any:
     return compiled_loop
 
 
+def plain_first(transitions: int, rank: str) -> bool:
+    """Whether a query starts with the plain Python search (else with the compiled one).
+
+    By probability always: that search settles the bound only as far as it walks, so its
+    work is what it explores (milliseconds on 500,000 transitions, against a few tenths of
+    a second to import numba and load its code). By pain mass below ``COMPILED_FROM``
+    transitions: the pain bounds cover the whole graph first. Either way a plain search
+    past ``PLAIN_STEPS`` steps is handed to the compiled one.
+
+    Parameters
+    ----------
+    transitions : int
+        How many transitions the journey has.
+    rank : {"pain", "probability"}
+        The order asked for.
+
+    Returns
+    -------
+    bool
+        True for the plain search first.
+
+    Examples
+    --------
+    >>> plain_first(500_000, "probability"), plain_first(500_000, "pain"), plain_first(500, "pain")
+    (True, False, True)
+    """
+    return rank == "probability" or transitions < COMPILED_FROM
+
+
 def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> Any:
-    """The kernel's candidates: a journey under ``COMPILED_FROM`` transitions is searched in
-    plain Python for up to ``PLAIN_STEPS`` steps, and by the compiled loop past them."""
+    """The kernel's candidates: by the plain Python search for up to ``PLAIN_STEPS`` steps
+    when ``plain_first``, and by the compiled loop past them or else."""
     from journeymap.engine.kernel import STEPS
 
     arguments = (
@@ -211,7 +241,7 @@ def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> 
         rank == "pain",
         SLACK,
     )
-    if len(chain.journey.transitions) < COMPILED_FROM:
+    if plain_first(len(chain.journey.transitions), rank):
         found = kernel_search(False)(*arguments, PLAIN_STEPS, BACKWARD_PER_STEP, MAX_TIED)
         if found[-1] != STEPS:
             return found
