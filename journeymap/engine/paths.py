@@ -150,9 +150,7 @@ def needs_compiling(transitions: int | None = None, rank: str = "pain") -> bool:
 
     Examples
     --------
-    >>> needs_compiling(10), needs_compiling(10**6, "probability")
-    (False, False)
-    >>> isinstance(needs_compiling(), bool)
+    >>> isinstance(needs_compiling(10, "probability"), bool)
     True
     """
     if transitions is not None and plain_first(transitions, rank):
@@ -199,10 +197,12 @@ def kernel_search(compiled: bool) -> Any:
 def plain_first(transitions: int, rank: str) -> bool:
     """Whether a query starts with the plain Python search (else with the compiled one).
 
-    By probability always: that search settles the bound only as far as it walks, so its
-    work is what it explores (milliseconds on 500,000 transitions, against a few tenths of
-    a second to import numba and load its code). By pain mass below ``COMPILED_FROM``
-    transitions: the pain bounds cover the whole graph first. Either way a plain search
+    The first path search of a process runs plain where that costs less than loading numba
+    (a few tenths of a second): by probability at any size, since that search settles its
+    bound only as far as it walks (milliseconds on 500,000 transitions), and by pain mass
+    below ``COMPILED_FROM`` transitions (the pain bounds cover the whole graph first). A
+    process that asks again (a library user, the server, ``demo``) loads the compiled loop
+    once and every later search takes it (tens of times faster per search). A plain search
     past ``PLAIN_STEPS`` steps is handed to the compiled one.
 
     Parameters
@@ -219,15 +219,19 @@ def plain_first(transitions: int, rank: str) -> bool:
 
     Examples
     --------
-    >>> plain_first(500_000, "probability"), plain_first(500_000, "pain"), plain_first(500, "pain")
-    (True, False, True)
+    >>> plain_first(500_000, "pain")
+    False
     """
-    return rank == "probability" or transitions < COMPILED_FROM
+    small = rank == "probability" or transitions < COMPILED_FROM
+    return small and not _SEARCHED[0]
 
 
-def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> Any:
+_SEARCHED = [False]  # whether this process has run a path search yet (``plain_first``)
+
+
+def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], plain: bool) -> Any:
     """The kernel's candidates: by the plain Python search for up to ``PLAIN_STEPS`` steps
-    when ``plain_first``, and by the compiled loop past them or else."""
+    when ``plain``, and by the compiled loop past them or else."""
     from journeymap.engine.kernel import STEPS
 
     arguments = (
@@ -241,7 +245,7 @@ def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> 
         rank == "pain",
         SLACK,
     )
-    if plain_first(len(chain.journey.transitions), rank):
+    if plain:
         found = kernel_search(False)(*arguments, PLAIN_STEPS, BACKWARD_PER_STEP, MAX_TIED)
         if found[-1] != STEPS:
             return found
@@ -278,7 +282,9 @@ def search(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_]) -> list[
     """
     if k <= 0:
         return []
-    nodes, ends, p, log_p, collected, stopped = _candidates(chain, k, rank, targets)
+    plain = plain_first(len(chain.journey.transitions), rank)
+    _SEARCHED[0] = True
+    nodes, ends, p, log_p, collected, stopped = _candidates(chain, k, rank, targets, plain)
     if stopped:  # many paths tie (or the float search ran long): decide in exact arithmetic
         from journeymap.engine.ties import exact_top
 

@@ -126,6 +126,6 @@ def test_a_small_journey_past_the_plain_step_budget_is_finished_by_the_compiled_
     assert plain[-1] == kernel.STEPS  # 5 steps are not enough here
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(paths, "PLAIN_STEPS", 5)
-        found = paths._candidates(chain, 20, "pain", chain.outcome_mask())
+        found = paths._candidates(chain, 20, "pain", chain.outcome_mask(), plain=True)
     assert found[-1] == 0
     assert [a.tolist() for a in found[:-1]] == _candidates(chain.journey, 20, "pain", compiled=False)[:-1]
