@@ -78,17 +78,24 @@ _TOUCHPOINT, _OUTCOME, _ENTRY = 1, 2, 4
 
 
 class TransitionEnds:
-    """Every transition's ends as integer codes (``codes``: id -> code), with its weight and
-    whether it is a share."""
+    """Every transition's ends as integer codes (``codes``: id -> code; the journey's nodes
+    first, in file order, then any unknown id), with its weight and whether it is a share."""
 
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
         transitions = journey.transitions
         sources = [t.source for t in transitions]
         targets = [t.target for t in transitions]
-        self.codes = codes = {name: i for i, name in enumerate(dict.fromkeys(sources + targets))}
-        self.src = np.array([codes[name] for name in sources], np.int64)
-        self.dst = np.array([codes[name] for name in targets], np.int64)
+        nodes = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
+        codes = {name: i for i, name in enumerate(dict.fromkeys(nodes))}
+        src = [codes.get(name, -1) for name in sources]
+        dst = [codes.get(name, -1) for name in targets]
+        if -1 in src or -1 in dst:  # unknown ids (each a problem): number them too
+            for name in sources + targets:
+                codes.setdefault(name, len(codes))
+            src, dst = [codes[name] for name in sources], [codes[name] for name in targets]
+        self.codes = codes
+        self.src, self.dst = np.array(src, np.int64), np.array(dst, np.int64)
         shares = [t.share for t in transitions]
         self.shared = np.array([share is not None for share in shares], bool)
         weights = [t.customers if t.customers is not None else t.share for t in transitions]

@@ -47,13 +47,29 @@ def variant_problems(journey: Journey) -> list[Problem]:
 
 
 def _id_problems(journey: Journey) -> list[Problem]:
-    problems = []
-    seen: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
     groups: list[tuple[str, Iterable[Stage | Touchpoint | Outcome]]] = [
         ("stages", journey.stages),
         ("touchpoints", journey.touchpoints),
         ("outcomes", journey.outcomes),
     ]
+    every = [item.id for _, items in groups for item in items]
+    if ENTRY in every or len(set(every)) < len(every):
+        _repeated_ids(groups, problems)
+    stage_ids = {s.id for s in journey.stages}
+    for i, tp in enumerate(journey.touchpoints):
+        if tp.stage not in stage_ids:
+            problems.append(
+                Problem(f"touchpoints[{i}].stage", "unknown-stage", f"unknown stage '{tp.stage}'")
+            )
+    return problems
+
+
+def _repeated_ids(
+    groups: list[tuple[str, Iterable[Stage | Touchpoint | Outcome]]], problems: list[Problem]
+) -> None:
+    """Add a problem for every use of the reserved id and every id used before."""
+    seen: dict[str, tuple[str, int]] = {}
     for group, items in groups:
         for i, item in enumerate(items):
             first = seen.setdefault(item.id, (group, i))
@@ -64,13 +80,6 @@ def _id_problems(journey: Journey) -> list[Problem]:
             elif first != (group, i):
                 message = f"id '{item.id}' is already used at {first[0]}[{first[1]}].id"
                 problems.append(Problem(f"{group}[{i}].id", "duplicate-id", message))
-    stage_ids = {s.id for s in journey.stages}
-    for i, tp in enumerate(journey.touchpoints):
-        if tp.stage not in stage_ids:
-            problems.append(
-                Problem(f"touchpoints[{i}].stage", "unknown-stage", f"unknown stage '{tp.stage}'")
-            )
-    return problems
 
 
 def _score_problems(journey: Journey) -> list[Problem]:
@@ -78,8 +87,13 @@ def _score_problems(journey: Journey) -> list[Problem]:
     scale = journey.scale
     low, high = (scale.min, scale.max) if scale is not None else (-math.inf, math.inf)
     for i, tp in enumerate(journey.touchpoints):
-        scores = (tp.experience, tp.expectation, tp.ideal)
-        if scale is not None and not all(s is None or low <= s <= high for s in scores):
+        expectation, ideal = tp.expectation, tp.ideal
+        inside = (
+            low <= tp.experience <= high
+            and (expectation is None or low <= expectation <= high)
+            and (ideal is None or low <= ideal <= high)
+        )
+        if scale is not None and not inside:
             problems += scale_problems(f"touchpoints[{i}]", tp, ("experience", "expectation", "ideal"), scale)
         if tp.interval is not None and not tp.interval.low <= tp.experience <= tp.interval.high:
             message = (
