@@ -7,8 +7,8 @@ when its body raises, and ``Examples`` with at least one ``>>>`` line (pytest's
 ``--doctest-modules`` runs them). Checked: every function in ``__all__`` of
 ``journeymap.engine`` and ``journeymap.export`` and every public function (no
 leading underscore) of every module of ``journeymap.engine`` but the numba
-kernel, of ``journeymap.export``'s own modules (not yet of the map page's
-package ``journeymap.export.mappage``) and of ``journeymap.frames``.
+kernel, of every module of ``journeymap.export`` (the map page's package
+``journeymap.export.mappage`` included) and of ``journeymap.frames``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ PACKAGES = ("journeymap.engine", "journeymap.export")
 ENGINE = ROOT / "journeymap" / "engine"
 UNCHECKED = {"journeymap.engine.kernel"}  # numba-compiled loops over flat arrays, described in prose
 EXPORT = ROOT / "journeymap" / "export"
+MAPPAGE = EXPORT / "mappage"
 MODULES = (
     *sorted(f"journeymap.engine.{p.stem}" for p in ENGINE.glob("*.py") if not p.stem.startswith("_")),
     *sorted(f"journeymap.export.{p.stem}" for p in EXPORT.glob("*.py") if not p.stem.startswith("_")),
+    "journeymap.export.mappage",
+    *sorted(f"journeymap.export.mappage.{p.stem}" for p in MAPPAGE.glob("*.py") if p.stem[0] != "_"),
     "journeymap.frames",
 )
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples)\n\s*-{3,}\s*$", re.M)

@@ -22,8 +22,8 @@ from typing import Any
 from journeymap.engine.json_values import NO_PAIN
 from journeymap.engine.report import by_touchpoint
 from journeymap.export.flows import edge_customers, main_path
+from journeymap.export.mappage import curve, pathlists, sidebar, sources, timing
 from journeymap.export.mappage import layout as geometry
-from journeymap.export.mappage import pathlists, sidebar, svg, timing
 from journeymap.export.mappage.map_svg import map_svg
 from journeymap.export.mappage.page_data import page_data, transitions_data, views_data
 from journeymap.export.mappage.pathlists import short_route
@@ -36,7 +36,27 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 
 
 def render(journey: Journey, alpha: float = 0.5) -> str:
-    """The whole page for ``journey`` (``alpha`` is the carried-experience memory)."""
+    """The whole page for ``journey`` (``alpha`` is the carried-experience memory).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    alpha : float, default 0.5
+        The memory of carried experience (the emotion curve, the analysis).
+
+    Returns
+    -------
+    str
+        The self-contained HTML page (``journeymap.export.map_html``).
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> page = render(load_journey("fixtures/auto-repair.yaml"))
+    >>> page.startswith("<!DOCTYPE html>"), "Content-Security-Policy" in page, 'id="journey-data"' in page
+    (True, True, True)
+    """
     from journeymap.engine import analyze, top_paths
     from journeymap.engine.observed import variants_document, with_observed
 
@@ -55,12 +75,12 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
     }
     drawn = map_svg(journey, layouts[default], analysis, names, labels, placements[default], layouts)
     route = main_path(journey)
-    xs = svg.curve_positions(route, placed)
+    xs = curve.curve_positions(route, placed)
     figures = by_touchpoint(analysis)
     steps = [(n, names[n], figures[n]["satisfaction"], figures[n]["carried"]) for n in route if n in figures]
     last = route[-1]
     end = (names[last], xs[last][0]) if last in xs and last not in figures else None
-    curve = svg.emotion_curve(steps, end, xs, placed.width)
+    drawn_curve = curve.emotion_curve(steps, end, xs, placed.width)
     observed = variants_document(journey) if journey.variants is not None else None
     data = page_data(journey, analysis, paths, names, route)
     data["observed"] = [
@@ -76,12 +96,12 @@ def render(journey: Journey, alpha: float = 0.5) -> str:
         "JS": _asset("map.js"),
         "TOOLBAR": sidebar.toolbar(journey, views, default),
         "SUMMARY": sidebar.summary(journey, analysis, names),
-        "LEGEND": sidebar.legend(journey) + timing.legend(journey),
+        "LEGEND": sidebar.legend(journey) + sources.legend(journey),
         "PATHS": paths_section(analysis, paths, names, observed),
         "OPPORTUNITIES": sidebar.opportunities(journey, names),
         "NOTES": sidebar.journey_notes(journey),
         "MAP": drawn,
-        "CURVE": curve,
+        "CURVE": drawn_curve,
         "DATA": script_json(data),
     }
     # One pass, so text that happens to look like a slot is never filled in.
@@ -95,7 +115,29 @@ def paths_section(
     observed: dict[str, Any] | None,
 ) -> str:
     """The paths section: the no-pain note when every pain is 0, the model's pain paths and,
-    for a journey with observed variants, the switch to them."""
+    for a journey with observed variants, the switch to them.
+
+    Parameters
+    ----------
+    analysis : dict
+        The journey's ``analyze`` document.
+    paths : list of dict
+        The rows of its pain paths (``with_observed``).
+    names : dict of str to str
+        Node id -> name.
+    observed : dict or None
+        Its ``variants`` document, or None without observed variants.
+
+    Returns
+    -------
+    str
+        The note (if any), the switch (if observed) and the lists.
+
+    Examples
+    --------
+    >>> paths_section({"touchpoints": [{"pain": 0.0}]}, [], {}, None)[:44]
+    '<p class="note no-pain" role="note">no pain '
+    """
     note = ""
     if not any(f["pain"] for f in analysis["touchpoints"]):
         note = f'<p class="note no-pain" role="note">{escape(NO_PAIN)}</p>'
@@ -105,11 +147,23 @@ def paths_section(
 
 
 def script_json(data: Any) -> str:
-    """JSON safe inside a ``<script>`` element (as Django's ``json_script``): ``<``, ``>`` and
-    ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--`` can end or hide it.
+    r"""JSON safe inside a ``<script>`` element (as Django's ``json_script``): ``<``, ``>`` and
+    ``&`` are written as ``\u`` escapes, so no ``</script>`` or ``<!--`` can end or hide it.
 
+    Parameters
+    ----------
+    data : Any
+        Anything ``json.dumps`` writes.
+
+    Returns
+    -------
+    str
+        The JSON text, non-ASCII characters kept.
+
+    Examples
+    --------
     >>> script_json({"name": "</script><!--&"})
-    '{"name": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
+    '{"name": "\\u003c/script\\u003e\\u003c!--\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

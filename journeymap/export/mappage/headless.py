@@ -40,7 +40,19 @@ CHROMIUM_FLAGS = (
 
 
 def find_browser() -> tuple[str, str] | None:
-    """(chromium, chromedriver) paths, or None when either is missing."""
+    """(chromium, chromedriver) paths, or None when either is missing.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The browser's and the driver's executable paths.
+
+    Examples
+    --------
+    >>> found = find_browser()
+    >>> found is None or all(Path(path).exists() for path in found)
+    True
+    """
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver") or (
         "/usr/lib/chromium/chromedriver" if Path("/usr/lib/chromium/chromedriver").exists() else None
@@ -50,7 +62,32 @@ def find_browser() -> tuple[str, str] | None:
 
 @contextmanager
 def chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
-    """A selenium Chrome driver on a fresh profile; quits and removes the profile afterwards."""
+    """A selenium Chrome driver on a fresh profile; quits and removes the profile afterwards.
+
+    Parameters
+    ----------
+    width, height : int, default 1600, 1000
+        The window's size in pixels.
+
+    Yields
+    ------
+    selenium.webdriver.Chrome
+        The driver of a headless Chromium (flags ``CHROMIUM_FLAGS``).
+
+    Raises
+    ------
+    MissingExtra
+        Without selenium (the ``render`` extra).
+    JourneymapError
+        When Chromium or its driver is not installed.
+
+    Examples
+    --------
+    >>> with chromium(800, 600) as driver:
+    ...     driver.get("data:text/html,<title>map</title>")
+    ...     driver.title
+    'map'
+    """
     require("render")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -79,7 +116,23 @@ def chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
 
 
 def set_viewport(driver: Any, width: int, height: int) -> None:
-    """Emulate a ``width`` x ``height`` CSS-pixel screen (narrower than a window can be)."""
+    """Emulate a ``width`` x ``height`` CSS-pixel screen (narrower than a window can be).
+
+    Parameters
+    ----------
+    driver : selenium.webdriver.Chrome
+        The driver (``chromium``).
+    width, height : int
+        The screen's size in CSS pixels (below 500 wide, a mobile screen).
+
+    Examples
+    --------
+    >>> with chromium() as driver:
+    ...     set_viewport(driver, 640, 300)
+    ...     driver.get("data:text/html,<p>narrow</p>")
+    ...     driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    [640, 300]
+    """
     metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500}
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
@@ -88,11 +141,60 @@ PICTURE = "document.documentElement.classList.add('picture')"  # the side panel 
 
 
 def page_height(driver: Any) -> int:
+    """The page's full height in CSS pixels (its scroll height, rounded up).
+
+    Parameters
+    ----------
+    driver : selenium.webdriver.Chrome
+        The driver, on a loaded page.
+
+    Returns
+    -------
+    int
+        The height.
+
+    Examples
+    --------
+    >>> with chromium() as driver:
+    ...     driver.get("data:text/html,<body style='margin:0'><div style='height:2345px'></div></body>")
+    ...     page_height(driver)
+    2345
+    """
     return int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
 
 
 def draw(html: str, fmt: str, width: int = 1600) -> bytes:
-    """``html`` (a map page) as PNG or PDF bytes."""
+    r"""``html`` (a map page) as PNG or PDF bytes.
+
+    Parameters
+    ----------
+    html : str
+        The page (``journeymap.export.map_html``).
+    fmt : str
+        ``"png"`` or ``"pdf"``.
+    width : int, default 1600
+        The page's width in CSS pixels (PNG: the picture's width).
+
+    Returns
+    -------
+    bytes
+        The PNG (the whole page, side panel at full length) or the PDF (landscape A4).
+
+    Raises
+    ------
+    InvalidInput
+        For another format, or a width outside ``MIN_WIDTH``..``MAX_WIDTH``.
+    JourneymapError
+        When Chromium is not installed.
+
+    Examples
+    --------
+    >>> draw("<p>map</p>", "png", width=400)[:8]
+    b'\x89PNG\r\n\x1a\n'
+    >>> draw("<p>map</p>", "gif")
+    Traceback (most recent call last):
+    journeymap.errors.InvalidInput: format 'gif' is not one of png, pdf
+    """
     if fmt not in FORMATS:
         raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     if not MIN_WIDTH <= width <= MAX_WIDTH:

@@ -7,22 +7,23 @@ wrapped name needs, so no two cards can overlap whatever the journey's size.
 With swimlanes (``lanes="lane" | "channel" | "owner"``) the stage columns are
 cut into rows, one per value of that field (touchpoints without one share a
 last row); the columns keep their places, so only the cards' heights change.
-Text width is estimated per character (CJK full width, Latin by class), on
-the safe side, so wrapped lines fit inside their card.
+Names are wrapped to fit their cards by ``text_fit``.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
+from journeymap.export.mappage.text_fit import MAX_NAME_LINES as MAX_NAME_LINES
+from journeymap.export.mappage.text_fit import NAME_FONT as NAME_FONT
+from journeymap.export.mappage.text_fit import char_width as char_width
+from journeymap.export.mappage.text_fit import text_width as text_width
+from journeymap.export.mappage.text_fit import wrap
 from journeymap.model import LANES, PHASES, Journey, Touchpoint
 
 CARD_WIDTH = 190.0
 CARD_PADDING = 8.0
-NAME_FONT = 13.0
 NAME_LINE = 16.0
-MAX_NAME_LINES = 4
 META_HEIGHT = 16.0
 BAR_HEIGHT = 5.0
 CARD_GAP = 12.0
@@ -91,90 +92,71 @@ class Layout:
     lanes: list[Lane] = field(default_factory=list)  # empty without swimlanes
 
 
-def char_width(ch: str, size: float) -> float:
-    """A safe estimate of a character's advance width at font ``size``."""
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
-        return size * 1.02
-    if ch in " .,:;'|!il":
-        return size * 0.34
-    if ch.isupper() or ch in "mwMW@%&":
-        return size * 0.78
-    return size * 0.6
-
-
-def text_width(text: str, size: float) -> float:
-    return sum(char_width(ch, size) for ch in text)
-
-
-def wrap(
-    text: str, width: float, size: float = NAME_FONT, max_lines: int = MAX_NAME_LINES
-) -> tuple[str, ...]:
-    """Greedy line breaking: at spaces for Latin words, anywhere between CJK characters.
-
-    >>> wrap("便利 Street & shop access", 100)
-    ('便利 Street &', 'shop access')
-    """
-    lines: list[str] = []
-    current = ""
-    for token in _tokens(" ".join(text.split())):
-        candidate = current + token
-        if text_width(candidate.rstrip(), size) <= width or not current.strip():
-            current = candidate
-            while text_width(current.rstrip(), size) > width:  # a word too long for any line
-                head, current = _split_at_width(current, width, size)
-                lines.append(head)
-        else:
-            lines.append(current.rstrip())
-            current = token.lstrip()
-    if current.strip():
-        lines.append(current.rstrip())
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and text_width(last + "…", size) > width:
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
-    return tuple(lines) or ("",)
-
-
-def _tokens(text: str) -> list[str]:
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        elif ch == " ":
-            tokens.append(word + " ")
-            word = ""
-        else:
-            word += ch
-    if word:
-        tokens.append(word)
-    return tokens
-
-
-def _split_at_width(text: str, width: float, size: float) -> tuple[str, str]:
-    used = 0.0
-    for i, ch in enumerate(text):
-        used += char_width(ch, size)
-        if used > width:
-            return text[: max(i, 1)], text[max(i, 1) :]
-    return text, ""
-
-
 def ordered_stages(journey: Journey) -> list[str]:
-    """Stage ids grouped by phase (pre-sale, sale, after-sale), file order within a phase."""
+    """Stage ids grouped by phase (pre-sale, sale, after-sale), file order within a phase.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    list of str
+        The stage ids, in the map's column order.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> ordered_stages(load_journey("fixtures/auto-repair.yaml"))[:3]
+    ['awareness', 'booking', 'service']
+    """
     return [s.id for phase in PHASES for s in journey.stages if s.phase == phase]
 
 
 def card_height(lines: int) -> float:
+    """The height of a card whose name takes ``lines`` lines.
+
+    Parameters
+    ----------
+    lines : int
+        The name's lines.
+
+    Returns
+    -------
+    float
+        Padding, the name, the meta line and the bar, in pixels.
+
+    Examples
+    --------
+    >>> card_height(1), card_height(2)
+    (57.0, 73.0)
+    """
     return CARD_PADDING * 2 + lines * NAME_LINE + 4 + META_HEIGHT + BAR_HEIGHT
 
 
 def lane_key(tp: Touchpoint, by: str) -> str:
-    """The touchpoint's value of the swimlane field ``by`` ("" when unset)."""
+    """The touchpoint's value of the swimlane field ``by`` ("" when unset).
+
+    Parameters
+    ----------
+    tp : Touchpoint
+        The touchpoint.
+    by : str
+        ``lane``, ``channel`` or ``owner``.
+
+    Returns
+    -------
+    str
+        The value, stripped, or "".
+
+    Examples
+    --------
+    >>> from journeymap.model import Touchpoint
+    >>> tp = Touchpoint(id="a", name="A", stage="s", experience=5, channel=" phone ")
+    >>> lane_key(tp, "channel"), lane_key(tp, "owner")
+    ('phone', '')
+    """
     value = getattr(tp, by)
     return value.strip() if isinstance(value, str) else ""
 
@@ -183,6 +165,20 @@ def lane_order(journey: Journey, by: str) -> list[str]:
     """The swimlane rows for field ``by``: for ``lane`` the usual front-stage, back-stage,
     support first, then other values in file order; touchpoints without a value last.
 
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    by : str
+        ``lane``, ``channel`` or ``owner``.
+
+    Returns
+    -------
+    list of str
+        The rows' keys ("" for the row of touchpoints without a value).
+
+    Examples
+    --------
     >>> from journeymap.files import load_journey
     >>> lane_order(load_journey("fixtures/auto-repair.yaml"), "lane")
     ['front-stage', 'back-stage', 'support']
@@ -194,13 +190,51 @@ def lane_order(journey: Journey, by: str) -> list[str]:
 
 
 def groupings(journey: Journey) -> list[str]:
-    """The swimlane fields some touchpoint of ``journey`` sets."""
+    """The swimlane fields some touchpoint of ``journey`` sets.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    list of str
+        Of ``lane``, ``channel`` and ``owner``, in that order.
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.files import load_journey
+    >>> from journeymap.model import parse_journey
+    >>> groupings(load_journey("fixtures/auto-repair.yaml")), groupings(parse_journey(_TINY))
+    (['lane', 'channel', 'owner'], [])
+    """
     return [by for by in GROUPINGS if any(lane_key(tp, by) for tp in journey.touchpoints)]
 
 
 def compute(journey: Journey, lanes: str | None = None) -> Layout:
-    """Place every column and card (see the module docstring); ``lanes`` names the
-    touchpoint field to cut the columns into swimlanes by, or None for none."""
+    """Place every column and card (see the module docstring).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    lanes : str or None, default None
+        The touchpoint field to cut the columns into swimlanes by, or None for none.
+
+    Returns
+    -------
+    Layout
+        The drawing's size, the stage columns, every card's box and column and the swimlanes.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> placed = compute(load_journey("fixtures/auto-repair.yaml"))
+    >>> placed.width, len(placed.columns), placed.cards["ad_promotion"].x, placed.lanes
+    (1928.0, 5, 222.0, [])
+    """
     stages = {s.id: s for s in journey.stages}
     order = ordered_stages(journey)
     text_room = CARD_WIDTH - 2 * CARD_PADDING

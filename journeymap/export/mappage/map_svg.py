@@ -14,7 +14,7 @@ from journeymap.engine.metrics import transition_probabilities
 from journeymap.engine.report import by_touchpoint
 from journeymap.export import palette
 from journeymap.export.flows import edge_customers
-from journeymap.export.mappage import svg, timing
+from journeymap.export.mappage import arrows, backdrop, sources, svg, timing
 from journeymap.export.mappage.layout import Layout
 from journeymap.model import ENTRY, Journey
 
@@ -96,11 +96,11 @@ def map_svg(
         f'height="{placed.height:.0f}" viewBox="0 0 {placed.width:.0f} {placed.height:.0f}" role="img" '
         f'aria-label="Journey map of {escape(journey.name, quote=True)}">',
         svg.defs(),
-        svg.phase_bands(placed),
-        *(svg.lane_bands(layout, view, layout is placed) for view, layout in layouts.items()),
-        svg.stage_headers(placed, analysis.get("stages", {})),
+        backdrop.phase_bands(placed),
+        *(backdrop.lane_bands(layout, view, layout is placed) for view, layout in layouts.items()),
+        backdrop.stage_headers(placed, analysis.get("stages", {})),
         '<g class="flows">',
-        svg.flows(
+        arrows.flows(
             journey,
             placed,
             edge_customers(journey, analysis),
@@ -120,7 +120,7 @@ def map_svg(
         if f["pain"]:
             meta += f" · pain {svg.number(f['pain'])}"
         fill = palette.diverging(s, half)
-        badge = timing.badge_svg(placed.cards[tp.id], tp.score_source, palette.text_colour(fill))
+        badge = sources.badge_svg(placed.cards[tp.id], tp.score_source, palette.text_colour(fill))
         parts.append(
             svg.card(
                 placed.cards[tp.id],

@@ -8,7 +8,7 @@ from typing import Any
 from journeymap.engine.metrics import transition_probabilities
 from journeymap.engine.report import by_touchpoint
 from journeymap.export.flows import edge_customers
-from journeymap.export.mappage import svg, timing
+from journeymap.export.mappage import arrows, sources, svg, timing
 from journeymap.export.mappage.layout import Layout
 from journeymap.model import Journey
 
@@ -86,7 +86,7 @@ def page_data(
             "importance": tp.weight,
             "ideal": tp.ideal,
             "responses": tp.responses,
-            **timing.provenance(tp),
+            **sources.provenance(tp),
             **{k: f.get(k) for k in DETAIL_FIGURES},
         }
     return {
@@ -182,7 +182,7 @@ def views_data(
         view: {
             "height": round(placed.height, 1),
             "dy": {n: round(b.y - drawn.cards[n].y, 1) for n, b in placed.cards.items()},
-            "flows": {f"{a}->{b}": svg.flow_d(placed, a, b) for a, b in pairs},
+            "flows": {f"{a}->{b}": arrows.flow_d(placed, a, b) for a, b in pairs},
             "labels": placements[view],
         }
         for view, placed in layouts.items()

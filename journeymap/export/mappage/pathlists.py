@@ -21,6 +21,20 @@ from journeymap.export.mappage.svg import number, percent
 def short_route(steps: list[str], keep: int = 3) -> str:
     """A route for the side panel: long ones keep their first and last ``keep`` steps.
 
+    Parameters
+    ----------
+    steps : list of str
+        The step names.
+    keep : int, default 3
+        How many steps to keep at each end.
+
+    Returns
+    -------
+    str
+        The steps joined by arrows, the middle of a long route counted instead.
+
+    Examples
+    --------
     >>> short_route(["a", "b", "c"])
     'a → b → c'
     >>> short_route([str(i) for i in range(10)], keep=2)
@@ -33,7 +47,29 @@ def short_route(steps: list[str], keep: int = 3) -> str:
 
 
 def model_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
-    """The model's top pain paths, each with its observed customers when known."""
+    """The model's top pain paths, each with its observed customers when known.
+
+    Parameters
+    ----------
+    paths : list of dict
+        Rows of a ``paths`` document (``with_observed`` adds the observed customers).
+    names : dict of str to str
+        Node id -> name.
+
+    Returns
+    -------
+    str
+        The ``<ol class="paths">`` list, or a note when there is no path.
+
+    Examples
+    --------
+    >>> row = {"rank": 1, "nodes": ["entry", "a", "ok"], "customers": 6.0, "pain": 2.0, "pain_mass": 1.2}
+    >>> drawn = model_list([row], {"a": "Call", "ok": "Bought"})
+    >>> '<span class="route">Call → Bought</span>' in drawn, "pain mass 1.2" in drawn
+    (True, True)
+    >>> model_list([], {})
+    '<p class="empty">No path from entry to an outcome.</p>'
+    """
     if not paths:
         return '<p class="empty">No path from entry to an outcome.</p>'
     items = []
@@ -52,7 +88,26 @@ def model_list(paths: list[dict[str, Any]], names: dict[str, str]) -> str:
 
 
 def observed_list(document: dict[str, Any]) -> str:
-    """The observed variants (``engine.observed.variants_document``) and the "other" row."""
+    """The observed variants (``engine.observed.variants_document``) and the "other" row.
+
+    Parameters
+    ----------
+    document : dict
+        A ``variants`` document with each variant's ``names``.
+
+    Returns
+    -------
+    str
+        The ``<ol class="paths observed">`` list (hidden until the switch shows it).
+
+    Examples
+    --------
+    >>> walk = {"rank": 1, "names": ["Call", "Call", "Bought"], "nodes": ["a", "a", "ok"], "share": 0.5,
+    ...         "customers": 4.0, "pain": 2.0, "peak_end": -1.0}
+    >>> drawn = observed_list({"variants": [walk], "other": {"customers": 4.0, "variants": 2}})
+    >>> "1 repeated visit" in drawn, "4 customers in 2 other variants" in drawn
+    (True, True)
+    """
     items = []
     for v in document["variants"]:
         route = v["names"]
@@ -79,7 +134,18 @@ def observed_list(document: dict[str, Any]) -> str:
 
 
 def switch() -> str:
-    """The model / observed switch above the lists."""
+    """The model / observed switch above the lists.
+
+    Returns
+    -------
+    str
+        A group of two toggle buttons (``data-path-view`` ``model`` and ``observed``).
+
+    Examples
+    --------
+    >>> switch().count("<button")
+    2
+    """
     return (
         '<div class="path-views" role="group" aria-label="Paths to show">'
         '<button type="button" data-path-view="model" aria-pressed="true">Model</button>'

@@ -11,9 +11,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from journeymap.export import palette
 from journeymap.export.mappage.map_svg import satisfaction_extent
-from journeymap.export.mappage.svg import number, percent
+from journeymap.export.mappage.svg import gradient_stops, number, percent
 from journeymap.model import Evidence, Journey, Opportunity
 
 VIEW_NAMES = {"none": "none (stages only)", "lane": "by lane", "channel": "by channel", "owner": "by owner"}
@@ -26,7 +25,29 @@ def _option(value: str, label: str, selected: bool = False) -> str:
 
 
 def toolbar(journey: Journey, views: list[str], default: str) -> str:
-    """The swimlane switch, the persona filter (when the journey has personas) and the zoom."""
+    """The swimlane switch, the persona filter (when the journey has personas) and the zoom.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    views : list of str
+        The swimlane views (``"none"`` and the groupings its touchpoints set).
+    default : str
+        The view selected (the one drawn).
+
+    Returns
+    -------
+    str
+        The ``<div class="toolbar">`` element.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> bar = toolbar(load_journey("fixtures/auto-repair.yaml"), ["none", "lane"], "lane")
+    >>> '<option value="lane" selected>by lane</option>' in bar, 'id="fit"' in bar
+    (True, True)
+    """
     lanes = "".join(_option(v, VIEW_NAMES[v], v == default) for v in views)
     parts = [f'<label>Swimlanes <select id="lanes">{lanes}</select></label>']
     if journey.personas:
@@ -50,7 +71,28 @@ def _figures(o: Opportunity) -> str:
 
 
 def opportunities(journey: Journey, names: dict[str, str]) -> str:
-    """The opportunities, each linked to its touchpoints' cards."""
+    """The opportunities, each linked to its touchpoints' cards.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    names : dict of str to str
+        Touchpoint id -> name.
+
+    Returns
+    -------
+    str
+        The ``<ol class="opportunities">`` list, or a note when the journey records none.
+
+    Examples
+    --------
+    >>> from journeymap.files import load_journey
+    >>> journey = load_journey("fixtures/mei-su-electronics.yaml")
+    >>> listed = opportunities(journey, {tp.id: tp.name for tp in journey.touchpoints})
+    >>> listed.startswith('<ol class="opportunities">'), 'data-opportunity="more_shops"' in listed
+    (True, True)
+    """
     if not journey.opportunities:
         return '<p class="empty">No opportunities recorded.</p>'
     items = []
@@ -72,7 +114,26 @@ def opportunities(journey: Journey, names: dict[str, str]) -> str:
 
 def evidence_list(items: list[Evidence] | None) -> str:
     """Evidence as a list: quotes in quotation marks, links as links (http(s) only, checked
-    by the model), each with its source."""
+    by the model), each with its source.
+
+    Parameters
+    ----------
+    items : list of Evidence or None
+        The evidence.
+
+    Returns
+    -------
+    str
+        The ``<ul class="evidence">`` list, or "" without evidence.
+
+    Examples
+    --------
+    >>> from journeymap.model import Evidence
+    >>> evidence_list([Evidence(kind="quote", text="Too slow", source="survey")])
+    '<ul class="evidence"><li class="quote">“Too slow” <span class="source">— survey</span></li></ul>'
+    >>> evidence_list(None)
+    ''
+    """
     if not items:
         return ""
     rows = []
@@ -88,7 +149,27 @@ def evidence_list(items: list[Evidence] | None) -> str:
 
 
 def journey_notes(journey: Journey) -> str:
-    """The journey's and its stages' notes and evidence, or nothing when there are none."""
+    """The journey's and its stages' notes and evidence, or nothing when there are none.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    str
+        A "Notes and evidence" heading and block, or "".
+
+    Examples
+    --------
+    >>> from journeymap.engine.metrics import _TINY
+    >>> from journeymap.model import parse_journey
+    >>> journey_notes(parse_journey({**_TINY, "notes": "Pilot & launch"}))
+    '<h2>Notes and evidence</h2><div class="notes"><p>Pilot &amp; launch</p></div>'
+    >>> journey_notes(parse_journey(_TINY))
+    ''
+    """
     blocks = []
     if journey.notes or journey.evidence:
         note = f"<p>{escape(journey.notes)}</p>" if journey.notes else ""
@@ -195,10 +276,7 @@ def legend(journey: Journey) -> str:
         '<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="290" height="46" viewBox="0 0 290 46">'
         '<rect x="10" y="4" width="270" height="14" rx="3" fill="url(#legend-gradient)"/>'
         '<defs><linearGradient id="legend-gradient">'
-        + "".join(
-            f'<stop offset="{i / (len(palette.RDBU) - 1):.3f}" stop-color="{c}"/>'
-            for i, c in enumerate(palette.RDBU)
-        )
+        + gradient_stops()
         + "</linearGradient></defs>"
         f'<text x="10" y="32">{number(-half)}</text><text x="145" y="32" text-anchor="middle">0</text>'
         f'<text x="280" y="32" text-anchor="end">+{number(half)}</text>'

@@ -1,4 +1,4 @@
-"""Time on the map's arrows and where each touchpoint's score came from.
+"""Time on the map's arrows: compact labels placed where they fit, and the tooltips' time lines.
 
 An arrow whose transition has a measured ``time`` gets a compact label
 (``med 2.3h · p90 1.1d``, ``journeymap.display.timing_label``) at the middle of
@@ -8,40 +8,24 @@ box meets no card, no other label and stays inside the drawing; a label with
 no room is left out of that view (the arrow's tooltip and the details panel
 still give the full time). Placement is computed per swimlane view, since the
 arrows move with the cards.
-
-Cards whose score did not come from survey answers or the designer carry a
-badge: ``B`` behaviour measured in the event log, ``E`` scores recorded in the
-event log, ``?`` nothing measured (the scale's midpoint).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-from journeymap.display import measure_text, timing_label, timing_text
+from journeymap.display import timing_label, timing_text
 from journeymap.durations import format_seconds, seconds
-from journeymap.export.mappage.layout import BADGES, Box, Layout, text_width
-from journeymap.export.mappage.svg import Point, flow_curve
-from journeymap.model import Journey, Touchpoint, Transition
+from journeymap.export.mappage.arrows import Point, flow_curve
+from journeymap.export.mappage.layout import Box, Layout
+from journeymap.export.mappage.text_fit import text_width
+from journeymap.model import Journey, Transition
 
 LABEL_FONT = 10.0
 LINE = 12.0
 LABEL_PAD = 3.0
 ALONG = (0.5, 0.38, 0.62, 0.26, 0.74)  # where on its curve a label may sit, in order of preference
-BADGE_NAMES = {
-    "behaviour": "behaviour measured in the event log (waits, rework, repeat contacts, back-steps, drop-off)",
-    "events": "scores recorded in the event log",
-    "none": "nothing measured: the scale's midpoint",
-}
-SOURCE_NAMES = {
-    **BADGE_NAMES,
-    "survey": "survey answers",
-    "designer": "the designer's estimate",
-}
-
-
 @dataclass(frozen=True)
 class TimeLabel:
     """The compact label of one arrow (``med 2.3h · p90 1.1d``), drawn as two short lines."""
@@ -69,7 +53,30 @@ class TimeLabel:
 
 
 def time_labels(journey: Journey, customers: dict[tuple[str, str], float]) -> list[TimeLabel]:
-    """The arrows with a measured time, most customers first (then file order)."""
+    """The arrows with a measured time, most customers first (then file order).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    customers : dict of (str, str) to float
+        The customers along each transition (``journeymap.export.flows.edge_customers``).
+
+    Returns
+    -------
+    list of TimeLabel
+        A label per transition with a median or a 90th percentile time.
+
+    Examples
+    --------
+    >>> from journeymap.engine import analyze
+    >>> from journeymap.export.flows import edge_customers
+    >>> from journeymap.files import load_journey
+    >>> journey = load_journey("fixtures/planted-friction.yaml")
+    >>> labels = time_labels(journey, edge_customers(journey, analyze(journey)))
+    >>> len(labels), labels[0].edge, labels[0].lines
+    (8, 'documents->identity_check', ['med 49m', 'p90 1.4h'])
+    """
     labels = []
     for t in journey.transitions:
         if t.time is not None and (text := timing_label(t.time.median_s, t.time.p90_s)):
@@ -82,7 +89,32 @@ def place(labels: list[TimeLabel], layout: Layout) -> dict[str, list[float] | No
     """Each label's centre ``[x, y]`` in ``layout``, or None where it has no room.
 
     Candidates, in order: centred on the curve at each point of ``ALONG``, then
-    beside it (to the right, as for an arrow looping back into its own column)."""
+    beside it (to the right, as for an arrow looping back into its own column).
+
+    Parameters
+    ----------
+    labels : list of TimeLabel
+        The labels, most important first (``time_labels``).
+    layout : Layout
+        The placed map.
+
+    Returns
+    -------
+    dict of str to list of float or None
+        By the arrow's ``source->target``.
+
+    Examples
+    --------
+    >>> from journeymap.engine import analyze
+    >>> from journeymap.export.flows import edge_customers
+    >>> from journeymap.export.mappage.layout import compute
+    >>> from journeymap.files import load_journey
+    >>> journey = load_journey("fixtures/planted-friction.yaml")
+    >>> labels = time_labels(journey, edge_customers(journey, analyze(journey)))
+    >>> at = place(labels, compute(journey))
+    >>> at["documents->identity_check"], at["application->documents"]
+    ([466.0, 169.0], None)
+    """
     taken: list[tuple[float, float, float, float]] = [_box(b) for b in layout.cards.values()]
     placed: dict[str, list[float] | None] = {}
     for label in labels:
@@ -124,7 +156,31 @@ def _bezier(points: tuple[Point, Point, Point, Point], t: float) -> Point:
 
 
 def label_svg(label: TimeLabel, title: str, at: list[float] | None) -> str:
-    """One arrow's time label: a focusable group with its full detail as the tooltip."""
+    """One arrow's time label: a focusable group with its full detail as the tooltip.
+
+    Parameters
+    ----------
+    label : TimeLabel
+        The label.
+    title : str
+        The tooltip (the transition's names and time lines).
+    at : list of float or None
+        Its centre, or None to keep it hidden (no room in the drawn view).
+
+    Returns
+    -------
+    str
+        The ``<g class="flow-time">`` element.
+
+    Examples
+    --------
+    >>> label = TimeLabel("a", "b", "med 2h · p90 1d")
+    >>> drawn = label_svg(label, "A → B", [10.0, 20.0])
+    >>> 'data-edge-time="a-&gt;b"' in drawn, 'transform="translate(10.0,20.0)"' in drawn
+    (True, True)
+    >>> 'display="none"' in label_svg(label, "A → B", None)
+    True
+    """
     x, y = at if at is not None else (0.0, 0.0)
     hidden = "" if at is not None else ' display="none"'
     top = -label.height / 2
@@ -142,7 +198,25 @@ def label_svg(label: TimeLabel, title: str, at: list[float] | None) -> str:
 
 
 def transition_detail(t: Transition) -> list[str]:
-    """The full time and the expected wait of a transition, as tooltip lines."""
+    """The full time and the expected wait of a transition, as tooltip lines.
+
+    Parameters
+    ----------
+    t : Transition
+        The transition.
+
+    Returns
+    -------
+    list of str
+        ``time …`` when it has a measured time, ``expected wait …`` when it has one.
+
+    Examples
+    --------
+    >>> from journeymap.model import Timing, Transition
+    >>> transition_detail(Transition(source="a", target="b", customers=3, expected_wait="2h",
+    ...                              time=Timing(n=3, median_s=3600.0)))
+    ['time median 1h (n 3)', 'expected wait 2h']
+    """
     lines = []
     if t.time is not None:
         lines.append("time " + timing_text(t.time.model_dump()))
@@ -175,45 +249,3 @@ def transition_details(journey: Journey) -> dict[tuple[str, str], list[str]]:
     """
     found = {(t.source, t.target): transition_detail(t) for t in journey.transitions}
     return {pair: lines for pair, lines in found.items() if lines}
-
-
-def badge_svg(box: Box, source: str, ink: str) -> str:
-    """The source badge in a card's top-right corner ("" for survey and designer scores)."""
-    letter = BADGES.get(source)
-    if letter is None:
-        return ""
-    x, y = box.right - 8 - 16, box.y + 6
-    return (
-        f'<g class="badge" data-source="{source}"><title>Score from {escape(BADGE_NAMES[source])}</title>'
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="16" height="14" rx="3" stroke="{ink}"/>'
-        f'<text x="{x + 8:.1f}" y="{y + 10.5:.1f}" text-anchor="middle">{letter}</text></g>'
-    )
-
-
-def provenance(tp: Touchpoint) -> dict[str, Any]:
-    """The card details' provenance: source (named), dwell, expected wait and each measure."""
-    return {
-        "source": f"{tp.score_source}: {SOURCE_NAMES[tp.score_source]}",
-        "dwell": timing_text(tp.time.model_dump()) if tp.time is not None else None,
-        "expected_wait": format_seconds(seconds(tp.expected_wait)) if tp.expected_wait is not None else None,
-        "measures": [measure_text(m.model_dump()) for m in tp.measures or []],
-    }
-
-
-def legend(journey: Journey) -> str:
-    """The legend of the badges present and of the time labels ("" when neither shows)."""
-    sources = [s for s in BADGES if any(tp.score_source == s for tp in journey.touchpoints)]
-    rows = [
-        f'<li><span class="badge-key" data-source="{s}">{BADGES[s]}</span> {escape(BADGE_NAMES[s])}</li>'
-        for s in sources
-    ]
-    if rows:
-        rows.append(
-            '<li><span class="badge-key blank"></span> survey answers or the designer\'s estimate</li>'
-        )
-    if any(t.time is not None for t in journey.transitions):
-        rows.append(
-            '<li><span class="time-key">med · p90</span> median and 90th-percentile time between '
-            "the two steps (hover or focus an arrow for the mean and n)</li>"
-        )
-    return '<ul class="sources">' + "".join(rows) + "</ul>" if rows else ""
