@@ -110,7 +110,8 @@ def _build(
 ) -> IngestResult:
     """The journey of an event log (``spec``) or of a path table (no ``spec``)."""
     require("ingest")
-    from journeymap.ingest.pipeline import IngestResult, ingest_events, summarize_paths  # loads DuckDB
+    from journeymap.ingest.pipeline import IngestResult, ingest_events  # loads DuckDB
+    from journeymap.ingest.summary import summarize_paths
 
     if spec is None:
         journey = load_path_table(events, checked_id(journey_id, "paths"), name)

@@ -1,5 +1,10 @@
 """Event-log aggregation: rows -> transition counts, scores, row problems.
 
+Why one module over ~300 lines: its queries are one pipeline over the table
+``ev`` (load, bad-row report, node table) sharing column names, and a third of
+it is runnable docstring examples; split, a reader would hop between files to
+follow one query into the next.
+
 The SQL below is the one definition both engines run (DuckDB here, Spark SQL
 in ``journeymap.ingest.spark``); ``journeymap.ingest.dialect`` spells the few
 constructs they write differently.

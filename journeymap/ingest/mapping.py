@@ -1,5 +1,9 @@
 """The mapping file: how raw events (and survey rows) become journey nodes.
 
+Why one module over ~300 lines: the mapping's models and the checks across them
+(``mapping_problems``) report the same field paths, and much of it is field
+documentation and runnable examples.
+
 A mapping is YAML::
 
     columns: {customer: customer_id, touchpoint: event, time: ts, score: rating}

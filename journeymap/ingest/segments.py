@@ -1,5 +1,9 @@
 """One journey per segment from one pass over the log: every query groups by the segment ``g``.
 
+Why one module over ~300 lines: splitting a log into segments is one sequence
+(walks, then the ordered pass, then each segment's counts) over shared tables;
+a third of it is runnable docstring examples.
+
 A customer's segment is the value of ``columns.segment`` on their first event
 (in event order, after the filter); a customer without one is in the segment
 ``None`` (shown as "(missing)"). The ordered pass over the events

@@ -275,9 +275,7 @@ def legend(journey: Journey) -> str:
     return (
         '<svg class="legend" xmlns="http://www.w3.org/2000/svg" width="290" height="46" viewBox="0 0 290 46">'
         '<rect x="10" y="4" width="270" height="14" rx="3" fill="url(#legend-gradient)"/>'
-        '<defs><linearGradient id="legend-gradient">'
-        + gradient_stops()
-        + "</linearGradient></defs>"
+        '<defs><linearGradient id="legend-gradient">' + gradient_stops() + "</linearGradient></defs>"
         f'<text x="10" y="32">{number(-half)}</text><text x="145" y="32" text-anchor="middle">0</text>'
         f'<text x="280" y="32" text-anchor="end">+{number(half)}</text>'
         '<text x="145" y="44" text-anchor="middle" class="caption">'

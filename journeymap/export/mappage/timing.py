@@ -26,6 +26,8 @@ LABEL_FONT = 10.0
 LINE = 12.0
 LABEL_PAD = 3.0
 ALONG = (0.5, 0.38, 0.62, 0.26, 0.74)  # where on its curve a label may sit, in order of preference
+
+
 @dataclass(frozen=True)
 class TimeLabel:
     """The compact label of one arrow (``med 2.3h · p90 1.1d``), drawn as two short lines."""
