@@ -1,6 +1,10 @@
 """Models of the HTTP documents: request bodies validated by FastAPI, and response
 documents described for OpenAPI (the engine's documents are DESIGN.md §4; fields
-may be added, so response models allow extra members)."""
+may be added, so response models allow extra members).
+
+Why one module over ~300 lines: these are the API's documents as OpenAPI lists
+them, each a short class; one file is the one place a client author reads.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """The propagation engine: pure functions from a ``Journey`` to plain JSON-ready documents.
 
+Why one module over ~300 lines: it is the engine's public door — six functions
+that take a journey (or a file, or a dict) and return documents — and most of
+its lines are their numpydoc sections and runnable examples; the work itself
+lives in the modules they call.
+
 >>> from journeymap.model import parse_journey
 >>> journey = parse_journey({"id": "tiny", "name": "Tiny",
 ...     "stages": [{"id": "s", "name": "S", "phase": "sale"}],

@@ -1,5 +1,9 @@
 """Exact top-k simple paths from ``entry`` to an outcome (DESIGN.md §3, "Paths").
 
+Why one module over ~300 lines: the exactness argument below, the bounds it
+relies on and the search that uses them belong together so a reader can check
+one against the other.
+
 A path never repeats a node and only uses transitions with a positive
 probability (a transition no customer takes carries no path). ``rank="pain"``
 orders by ``pain_mass = probability · pain`` descending, ``rank="probability"``

@@ -1,5 +1,10 @@
 """What-if patches: change scores, transition weights or remove touchpoints, then compare.
 
+Why one module over ~300 lines: parsing a patch, checking its ids and applying
+it (scores, weights, removals with their bypass rule) are one definition that
+the engine, the API schemas and the PATCH route share; a third of it is
+documentation and runnable examples.
+
 A patch document (YAML/JSON)::
 
     touchpoints: {convenience: {experience: 7, expectation: 7, importance: 9}}
