@@ -174,6 +174,12 @@ def ingest_dataframe(
     IngestResult
         The journey and the ingest summary (``reader: spark``).
 
+    Raises
+    ------
+    InvalidInput
+        A segmented mapping (use ``ingest_segments`` with ``SparkEngine``), a missing
+        column, no usable events, or (``strict``) a bad row.
+
     Examples
     --------
     In a notebook attached to a cluster (``spark`` is its session)::

@@ -53,7 +53,40 @@ class Source:
 
 
 def data_files(path: Path) -> tuple[list[Path], str]:
-    """The files of ``path`` (a file, or a folder's data files in path order) and their format."""
+    """The files of ``path`` (a file, or a folder's data files in path order) and their format.
+
+    Hidden and ``_``-prefixed files (``_SUCCESS``, ``.crc``) are skipped, at any depth.
+
+    Parameters
+    ----------
+    path : Path
+        A log file, or a folder of them.
+
+    Returns
+    -------
+    tuple
+        The data files in path order, and their one format (``csv``, ``parquet`` or ``json``).
+
+    Raises
+    ------
+    InvalidInput
+        No such path, a folder without data files, or a folder mixing formats.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("part-00001.csv", "part-00000.csv", "_SUCCESS"):
+    ...     _ = (folder / name).write_text("cust,event,ts\\n")
+    >>> files, fmt = data_files(folder)
+    >>> [f.name for f in files], fmt
+    (['part-00000.csv', 'part-00001.csv'], 'csv')
+    >>> _ = (folder / "more.parquet").write_bytes(b"")
+    >>> data_files(folder)
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: ...: the folder mixes formats (csv, parquet); keep one
+    """
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.is_file():
@@ -72,7 +105,32 @@ def data_files(path: Path) -> tuple[list[Path], str]:
 
 
 def open_source(spark: SparkSession, path: Path, wanted: dict[str, str | None], view: str) -> Source:
-    """Register ``view``: the log at ``path`` with the ``wanted`` columns and ``rowid``."""
+    """Register ``view``: the log at ``path`` with the ``wanted`` columns and ``rowid``.
+
+    Parameters
+    ----------
+    spark : SparkSession
+        The session reading the files.
+    path : Path
+        A log file or a folder of them (``data_files``).
+    wanted : dict
+        Mapping field -> column name (None: not used); every named column must exist.
+    view : str
+        The temporary view to register.
+
+    Returns
+    -------
+    Source
+        The view, the columns' types, the malformed lines (count, first examples) and
+        the cached frames to release afterwards.
+
+    Examples
+    --------
+    With a session (``tests/ingest/test_spark.py`` runs it)::
+
+        source = open_source(spark, Path("events/"), mapping.read_columns(), "journeymap_events")
+        spark.sql(f"SELECT count(*) FROM {source.view}").collect()
+    """
     files, fmt = data_files(path)
     names = [str(p) for p in files]
     columns = list(dict.fromkeys(c for c in wanted.values() if c))
@@ -100,6 +158,26 @@ def frame_source(frame: DataFrame, wanted: dict[str, str | None], view: str) -> 
 
     The selected columns are cached first, so the numbering and the ingest see the same rows in the
     same order even when ``frame`` would not compute them alike twice.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The events.
+    wanted : dict
+        Mapping field -> column name (None: not used); every named column must exist.
+    view : str
+        The temporary view to register.
+
+    Returns
+    -------
+    Source
+        The view, the columns' types, no malformed lines, and the cached frame to release.
+
+    Examples
+    --------
+    In a notebook (``ingest_dataframe`` calls it)::
+
+        source = frame_source(spark.table("lake.web_events"), mapping.read_columns(), "events")
     """
     from pyspark.sql import functions as f
 
@@ -124,8 +202,26 @@ def _quoted(column: str) -> Any:
 def with_rowid(frame: DataFrame) -> tuple[DataFrame, dict[str, int]]:
     """``frame`` (with ``file_path`` and ``file_block_start``) numbered in file order, from 0.
 
-    Also returns the ``rowid`` of each file's first row. (The count of the first column only
-    keeps a data column in the scan: Spark refuses a CSV scan of nothing but the corrupt-record one.)
+    (The count of the first column only keeps a data column in the scan: Spark refuses a CSV
+    scan of nothing but the corrupt-record one.)
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with the columns ``file_path`` and ``file_block_start`` of the split they come from.
+
+    Returns
+    -------
+    tuple
+        The frame with ``rowid`` (and without ``file_block_start``), and the ``rowid`` of each
+        file's first row by file path.
+
+    Examples
+    --------
+    With a session (``open_source`` calls it on a scan's ``_metadata`` columns)::
+
+        numbered, firsts = with_rowid(frame.select("*", "_metadata.file_path",
+                                                   "_metadata.file_block_start"))
     """
     from pyspark.sql import functions as f
 
@@ -153,6 +249,20 @@ def with_rowid(frame: DataFrame) -> tuple[DataFrame, dict[str, int]]:
 def values_sql(columns: dict[str, str], rows: list[tuple[Any, ...]]) -> str:
     """A query of literal ``rows`` (SQL, so no Python runs on the executors).
 
+    Parameters
+    ----------
+    columns : dict
+        Column name -> Spark SQL type.
+    rows : list of tuple
+        The rows (``None`` is NULL).
+
+    Returns
+    -------
+    str
+        A ``SELECT ... FROM VALUES`` query (an empty one when there are no rows).
+
+    Examples
+    --------
     >>> values_sql({"raw": "STRING", "code": "INTEGER"}, [("it's", 1)])
     "SELECT CAST(c0 AS STRING) AS raw, CAST(c1 AS INTEGER) AS code FROM VALUES ('it\\\\'s', 1) AS v(c0, c1)"
     """
@@ -174,7 +284,26 @@ def _value(value: Any) -> str:
 
 
 def spark_types(frame: DataFrame) -> dict[str, str]:
-    """Column name -> type in DuckDB's words (``TIMESTAMP``, ``DATE``, ``DOUBLE``, ``VARCHAR`` ...)."""
+    """Column name -> type in DuckDB's words (``TIMESTAMP``, ``DATE``, ``DOUBLE``, ``VARCHAR`` ...).
+
+    The shared ingest SQL reads times by these names (``source.time_micros``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any frame.
+
+    Returns
+    -------
+    dict
+        Column name -> ``TIMESTAMP``, ``DATE``, ``BIGINT``, ``DOUBLE`` or ``VARCHAR``.
+
+    Examples
+    --------
+    With a session::
+
+        spark_types(spark.sql("SELECT 1 AS n, 'a' AS s"))   # {'n': 'BIGINT', 's': 'VARCHAR'}
+    """
     from pyspark.sql import types as t
 
     def name(kind: t.DataType) -> str:

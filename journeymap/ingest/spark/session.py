@@ -40,6 +40,13 @@ LOCAL = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.
 def java_major() -> int | None:
     """The major version of the ``java`` Spark would start (``JAVA_HOME`` first), None if there is none.
 
+    Returns
+    -------
+    int or None
+        The major version (``1.8`` reads as 8), None without a runnable ``java``.
+
+    Examples
+    --------
     >>> java_major() is None or java_major() >= 8
     True
     """
@@ -59,7 +66,21 @@ def java_major() -> int | None:
 
 
 def require_spark() -> None:
-    """Raise ``MissingExtra`` unless pyspark and a Java 17+ runtime are installed."""
+    """Raise ``MissingExtra`` unless pyspark and a Java 17+ runtime are installed.
+
+    Raises
+    ------
+    MissingExtra
+        Naming what is missing: pyspark (``journeymap[spark]``) and/or a Java 17+ runtime.
+
+    Examples
+    --------
+    >>> from journeymap.errors import MissingExtra
+    >>> try:
+    ...     require_spark()
+    ... except MissingExtra as exc:
+    ...     assert "install journeymap[spark] and a Java 17+ runtime" in str(exc)
+    """
     absent = missing("spark")
     major = java_major()
     if major is None:
@@ -71,7 +92,35 @@ def require_spark() -> None:
 
 
 def check_master(master: str, timeout: float = CONNECT_SECONDS) -> None:
-    """Refuse a ``spark://`` master that does not accept a connection within ``timeout`` seconds."""
+    """Refuse a ``spark://`` master that does not accept a connection within ``timeout`` seconds.
+
+    ``local``/``local[N]`` pass; a ``spark://`` URL (several ``host:port`` for a
+    high-availability master, comma-separated) must accept a TCP connection on one of them.
+
+    Parameters
+    ----------
+    master : str
+        The master URL.
+    timeout : float
+        Seconds to wait for each address.
+
+    Raises
+    ------
+    InvalidInput
+        A URL of another kind, one without host:port, or a master that cannot be reached.
+
+    Examples
+    --------
+    >>> check_master("local[2]")
+    >>> check_master("yarn")
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: --spark-master: 'yarn' is neither local[N] nor spark://host:port
+    >>> check_master("spark://127.0.0.1:1", timeout=0.5)
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: spark master spark://127.0.0.1:1 cannot be reached (...)
+    """
     if not master.startswith("spark://"):
         if master == "local" or master.startswith("local["):
             return
@@ -90,7 +139,28 @@ def check_master(master: str, timeout: float = CONNECT_SECONDS) -> None:
 
 
 def start_session(master: str = "local[*]", config: dict[str, str] | None = None) -> SparkSession:
-    """A Spark session for ingest on ``master`` (checked first), with executors ready."""
+    """A Spark session for ingest on ``master`` (checked first), with executors ready.
+
+    Parameters
+    ----------
+    master : str
+        ``local[N]`` or ``spark://host:port`` (``check_master``).
+    config : dict, optional
+        Spark settings added to (or replacing) the ingest's defaults.
+
+    Returns
+    -------
+    SparkSession
+        The session (UI off, log level ERROR); with a ``spark://`` master, once a worker
+        has registered (``JOURNEYMAP_SPARK_WORKER_SECONDS``).
+
+    Examples
+    --------
+    With pyspark and Java installed (``tests/ingest/test_spark.py`` starts one)::
+
+        spark = start_session("local[2]", {"spark.driver.memory": "512m"})
+        spark.stop()
+    """
     require_spark()
     check_master(master)
     from pyspark.sql import SparkSession
