@@ -22,6 +22,21 @@ def default_score(scale: Scale) -> float:
 
     Its expectation is set equal, so its satisfaction (and pain) is 0, and it
     carries ``responses: 0`` so readers can tell it was not measured.
+
+    Parameters
+    ----------
+    scale : Scale
+        The journey's score scale.
+
+    Returns
+    -------
+    float
+        The midpoint of the scale.
+
+    Examples
+    --------
+    >>> default_score(Scale(min=1, max=5))
+    3.0
     """
     return (scale.min + scale.max) / 2
 
@@ -36,7 +51,40 @@ def touchpoint_document(
     behaviour: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One touchpoint of the journey file; survey answers win over event scores, and
-    both over behaviour (whose evidence is kept either way); ``source`` says which won."""
+    both over behaviour (whose evidence is kept either way); ``source`` says which won.
+
+    Parameters
+    ----------
+    tid : str
+        The touchpoint's id.
+    spec : TouchpointSpec or None
+        Its settings in the mapping (``None`` for a kept unmapped event).
+    stage : str
+        The id of its stage.
+    score : ScoreStats or None
+        The event scores given at it.
+    scale : Scale
+        The journey's score scale.
+    survey : dict, optional
+        Its survey fields (``experience``, ``responses`` ...), if answers scored it.
+    behaviour : dict, optional
+        Its ``time`` and, when measured, behaviour ``experience``, ``expectation`` and ``measures``.
+
+    Returns
+    -------
+    dict
+        The touchpoint as the journey file holds it, with ``source`` one of ``survey``,
+        ``events``, ``behaviour`` or ``none`` (unscored: the midpoint, ``responses: 0``).
+
+    Examples
+    --------
+    >>> doc = touchpoint_document("view", None, "s", ScoreStats(4, 6.0, 2.0), Scale())
+    >>> doc["experience"], doc["responses"], doc["interval"], doc["source"]
+    (6.0, 4, {'low': 2.817, 'high': 9.183}, 'events')
+    >>> doc = touchpoint_document("view", None, "s", None, Scale())
+    >>> doc["experience"], doc["expectation"], doc["responses"], doc["source"]
+    (5.0, 5.0, 0, 'none')
+    """
     doc: dict[str, Any] = {"id": tid, "name": (spec.name if spec and spec.name else tid), "stage": stage}
     if spec is not None:
         for key in ("channel", "owner", "expectation", "importance", "ideal", "expected_wait"):

@@ -29,6 +29,26 @@ def model_check(
 ) -> dict[str, Any]:
     """The check document: per first touchpoint observed and modelled success shares, the largest gap.
 
+    Parameters
+    ----------
+    transitions : Mapping
+        Customers per (source, target) of the chain.
+    first_touch : list of tuple
+        (first touchpoint, last node, customers) of the customers' walks.
+    success : set of str
+        The ids of the success outcomes.
+    order : int
+        The order of the chain (reported in the document).
+
+    Returns
+    -------
+    dict
+        ``order``, ``by_first_touchpoint`` (``touchpoint``, ``customers``, ``observed``,
+        ``model``, ``gap``; most customers first), ``largest_gap`` (a row, or ``None``) and
+        ``flagged`` (a gap of ``FLAG_GAP`` on ``FLAG_CUSTOMERS`` customers or more).
+
+    Examples
+    --------
     >>> t = {("entry", "a"): 2, ("entry", "b"): 2, ("a", "m"): 2, ("b", "m"): 2}
     >>> t |= {("m", "ok"): 2, ("m", "no"): 2}
     >>> check = model_check(t, [("a", "ok", 2), ("b", "no", 2)], {"ok"}, 1)

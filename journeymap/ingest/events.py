@@ -127,8 +127,16 @@ def aggregate_segments(
 
     Parameters
     ----------
-    con, path, mapping, strict, progress
-        As for ``aggregate_events``.
+    con : duckdb.DuckDBPyConnection
+        A connection from ``source.connection`` (its temporary tables are replaced).
+    path : Path
+        The event log.
+    mapping : Mapping
+        The mapping; ``columns.segment`` names the segment column, if any.
+    strict : bool
+        Count unmapped events as bad rows (with ``unmapped: drop``).
+    progress : Progress, optional
+        Told each step.
 
     Returns
     -------
@@ -179,6 +187,45 @@ def aggregate_loaded(
 
     ``rejected`` is the count and first examples of lines the reader could not split into
     fields. The result is as ``aggregate_segments``'s.
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding the table ``ev`` (``DuckDatabase``, or Spark's).
+    mapping : Mapping
+        The mapping the events were loaded with.
+    rejected : tuple of (int, list of dict)
+        How many lines the reader rejected, and the first of them as examples.
+    strict : bool
+        Count unmapped events as bad rows (with ``unmapped: drop``).
+    progress : Progress, optional
+        Told each step.
+
+    Returns
+    -------
+    dict
+        Segment value -> ``EventAggregate`` (the one key ``None`` for an unsegmented log).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> mapping = parse_mapping(spec)
+    >>> with connection() as con:
+    ...     db = DuckDatabase(con)
+    ...     scan, types = open_scan(con, log, mapping.read_columns())
+    ...     load_events(db, scan, types, mapping)
+    ...     aggs = aggregate_loaded(db, mapping)
+    >>> [(value, agg.customers, agg.transitions[("view", "buy")]) for value, agg in aggs.items()]
+    [(None, 3, 1)]
     """
     raw_names = list(mapping.touchpoints) + list(mapping.outcomes)
     agg = EventAggregate(reader=db.dialect.name, filtered_out=_apply_filter(db, mapping))
@@ -207,6 +254,39 @@ def load_events(
     """Materialise the table ``ev`` from ``scan`` (a table function or view with the mapped columns).
 
     ``types`` gives the column types (DuckDB's names: ``TIMESTAMP``, ``DOUBLE``, ``VARCHAR`` ...).
+
+    Parameters
+    ----------
+    db : Database
+        The engine to create ``ev`` in (``DuckDatabase``, or Spark's).
+    scan : str
+        SQL reading the log (``source.open_scan``), used as a FROM item.
+    types : dict
+        Column name -> type of the columns ``scan`` gives.
+    mapping : Mapping
+        Which columns hold the customer, event, time, score, order and segment.
+    progress : Progress, optional
+        Told the step ("reading events").
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> mapping = parse_mapping(spec)
+    >>> with connection() as con:
+    ...     db = DuckDatabase(con)
+    ...     scan, types = open_scan(con, log, mapping.read_columns())
+    ...     load_events(db, scan, types, mapping)
+    ...     db.rows("SELECT count(*), count(r), count(t) FROM ev")
+    [(4, 4, 4)]
     """
     d, cols = db.dialect, mapping.columns
     names = _names_sql(db, list(mapping.touchpoints) + list(mapping.outcomes))
@@ -323,7 +403,26 @@ def _unmapped(db: Database, agg: EventAggregate, mapping: Mapping) -> None:
 
 
 def record_unmapped(agg: EventAggregate, counts: list[tuple[str, int]], mapping: Mapping) -> None:
-    """Note the unmapped raw names (most frequent first) and, for ``unmapped: keep``, their ids."""
+    """Note the unmapped raw names (most frequent first) and, for ``unmapped: keep``, their ids.
+
+    Parameters
+    ----------
+    agg : EventAggregate
+        Where to note them (``unmapped_names``, ``unmapped_events``, ``kept_names``).
+    counts : list of tuple of (str, int)
+        Each unmapped raw name and its number of usable events.
+    mapping : Mapping
+        Its ``unmapped`` setting and the ids the kept names must avoid.
+
+    Examples
+    --------
+    >>> from journeymap.ingest import parse_mapping
+    >>> mapping = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}], "unmapped": "keep"})
+    >>> agg = EventAggregate()
+    >>> record_unmapped(agg, [("Help Page", 2), ("chat", 5)], mapping)
+    >>> agg.unmapped_names, agg.unmapped_events, agg.kept_names
+    ({'chat': 5, 'Help Page': 2}, 7, {'chat': 'chat', 'Help Page': 'help_page'})
+    """
     agg.unmapped_names = dict(sorted(counts, key=lambda item: (-item[1], item[0])))
     agg.unmapped_events = sum(agg.unmapped_names.values())
     if mapping.unmapped == "keep":

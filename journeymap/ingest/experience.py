@@ -37,6 +37,20 @@ class Rule:
 def rules_for(mapping: Mapping, spec: TouchpointSpec | None) -> dict[str, Rule]:
     """The measures that score a touchpoint: the mapping's defaults, overridden by its own.
 
+    Parameters
+    ----------
+    mapping : Mapping
+        The mapping (its ``measures`` defaults and its scale).
+    spec : TouchpointSpec or None
+        The touchpoint's settings (``None`` for a kept unmapped event).
+
+    Returns
+    -------
+    dict
+        Measure name -> ``Rule``; a ``wait`` without a target (nor ``expected_wait``) is left out.
+
+    Examples
+    --------
     >>> from journeymap.ingest.mapping import parse_mapping
     >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
     ...     "measures": {"rework": {"target": 0.1}},
@@ -139,7 +153,39 @@ def touchpoint_behaviour(
     tid: str, spec: TouchpointSpec | None, mapping: Mapping, node: NodeBehaviour | None, out: Departures
 ) -> dict[str, Any]:
     """The touchpoint's ``time`` (dwell) and, where its rules were measured, experience,
-    expectation and ``measures`` (the file's fields)."""
+    expectation and ``measures`` (the file's fields).
+
+    Parameters
+    ----------
+    tid : str
+        The touchpoint's (or state's) id.
+    spec : TouchpointSpec or None
+        Its settings (``None`` for a kept unmapped event).
+    mapping : Mapping
+        The mapping (measures and scale).
+    node : NodeBehaviour or None
+        What the log shows at the touchpoint.
+    out : Departures
+        Where customers go on leaving each node (``departures_of``).
+
+    Returns
+    -------
+    dict
+        ``time`` when dwell times were seen; ``experience``, ``measures`` and ``expectation``
+        when a rule was measured; empty otherwise.
+
+    Examples
+    --------
+    >>> from journeymap.ingest.mapping import parse_mapping
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "measures": {"rework": {"target": 0.1}},
+    ...     "touchpoints": {"call": {"id": "call", "stage": "s"}}})
+    >>> node = NodeBehaviour(visits=10, visitors=10, returners=3)
+    >>> out = departures_of(m, Counter({("call", "no_outcome"): 10}))
+    >>> doc = touchpoint_behaviour("call", m.touchpoints["call"], m, node, out)
+    >>> doc["experience"], doc["expectation"], doc["measures"][0]["value"]
+    (3.0, 5.0, 0.3)
+    """
     doc: dict[str, Any] = {}
     if node is not None and node.dwell is not None and node.dwell.n:
         doc["time"] = node.dwell.document()
@@ -156,7 +202,29 @@ def touchpoint_behaviour(
 
 
 def measured(tid: str, node: NodeBehaviour, out: Departures) -> dict[str, tuple[float, int]]:
-    """Every measure's (value, n) at a touchpoint; a measure over nobody is left out."""
+    """Every measure's (value, n) at a touchpoint; a measure over nobody is left out.
+
+    Parameters
+    ----------
+    tid : str
+        The touchpoint's (or state's) id.
+    node : NodeBehaviour
+        What the log shows at it.
+    out : Departures
+        Where customers go on leaving each node.
+
+    Returns
+    -------
+    dict
+        Measure name -> (value, customers or visits it was measured over).
+
+    Examples
+    --------
+    >>> node = NodeBehaviour(visits=10, visitors=10, returners=3)
+    >>> out = Departures.of(Counter({("call", "lost"): 8, ("call", "home"): 2}), {}, {"lost"})
+    >>> measured("call", node, out)
+    {'rework': (0.3, 10), 'repeat_contact': (0.0, 10), 'back_step': (0.0, 10), 'drop_off': (0.8, 10)}
+    """
     values: dict[str, tuple[float, int]] = {}
     if node.wait is not None and node.wait.n and node.wait.median_s is not None:
         values["wait"] = (node.wait.median_s, node.wait.n)
@@ -176,6 +244,25 @@ def behaviour_score(
 ) -> tuple[float, list[dict[str, Any]]] | None:
     """The experience the measures give and the evidence (None when no rule was measured).
 
+    Parameters
+    ----------
+    expectation : float
+        The touchpoint's expectation, where the score starts.
+    rules : dict
+        Measure name -> ``Rule`` (``rules_for``).
+    values : dict
+        Measure name -> (value, n) (``measured``).
+    scale : Scale
+        The journey's score scale.
+
+    Returns
+    -------
+    tuple of (float, list of dict) or None
+        The experience and, per measured rule, its ``measure``, ``value``, ``n``, ``target``
+        and ``score`` (the experience that rule alone gives).
+
+    Examples
+    --------
     >>> behaviour_score(7, {"wait": Rule("wait", 180, 1.0)}, {"wait": (540, 12)}, Scale())
     (5.0, [{'measure': 'wait', 'value': 540, 'n': 12, 'target': 180, 'score': 5.0}])
     >>> behaviour_score(7, {"wait": Rule("wait", 180, 1.0)}, {"wait": (60, 12)}, Scale())[0]
@@ -205,5 +292,23 @@ def behaviour_score(
 
 
 def clip(value: float, scale: Scale) -> float:
-    """``value`` rounded to 4 places and held inside the scale."""
+    """``value`` rounded to 4 places and held inside the scale.
+
+    Parameters
+    ----------
+    value : float
+        A score.
+    scale : Scale
+        The scale to hold it in.
+
+    Returns
+    -------
+    float
+        The clipped, rounded score.
+
+    Examples
+    --------
+    >>> clip(3.14159265, Scale()), clip(11.5, Scale()), clip(-2, Scale(min=1, max=5))
+    (3.1416, 10.0, 1.0)
+    """
     return round(min(scale.max, max(scale.min, value)), 4)

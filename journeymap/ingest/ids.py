@@ -16,8 +16,31 @@ MAX_ID = 64
 def journey_id(given: str | None, default: str) -> str:
     """The journey id asked for with ``--id`` (``default`` when none is given), checked.
 
+    Parameters
+    ----------
+    given : str or None
+        The id asked for.
+    default : str
+        The id to use when none is given.
+
+    Returns
+    -------
+    str
+        The chosen id.
+
+    Raises
+    ------
+    InvalidInput
+        When the chosen id is not a valid id.
+
+    Examples
+    --------
     >>> journey_id(None, "events"), journey_id("shop", "events")
     ('events', 'shop')
+    >>> journey_id("Shop!", "events")
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: --id: 'Shop!' is not an id (lowercase letters, digits, '_' or '-')
     """
     chosen = default if given is None else given
     if not re.fullmatch(ID_PATTERN, chosen):
@@ -28,6 +51,18 @@ def journey_id(given: str | None, default: str) -> str:
 def slugify(name: str) -> str:
     """A raw name as an id: lowercase ASCII letters, digits, '_' and '-'.
 
+    Parameters
+    ----------
+    name : str
+        A raw event name.
+
+    Returns
+    -------
+    str
+        The id: at most ``MAX_ID`` characters; ``event-`` and a short hash when nothing is left.
+
+    Examples
+    --------
     >>> slugify("View Product!")
     'view_product'
     >>> slugify("满意")
@@ -43,6 +78,20 @@ def slug_ids(names: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
 
     Names that already are valid ids keep them; the others follow in sorted order.
 
+    Parameters
+    ----------
+    names : iterable of str
+        The raw names.
+    taken : iterable of str
+        Ids already in use.
+
+    Returns
+    -------
+    dict
+        Raw name -> id.
+
+    Examples
+    --------
     >>> slug_ids(["A b", "a-b", "a_b"], {"entry"})
     {'a-b': 'a-b', 'a_b': 'a_b', 'A b': 'a_b-2'}
     """

@@ -178,7 +178,28 @@ class Mapping(_Spec):
 
 
 def mapping_problems(mapping: Mapping) -> list[Problem]:
-    """What a mapping would carry into an invalid journey: unknown stages, shared ids, off-scale scores."""
+    """What a mapping would carry into an invalid journey: unknown stages, shared ids, off-scale scores.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        A mapping whose fields each passed validation.
+
+    Returns
+    -------
+    list of Problem
+        Each problem at its field (``parse_mapping`` refuses a mapping with any).
+
+    Examples
+    --------
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": {"view": {"id": "view", "stage": "s"}}})
+    >>> mapping_problems(m)
+    []
+    >>> lost = m.model_copy(update={"touchpoints": {"view": TouchpointSpec(id="view", stage="gone")}})
+    >>> [str(p) for p in mapping_problems(lost)]
+    ["touchpoints.view.stage: unknown stage 'gone' [unknown-stage]"]
+    """
     problems = []
     stage_ids = [s.id for s in mapping.stages]
     owners: dict[str, str] = {}

@@ -27,7 +27,38 @@ COLUMNS = ("path", "total_conversions", "total_null")
 
 
 def read_path_table(text: str, source: str = "path table") -> list[tuple[list[str], float, float]]:
-    """Rows of (touchpoint names, conversions, nulls); ``InvalidInput`` names a bad line."""
+    """Rows of (touchpoint names, conversions, nulls); ``InvalidInput`` names a bad line.
+
+    The delimiter is the first of ``;``, tab and ``,`` in the header; repeats of a
+    touchpoint in a row collapse into one; blank rows are skipped.
+
+    Parameters
+    ----------
+    text : str
+        The path table: ``path;total_conversions;total_null`` rows.
+    source : str
+        Where the table came from (named in errors).
+
+    Returns
+    -------
+    list of tuple
+        Per row: the touchpoint names in order, the conversions and the nulls.
+
+    Raises
+    ------
+    InvalidInput
+        An empty table, a missing column, a short row, a count that is no number >= 0, an
+        empty path, or customers adding up past the largest float.
+
+    Examples
+    --------
+    >>> read_path_table("path;total_conversions;total_null\\nA > B > B;2;1\\nB;0;3\\n")
+    [(['A', 'B'], 2.0, 1.0), (['B'], 0.0, 3.0)]
+    >>> read_path_table("path;total_conversions;total_null\\nA;two;1\\n", "mta.csv")
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: mta.csv: line 2: total_conversions: 'two' is not a count >= 0
+    """
     lines = text.lstrip("\ufeff").splitlines()
     if not lines:
         raise InvalidInput(f"{source}: empty path table")
@@ -134,7 +165,40 @@ def journey_from_path_table(
 
 
 def load_path_table(path: str | Path, journey_id: str, name: str | None = None) -> Journey:
-    """Read a path-table file (UTF-8 text) into a journey."""
+    """Read a path-table file (UTF-8 text) into a journey.
+
+    Parameters
+    ----------
+    path : str or Path
+        The path-table file.
+    journey_id : str
+        The journey's id.
+    name : str, optional
+        Its name (default: ``Paths from`` the file).
+
+    Returns
+    -------
+    Journey
+        As ``journey_from_path_table`` builds it.
+
+    Raises
+    ------
+    InvalidInput
+        A missing or unreadable file, or a malformed table.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "paths.csv"
+    >>> _ = table.write_text("path;total_conversions;total_null\\nA > B;2;1\\nB;0;3\\n")
+    >>> journey = load_path_table(table, "mta")
+    >>> journey.id, [t.id for t in journey.touchpoints], [o.id for o in journey.outcomes]
+    ('mta', ['a', 'b'], ['conversion', 'null'])
+    >>> load_path_table(table.with_name("none.csv"), "mta")
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: .../none.csv: no such file
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

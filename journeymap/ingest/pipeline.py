@@ -149,8 +149,22 @@ def ingest_segments(
 
     Parameters
     ----------
-    events, mapping, surveys, journey_id, name, strict, progress, engine
-        As for ``ingest_events``; ``journey_id`` is the base of the segments' ids.
+    events : str or Path
+        The event log (CSV, Parquet or NDJSON; gzip accepted).
+    mapping : Mapping
+        How columns and raw event names become the journeys (``parse_mapping``).
+    surveys : str or Path, optional
+        Survey responses whose answers score the touchpoints.
+    journey_id : str, optional
+        The base of the segments' ids (default: from the file name).
+    name : str, optional
+        The base of the journeys' names.
+    strict : bool
+        Refuse any bad row or unmapped event instead of counting it.
+    progress : Progress, optional
+        Told each step and its progress.
+    engine : Engine, optional
+        Runs the queries: DuckDB by default, or ``journeymap.ingest.spark.SparkEngine(spark)``.
 
     Returns
     -------
@@ -196,7 +210,30 @@ def ingest_segments(
 
 
 def check_events(aggs: dict[str | None, EventAggregate], source: str, strict: bool) -> None:
-    """Refuse a log with no usable event, or (``strict``) with any bad row."""
+    """Refuse a log with no usable event, or (``strict``) with any bad row.
+
+    Parameters
+    ----------
+    aggs : dict
+        Segment value -> ``EventAggregate`` (``Engine.events``); the first holds the log's counts.
+    source : str
+        The log (named in errors).
+    strict : bool
+        Refuse bad rows too.
+
+    Raises
+    ------
+    InvalidInput
+        No segment has a customer, or (``strict``) the log has bad rows or bad scores.
+
+    Examples
+    --------
+    >>> check_events({None: EventAggregate(events=2, customers=1)}, "shop.csv", True)
+    >>> check_events({None: EventAggregate(events=2, bad_rows=2)}, "shop.csv", False)
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: shop.csv: no usable events (2 rows, 2 bad)
+    """
     shared = next(iter(aggs.values()))
     check_strict(shared.problems, shared.bad_scores, shared.examples, source, strict)
     if not any(agg.customers for agg in aggs.values()):
@@ -211,7 +248,51 @@ def build_segments(
     source: str,
     survey: SurveyAggregate | None,
 ) -> SegmentedResult:
-    """The journeys and summaries of an aggregated log (one per segment built), named after ``jid``."""
+    """The journeys and summaries of an aggregated log (one per segment built), named after ``jid``.
+
+    Parameters
+    ----------
+    aggs : dict
+        Segment value -> ``EventAggregate`` (one key, ``None``, when unsegmented).
+    mapping : Mapping
+        The mapping the log was aggregated with.
+    jid : str
+        The journey's id, or the base of the segments' ids.
+    title : str
+        The journey's name, or the base of the segments' names.
+    source : str
+        The log (named in errors).
+    survey : SurveyAggregate or None
+        The survey answers, if a survey file was read.
+
+    Returns
+    -------
+    SegmentedResult
+        As ``ingest_segments`` returns it.
+
+    Raises
+    ------
+    InvalidInput
+        No segment has ``segments.min_customers`` customers, or a segment has no usable events.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> mapping = parse_mapping(spec)
+    >>> with connection() as con:
+    ...     aggs = aggregate_segments(con, log, mapping)
+    >>> result = build_segments(aggs, mapping, "shop", "Shop", str(log), None)
+    >>> [(r.journey.id, r.journey.name, r.summary["customers"]) for r in result.results], result.summary
+    ([('shop', 'Shop', 3)], {})
+    """
     shared = next(iter(aggs.values()))
     column = mapping.columns.segment
     if column is None:
@@ -277,7 +358,38 @@ def _segments_summary(
 
 
 def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
-    """The journey carrying its observed variants (validated: every node must exist)."""
+    """The journey carrying its observed variants (validated: every node must exist).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey built from ``agg``.
+    agg : EventAggregate
+        Its aggregate (``variants``, ``variants_other``).
+
+    Returns
+    -------
+    Journey
+        The journey with ``variants``: the top walks and how many customers and walks are other.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "shop.csv"
+    >>> rows = ["cust,event,ts,device", "a,view,1,web", "a,buy,2,web", "b,view,1,app", "c,view,3,app"]
+    >>> _ = log.write_text("\\n".join(rows) + "\\n")
+    >>> spec = {"columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+    ...         "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...         "touchpoints": {"view": {"id": "view", "stage": "s"}},
+    ...         "outcomes": {"buy": {"id": "buy", "kind": "success"}}}
+    >>> mapping = parse_mapping(spec)
+    >>> with connection() as con:
+    ...     [agg] = aggregate_segments(con, log, mapping).values()
+    >>> plain = assemble("shop", "Shop", mapping, agg.transitions, {}, {}, {}, "shop.csv")
+    >>> [(v.nodes, v.customers) for v in with_variants(plain, agg).variants.top]
+    [(['view', 'no_outcome'], 2.0), (['view', 'buy'], 1.0)]
+    """
     other, other_walks = agg.variants_other
     variants = {
         "top": [{"nodes": nodes, "customers": n} for nodes, n in agg.variants],
@@ -288,6 +400,28 @@ def with_variants(journey: Journey, agg: EventAggregate) -> Journey:
 
 
 def survey_names(mapping: Mapping, aggs: Iterable[EventAggregate]) -> dict[str, str]:
+    """The names a survey row may give a touchpoint by, each with the touchpoint's id.
+
+    Parameters
+    ----------
+    mapping : Mapping
+        The mapping (raw touchpoint names and ids).
+    aggs : iterable of EventAggregate
+        The log's aggregates (the unmapped events they kept).
+
+    Returns
+    -------
+    dict
+        Raw name or id -> touchpoint id.
+
+    Examples
+    --------
+    >>> from journeymap.ingest import parse_mapping
+    >>> mapping = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": {"View": {"id": "view", "stage": "s"}}})
+    >>> survey_names(mapping, [EventAggregate(kept_names={"Help Page": "help_page"})])
+    {'View': 'view', 'Help Page': 'help_page', 'help_page': 'help_page', 'view': 'view'}
+    """
     names = {raw: spec.id for raw, spec in mapping.touchpoints.items()}
     for agg in aggs:
         names.update(agg.kept_names)
@@ -299,6 +433,35 @@ def survey_names(mapping: Mapping, aggs: Iterable[EventAggregate]) -> dict[str, 
 def check_strict(
     problems: dict[str, int], bad_scores: int, examples: list[dict[str, Any]], source: str, strict: bool
 ) -> None:
+    """With ``strict``, refuse a file with bad rows or bad scores, naming the first ones.
+
+    Parameters
+    ----------
+    problems : dict
+        Problem kind -> rows.
+    bad_scores : int
+        Rows whose score is no number on the scale.
+    examples : list of dict
+        The first bad rows (``row``, ``problem`` and what it held).
+    source : str
+        The file (named in the error).
+    strict : bool
+        Whether bad rows are refused; without it nothing is.
+
+    Raises
+    ------
+    InvalidInput
+        With ``strict``, when there is any problem or bad score.
+
+    Examples
+    --------
+    >>> bad = [{"row": 3, "problem": "bad_time", "time": "soon"}]
+    >>> check_strict({"bad_time": 1}, 0, bad, "shop.csv", False)
+    >>> check_strict({"bad_time": 1}, 0, bad, "shop.csv", True)
+    Traceback (most recent call last):
+    ...
+    journeymap.errors.InvalidInput: shop.csv: bad rows (1 bad time); first: row 3 bad time (time='soon')
+    """
     if not strict or not (problems or bad_scores):
         return
     first = "; ".join(describe(e) for e in examples)

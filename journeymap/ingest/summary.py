@@ -13,7 +13,27 @@ TOP_UNMAPPED = 10
 
 
 def journey_summary(journey: Journey) -> dict[str, Any]:
-    """Customers, sizes and outcome shares of a built journey."""
+    """Customers, sizes and outcome shares of a built journey.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+
+    Returns
+    -------
+    dict
+        ``journey`` (its id), ``customers``, ``touchpoints``, ``transitions``, ``outcomes``
+        (each one's kind, customers and share) and ``success_share``.
+
+    Examples
+    --------
+    >>> from journeymap.ingest.paths import journey_from_path_table
+    >>> j = journey_from_path_table("path;total_conversions;total_null\\nA > B;2;1\\nB;0;3\\n", "mta")
+    >>> doc = journey_summary(j)
+    >>> doc["customers"], doc["touchpoints"], doc["success_share"], doc["outcomes"]["null"]
+    (6, 2, 0.333333, {'kind': 'failure', 'customers': 4, 'share': 0.666667})
+    """
     customers = sum(t.weight for t in journey.transitions if t.source == ENTRY)
     kinds = journey.outcome_kinds()
     ends = {o: sum(t.weight for t in journey.transitions if t.target == o) for o in kinds}
@@ -32,7 +52,26 @@ def journey_summary(journey: Journey) -> dict[str, Any]:
 
 
 def summarize_paths(journey: Journey) -> dict[str, Any]:
-    """The summary of a journey read from a path table (no rows can be bad there)."""
+    """The summary of a journey read from a path table (no rows can be bad there).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey read from the path table.
+
+    Returns
+    -------
+    dict
+        ``journey_summary`` with ``bad_rows`` 0 and empty ``problems`` and ``examples``.
+
+    Examples
+    --------
+    >>> from journeymap.ingest.paths import journey_from_path_table
+    >>> j = journey_from_path_table("path;total_conversions;total_null\\nA > B;2;1\\nB;0;3\\n", "mta")
+    >>> doc = summarize_paths(j)
+    >>> doc["customers"], doc["bad_rows"], doc["problems"], doc["examples"]
+    (6, 0, {}, [])
+    """
     return journey_summary(journey) | {"bad_rows": 0, "problems": {}, "examples": []}
 
 
