@@ -57,8 +57,25 @@ class StateInfo:
 def state_id(state: State, codes: Codes) -> str:
     """The readable id of a state (``coupon--campaign_a``); long ones end in a short hash.
 
+    Parameters
+    ----------
+    state : State
+        The state's codes, oldest first (its touchpoint last).
+    codes : Codes
+        Node ids by code.
+
+    Returns
+    -------
+    str
+        The ids joined by ``--``, most recent first; at most ``MAX_ID`` characters.
+
+    Examples
+    --------
     >>> state_id((1, 2), Codes(["campaign_a", "coupon"], 2))
     'coupon--campaign_a'
+    >>> long = state_id((1, 2, 1, 2), Codes(["a" * 30, "b" * 30], 2))  # 126 characters in full
+    >>> long, len(long) == MAX_ID
+    ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb--aaaaaaaaaaaaaaaaaaaaaaa-8a3be750', True)
     """
     text = "--".join(codes.id(c) for c in reversed(state))
     if len(text) <= MAX_ID:
@@ -70,6 +87,22 @@ def state_id(state: State, codes: Codes) -> str:
 def state_walk(walk: tuple[int, ...], codes: Codes, order: int) -> list[str]:
     """A walk of node codes as the ids of the order-``order`` states it passes.
 
+    Parameters
+    ----------
+    walk : tuple of int
+        Node codes, in order (repeats collapsed).
+    codes : Codes
+        Node ids by code.
+    order : int
+        K, the touchpoints a state remembers.
+
+    Returns
+    -------
+    list of str
+        The state id of every step (``state_id``); outcomes keep their own id.
+
+    Examples
+    --------
     >>> state_walk((1, 2, 3), Codes(["a", "b", "ok"], 2), 2)
     ['a', 'b--a', 'ok']
     """
@@ -169,7 +202,29 @@ def state_name(codes: Codes, order: int) -> Callable[[int], str]:
 def named_transitions(
     counts: Counter[tuple[State, State]], codes: Codes
 ) -> tuple[Counter[tuple[str, str]], dict[str, StateInfo]]:
-    """Transition counts by node id, and the states with history (ids that are not plain nodes)."""
+    """Transition counts by node id, and the states with history (ids that are not plain nodes).
+
+    Parameters
+    ----------
+    counts : Counter
+        (state, next state) -> customers, states as codes (``walks.state_transitions``).
+    codes : Codes
+        Node ids by code.
+
+    Returns
+    -------
+    tuple of (Counter, dict)
+        (id, next id) -> customers (``()`` becomes ``entry``), and state id -> ``StateInfo``.
+
+    Examples
+    --------
+    >>> counts = Counter({((), (1,)): 2, ((1,), (1, 2)): 2, ((1, 2), (3,)): 2})
+    >>> named, states = named_transitions(counts, Codes(["ad", "shop", "ok"], 2))
+    >>> dict(named)
+    {('entry', 'ad'): 2, ('ad', 'shop--ad'): 2, ('shop--ad', 'ok'): 2}
+    >>> states
+    {'shop--ad': StateInfo(touchpoint='shop', before=('ad',))}
+    """
     ids: dict[State, str] = {(): ENTRY}
     states: dict[str, StateInfo] = {}
     for pair in counts:
@@ -188,6 +243,20 @@ def named_transitions(
 def success_from(transitions: Mapping[tuple[Node, Node], float], success: set[Node]) -> dict[Node, float]:
     """Probability of ending in a success outcome from every transient node (one sparse solve).
 
+    Parameters
+    ----------
+    transitions : Mapping
+        (node, next node) -> count; nodes with no way out are the absorbing outcomes.
+    success : set
+        The success outcomes.
+
+    Returns
+    -------
+    dict
+        Node with a way out -> probability of success, clipped to [0, 1].
+
+    Examples
+    --------
     >>> success_from({("entry", "a"): 4, ("a", "ok"): 3, ("a", "no"): 1}, {"ok"})
     {'entry': 0.75, 'a': 0.75}
     """
@@ -273,6 +342,20 @@ def held_out_scores(
 def chosen_order(scores: Mapping[int, float]) -> int:
     """The smallest order whose successor gains less than ``MIN_GAIN`` nats per held-out step.
 
+    Parameters
+    ----------
+    scores : Mapping
+        Order -> mean held-out log-likelihood per step (``held_out_scores``).
+
+    Returns
+    -------
+    int
+        The chosen order (the highest one when every step gains).
+
+    Examples
+    --------
+    >>> chosen_order({1: -0.6, 2: -0.5, 3: -0.45})
+    3
     >>> chosen_order({1: -0.6, 2: -0.4, 3: -0.3995, 4: -0.39})
     2
     """

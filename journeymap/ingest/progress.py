@@ -22,7 +22,39 @@ class Progress(Protocol):
 def run(
     con: duckdb.DuckDBPyConnection, sql: str, label: str, progress: Progress | None
 ) -> duckdb.DuckDBPyConnection:
-    """Execute ``sql``; while it runs, report DuckDB's own progress estimate to ``progress``."""
+    """Execute ``sql``; while it runs, report DuckDB's own progress estimate to ``progress``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection that runs the statement.
+    sql : str
+        The statement.
+    label : str
+        The step's name, told to ``progress`` first.
+    progress : Progress, optional
+        Told the step, DuckDB's estimates while it runs and 100 at the end; ``None``: just run.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        The connection, its result ready to fetch.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> class Told:
+    ...     def __init__(self): self.said = []
+    ...     def step(self, label): self.said.append(label)
+    ...     def update(self, percent): self.said.append(percent)
+    >>> told, con = Told(), duckdb.connect()
+    >>> run(con, "SELECT sum(i) FROM range(1000) t(i)", "summing", told).fetchall()
+    [(499500,)]
+    >>> told.said[0], told.said[-1]
+    ('summing', 100.0)
+    >>> run(con, "SELECT 42", "answering", None).fetchall()
+    [(42,)]
+    """
     if progress is None:
         return con.execute(sql)
     progress.step(label)

@@ -43,6 +43,24 @@ class ScoreStats:
 def rescale(value: float, source: Scale, target: Scale) -> float:
     """Map a score linearly from one scale onto another.
 
+    Parameters
+    ----------
+    value : float
+        The score, on ``source``.
+    source : Scale
+        The scale it was given on.
+    target : Scale
+        The scale to map it onto.
+
+    Returns
+    -------
+    float
+        The score on ``target`` (not clipped: a value off ``source`` lands off ``target``).
+
+    Examples
+    --------
+    >>> rescale(3, Scale(min=1, max=5), Scale(min=0, max=100))
+    50.0
     >>> rescale(5, Scale(min=1, max=5), Scale(min=0, max=10))
     10.0
     """

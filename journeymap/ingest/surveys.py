@@ -37,14 +37,55 @@ class SurveyAggregate:
 
 
 def answer_scale(spec: SurveySpec) -> Scale:
-    """The scale answers are given on (labels are first turned into label-scale numbers)."""
+    """The scale answers are given on (labels are first turned into label-scale numbers).
+
+    Parameters
+    ----------
+    spec : SurveySpec
+        How the survey is read (``scale``, ``label_scale``).
+
+    Returns
+    -------
+    Scale
+        The given scale, the named one (``0-10``, ``1-5``), or ``label_scale`` for labels.
+
+    Examples
+    --------
+    >>> answer_scale(SurveySpec(scale="1-5")), answer_scale(SurveySpec(scale="labels"))
+    (Scale(min=1.0, max=5.0), Scale(min=0.0, max=100.0))
+    """
     if isinstance(spec.scale, Scale):
         return spec.scale
     return spec.label_scale if spec.scale == "labels" else NAMED_SCALES[spec.scale]
 
 
 def score_sql(column: str, spec: SurveySpec, target: Scale, dialect: Dialect = DUCKDB) -> str:
-    """SQL turning an answer into a journey-scale score (NULL if unreadable or off the scale)."""
+    """SQL turning an answer into a journey-scale score (NULL if unreadable or off the scale).
+
+    Parameters
+    ----------
+    column : str
+        The answer column's name.
+    spec : SurveySpec
+        How the survey is read (its scale and labels).
+    target : Scale
+        The journey scale.
+    dialect : Dialect
+        The engine's spelling (DuckDB unless given).
+
+    Returns
+    -------
+    str
+        A SQL expression giving a ``DOUBLE`` on ``target``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> sql = score_sql("answer", SurveySpec(scale="labels"), Scale(min=0, max=10))
+    >>> rows = "('满意'), (' 80 '), ('120'), ('meh')"
+    >>> duckdb.sql(f"SELECT {sql} FROM (VALUES {rows}) v(answer)").fetchall()
+    [(6.0,), (8.0,), (None,), (None,)]
+    """
     given = text(column, dialect)
     value = f"try_cast({given} AS DOUBLE)"
     if spec.scale == "labels":
@@ -60,13 +101,75 @@ def aggregate_surveys(
 
     ``resolve`` maps what the touchpoint column may hold (raw event names and
     touchpoint ids) to touchpoint ids; other values are bad rows.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection that reads the file (``source.connection``).
+    path : Path
+        The survey file (CSV, Parquet or NDJSON).
+    mapping : Mapping
+        The mapping (``surveys`` and the journey ``scale``).
+    resolve : dict
+        Touchpoint column value -> touchpoint id.
+
+    Returns
+    -------
+    SurveyAggregate
+        The answers' fields per touchpoint, with the unusable rows counted and a few shown.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "surveys": {"columns": {"touchpoint": "tp", "experience": "score"}, "scale": "1-5"}})
+    >>> answers = Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> _ = answers.write_text("tp,score\\nHome Page,5\\nhome,4\\ncart,3\\nhome,9\\n")
+    >>> with connection() as con:
+    ...     agg = aggregate_surveys(con, answers, m, {"Home Page": "home", "home": "home"})
+    >>> agg.responses, agg.by_touchpoint["home"]["experience"], agg.problems
+    (2, 8.75, {'unknown_touchpoint': 1, 'bad_experience': 1})
     """
     scan, _ = open_scan(con, path, mapping.surveys.columns.model_dump())
     return aggregate_answers(DuckDatabase(con), scan, mapping, resolve)
 
 
 def aggregate_answers(db: Database, scan: str, mapping: Mapping, resolve: dict[str, str]) -> SurveyAggregate:
-    """Average the answers of ``scan`` (a table function or view of the survey columns), on either engine."""
+    """Average the answers of ``scan`` (a table function or view of the survey columns), on either engine.
+
+    Parameters
+    ----------
+    db : Database
+        The engine (it gets the temporary tables ``names`` and ``answers``).
+    scan : str
+        The survey rows, as after ``FROM``, in file order.
+    mapping : Mapping
+        The mapping (``surveys`` and the journey ``scale``).
+    resolve : dict
+        Touchpoint column value -> touchpoint id.
+
+    Returns
+    -------
+    SurveyAggregate
+        The answers' fields per touchpoint, with the unusable rows counted and a few shown.
+
+    Examples
+    --------
+    >>> from journeymap.ingest import parse_mapping
+    >>> from journeymap.ingest.source import connection
+    >>> m = parse_mapping({"stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "surveys": {"columns": {"touchpoint": "tp", "experience": "score", "importance": "weight"}}})
+    >>> rows = "('home', '6', '2'), ('home', '8', '-1'), ('cart', 'n/a', '1')"
+    >>> with connection() as con:
+    ...     agg = aggregate_answers(DuckDatabase(con), f"(VALUES {rows}) v(tp, score, weight)", m,
+    ...                             {"home": "home", "cart": "cart"})
+    >>> agg.by_touchpoint["home"]["experience"], agg.by_touchpoint["home"]["importance"]
+    (7.0, 2.0)
+    >>> agg.bad_rows, agg.examples[0]
+    (2, {'row': 2, 'problem': 'bad_importance', 'touchpoint': 'home', 'experience': '8', 'importance': '-1'})
+    """
     d, spec = db.dialect, mapping.surveys
     cols = spec.columns
     db.values("names", {"raw": "STRING", "tid": "STRING"}, list(resolve.items()))

@@ -184,7 +184,33 @@ class Followed:
 
 
 def decode(rows: list[tuple[Any, ...]]) -> Followed:
-    """Split ``follow_sql``'s rows into pairs (node, nxt, dropped, n, entries) and behaviour."""
+    """Split ``follow_sql``'s rows into pairs (node, nxt, dropped, n, entries) and behaviour.
+
+    Parameters
+    ----------
+    rows : list of tuple
+        The rows of ``follow_sql`` without the segment column (``g`` first).
+
+    Returns
+    -------
+    Followed
+        Pair counts, times on transitions and per-node behaviour, by node code.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.dialect import DUCKDB
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 0, 1), ('x', 3000000, 2), ('y', 0, 1), ('y', 1000000, 1)"  # times in microseconds
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> sql = follow_sql(DUCKDB, "e", "t, tie, rn", False, 2, "[NULL, NULL]::BIGINT[]")
+    >>> followed = decode([row[:1] + row[2:] for row in con.execute(sql).fetchall()])
+    >>> sorted(followed.pairs, key=str)
+    [(1, 1, False, 1, 1), (1, 2, False, 1, 1), (1, None, False, 1, 0), (2, None, False, 1, 0)]
+    >>> followed.nodes[2].wait.median_s, followed.nodes[1].visits
+    (3.0, 2)
+    """
     result = Followed()
     for (
         g,
@@ -254,7 +280,24 @@ def by_id(followed: Followed, name: Callable[[int], str]) -> Behaviour:
 
 
 def departures(transitions: Counter[tuple[str, str]]) -> Counter[str]:
-    """Customers leaving each node (the sum of its outgoing transition counts)."""
+    """Customers leaving each node (the sum of its outgoing transition counts).
+
+    Parameters
+    ----------
+    transitions : Counter
+        (source id, target id) -> customers.
+
+    Returns
+    -------
+    Counter
+        Source id -> customers leaving it.
+
+    Examples
+    --------
+    >>> moves = Counter({("entry", "home"): 5, ("home", "cart"): 3, ("home", "end"): 2, ("cart", "buy"): 3})
+    >>> departures(moves)
+    Counter({'entry': 5, 'home': 5, 'cart': 3})
+    """
     out: Counter[str] = Counter()
     for (source, _), n in transitions.items():
         out[source] += n

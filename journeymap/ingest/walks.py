@@ -125,6 +125,32 @@ def state_transitions(
 
     States are grouped as integers (the codes as digits in base ``len(ids) + 1``;
     hashing numbers is several times faster than hashing lists) and decoded here.
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding ``variants`` (``build_variants``).
+    codes : Codes
+        Node ids by code.
+    order : int
+        K, the touchpoints a state remembers (an outcome is a state alone).
+    where : str
+        SQL selecting the variants (one segment, or the training customers).
+
+    Returns
+    -------
+    Counter
+        (state, next state) -> customers; a state is its codes, oldest first.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> walks = "([1, 2, 3], 2), ([2, 3], 1)"  # node codes: a = 1, b = 2, ok = 3
+    >>> _ = con.execute(f"CREATE TABLE variants AS SELECT * FROM (VALUES {walks}) v(w, n)")
+    >>> sorted(state_transitions(DuckDatabase(con), Codes(["a", "b", "ok"], 2), 2).items())
+    [(((), (1,)), 2), (((), (2,)), 1), (((1,), (1, 2)), 2), (((1, 2), (3,)), 2), (((2,), (3,)), 1)]
     """
     d = db.dialect
     base = len(codes.ids) + 1
@@ -177,7 +203,35 @@ def key_digits(key: int, base: int) -> State:
 def top_variants(
     db: Database, top: int, where: str = "true"
 ) -> tuple[list[tuple[tuple[int, ...], int]], int, int]:
-    """The ``top`` walks by customers, and the customers and walks left in "other"."""
+    """The ``top`` walks by customers, and the customers and walks left in "other".
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding ``variants`` (``build_variants``).
+    top : int
+        How many walks to keep.
+    where : str
+        SQL selecting the variants (one segment).
+
+    Returns
+    -------
+    tuple of (list, int, int)
+        (walk, customers) of the ``top`` walks, most customers first; the customers and the
+        distinct walks not among them.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> walks = "('web', [1, 3], 4), ('app', [1, 3], 2), ('web', [2, 3], 3), ('web', [1, 2, 4], 1)"
+    >>> _ = con.execute(f"CREATE TABLE variants AS SELECT * FROM (VALUES {walks}) v(g, w, n)")
+    >>> top_variants(DuckDatabase(con), 1)
+    ([((1, 3), 6)], 4, 2)
+    >>> top_variants(DuckDatabase(con), 5, "g = 'app'")
+    ([((1, 3), 2)], 0, 0)
+    """
     rows = db.rows(
         f"SELECT w, sum(n) AS n FROM variants WHERE {where} GROUP BY w ORDER BY n DESC, w LIMIT {int(top)}"
     )
@@ -187,7 +241,30 @@ def top_variants(
 
 
 def first_touch_outcomes(db: Database, where: str = "true") -> list[tuple[int, int, int]]:
-    """(first node, final node, customers) over the selected variants."""
+    """(first node, final node, customers) over the selected variants.
+
+    Parameters
+    ----------
+    db : Database
+        The engine holding ``variants`` (``build_variants``).
+    where : str
+        SQL selecting the variants (one segment).
+
+    Returns
+    -------
+    list of tuple of int
+        (first node code, final node code, customers), sorted.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> walks = "([1, 3], 4), ([1, 2, 3], 2), ([2, 4], 3), ([1, 2, 4], 1)"
+    >>> _ = con.execute(f"CREATE TABLE variants AS SELECT * FROM (VALUES {walks}) v(w, n)")
+    >>> first_touch_outcomes(DuckDatabase(con))
+    [(1, 3, 6), (1, 4, 1), (2, 4, 3)]
+    """
     d = db.dialect
     rows = db.rows(
         f"SELECT {d.at('w', '1')}, {d.at('w', '-1')}, sum(n) FROM variants WHERE {where} GROUP BY ALL"
