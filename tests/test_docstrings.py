@@ -1,4 +1,4 @@
-"""Public functions of the engine and the exports carry numpydoc sections with examples.
+"""Public functions of the engine, the ingest and the exports carry numpydoc sections with examples.
 
 A small check rather than numpydoc's validator (which needs Sphinx): the
 docstring (read with ``ast``, so nothing is imported) has ``Parameters`` naming
@@ -8,7 +8,10 @@ when its body raises, and ``Examples`` with at least one ``>>>`` line (pytest's
 ``journeymap.engine`` and ``journeymap.export`` and every public function (no
 leading underscore) of every module of ``journeymap.engine`` but the numba
 kernel, of every module of ``journeymap.export`` (the map page's package
-``journeymap.export.mappage`` included) and of ``journeymap.frames``.
+``journeymap.export.mappage`` included), of every module of ``journeymap.ingest``
+(its Spark engine included) and of ``journeymap.frames``. The few Spark functions
+that need a running session show their example as a literal block (``PROSE_EXAMPLES``):
+doctests run without a JVM, and ``tests/ingest/test_spark.py`` runs those functions.
 """
 
 from __future__ import annotations
@@ -22,16 +25,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("journeymap.engine", "journeymap.export")
+PACKAGES = ("journeymap.engine", "journeymap.export", "journeymap.ingest")
 ENGINE = ROOT / "journeymap" / "engine"
 UNCHECKED = {"journeymap.engine.kernel"}  # numba-compiled loops over flat arrays, described in prose
 EXPORT = ROOT / "journeymap" / "export"
 MAPPAGE = EXPORT / "mappage"
+INGEST = ROOT / "journeymap" / "ingest"
+PROSE_EXAMPLES = {  # need a Spark session: their Examples section is a literal block
+    f"journeymap.ingest.spark.{name}"
+    for name in (
+        "ingest_dataframe",
+        "reader.open_source",
+        "reader.frame_source",
+        "reader.with_rowid",
+        "reader.spark_types",
+        "session.start_session",
+    )
+}
 MODULES = (
     *sorted(f"journeymap.engine.{p.stem}" for p in ENGINE.glob("*.py") if not p.stem.startswith("_")),
     *sorted(f"journeymap.export.{p.stem}" for p in EXPORT.glob("*.py") if not p.stem.startswith("_")),
     "journeymap.export.mappage",
     *sorted(f"journeymap.export.mappage.{p.stem}" for p in MAPPAGE.glob("*.py") if p.stem[0] != "_"),
+    *sorted(f"journeymap.ingest.{p.stem}" for p in INGEST.glob("*.py") if not p.stem.startswith("_")),
+    "journeymap.ingest.spark",
+    *sorted(f"journeymap.ingest.spark.{p.stem}" for p in (INGEST / "spark").glob("*.py") if p.stem[0] != "_"),
     "journeymap.frames",
 )
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples)\n\s*-{3,}\s*$", re.M)
@@ -71,8 +89,8 @@ def _raises(node: ast.FunctionDef) -> bool:
     return False
 
 
-def problems(node: ast.FunctionDef) -> list[str]:
-    """What the numpydoc docstring of ``node`` lacks."""
+def problems(node: ast.FunctionDef, prose_example: bool = False) -> list[str]:
+    """What the numpydoc docstring of ``node`` lacks (``prose_example``: a literal block will do)."""
     doc = ast.get_docstring(node) or ""
     sections = {m[1]: m.end() for m in SECTION.finditer(doc)}
     wrong = []
@@ -91,7 +109,10 @@ def problems(node: ast.FunctionDef) -> list[str]:
         wrong.append("no Returns section")
     if _raises(node) and "Raises" not in sections:
         wrong.append("raises, but no Raises section")
-    if "Examples" not in sections or ">>>" not in doc[sections["Examples"] :]:
+    if prose_example:
+        if "Examples" not in sections or "::" not in doc[sections["Examples"] :]:
+            wrong.append("no Examples section with a literal block")
+    elif "Examples" not in sections or ">>>" not in doc[sections["Examples"] :]:
         wrong.append("no Examples section with a >>> example")
     return wrong
 
@@ -115,5 +136,5 @@ def test_the_check_sees_a_bare_docstring() -> None:
 
 @pytest.mark.parametrize(("module", "node"), _checked(), ids=lambda x: getattr(x, "name", x))
 def test_public_functions_have_numpydoc_sections(module: str, node: ast.FunctionDef) -> None:
-    wrong = problems(node)
+    wrong = problems(node, f"{module}.{node.name}" in PROSE_EXAMPLES)
     assert not wrong, f"{module}.{node.name}: {wrong}"
