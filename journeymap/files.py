@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeAlias
 import yaml
 
 from journeymap.errors import InvalidInput, InvalidJourney, Problem
-from journeymap.model import Journey, journey_document, parse_journey, without_gc
+from journeymap.model import Journey, journey_document, parse_journey, parse_journey_json, without_gc
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 Format = Literal["yaml", "json"]
@@ -21,6 +21,13 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when 
 
 def read_document(path: Path) -> Any:
     """Decode a YAML or JSON file; decoding failures become ``InvalidJourney``."""
+    text = read_text(path)
+    with without_gc():
+        return decode_text(text, str(path))
+
+
+def read_text(path: Path) -> str:
+    """A journey file's text; a missing, oversized or non-UTF-8 file is refused naming it."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -32,12 +39,10 @@ def read_document(path: Path) -> Any:
     if size > MAX_FILE_BYTES:
         raise InvalidInput(f"{path}: {size} bytes is over the {MAX_FILE_BYTES} byte limit")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problem = Problem("", "encoding", f"not UTF-8 text (byte {exc.start})")
         raise InvalidJourney([problem], str(path)) from None
-    with without_gc():
-        return decode_text(text, str(path))
 
 
 def decode_text(text: str, source: str | None = None) -> Any:
@@ -77,7 +82,13 @@ def load_journey(path: str | Path) -> Journey:
     file cannot be read at all.
     """
     path = Path(path)
-    return parse_journey(read_document(path), str(path))
+    text = read_text(path)
+    journey = parse_journey_json(text, str(path))  # a JSON file: parsed and validated in one pass
+    if journey is not None:
+        return journey
+    with without_gc():
+        document = decode_text(text, str(path))
+    return parse_journey(document, str(path))
 
 
 JourneySource: TypeAlias = "Journey | str | os.PathLike[str] | Mapping[str, Any]"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from journeymap.errors import InvalidInput, InvalidJourney
 from journeymap.files import decode_text, dump_journey, load_journey
-from journeymap.model import parse_journey
+from journeymap.model import parse_journey, parse_journey_json
 from tests.strategies import journey_documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -161,6 +161,41 @@ def test_mutated_documents_get_problems_not_tracebacks(doc: dict[str, Any], data
     except InvalidJourney as error:
         assert error.problems
         assert all(p.rule and p.message for p in error.problems)
+
+
+def _outcome(parse: Any, text: str) -> Any:
+    """The journey's document, or the problems, of parsing ``text`` with ``parse``."""
+    try:
+        journey = parse(text)
+    except InvalidJourney as error:
+        return [str(p) for p in error.problems]
+    return None if journey is None else journey.model_dump()
+
+
+@settings(max_examples=300, deadline=None)
+@given(journey_documents(), st.data())
+def test_json_text_validated_in_one_pass_gives_what_decoding_first_gives(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
+    broken = copy.deepcopy(doc)
+    section = data.draw(st.sampled_from(["touchpoints", "transitions", "stages", "outcomes"]))
+    if broken[section] and data.draw(st.booleans()):
+        item = data.draw(st.sampled_from(broken[section]))
+        item[data.draw(st.sampled_from(sorted(item)))] = data.draw(json_values)
+    text = json.dumps(broken, ensure_ascii=data.draw(st.booleans()))
+    direct = _outcome(parse_journey_json, text)
+    decoded = _outcome(lambda t: parse_journey(decode_text(t)), text)
+    if "NaN" in text or "Infinity" in text:
+        assert direct is None  # left to decode_text, which reads such text as YAML
+    else:
+        assert direct == decoded
+
+
+def test_text_that_is_not_json_is_left_to_the_decoder() -> None:
+    doc = json.dumps(_base())
+    assert parse_journey_json(doc) is not None
+    for text in ("id: tiny", doc[:-1], doc.replace('"name": "', '"name": "\\ud800'), "[" + doc + "]"):
+        assert parse_journey_json(text) is None
 
 
 @pytest.mark.parametrize(

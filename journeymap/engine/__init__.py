@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.engine.compiled import analyze_chain, check_alpha, compile_journey, paths_of
-from journeymap.engine.economics import TOTALS, economics_document, path_figures, terms, value_per_customer
+from journeymap.engine.economics import (
+    TOTALS,
+    chain_value_per_customer,
+    economics_document,
+    path_figures,
+    terms,
+)
 from journeymap.engine.metrics import GraphFigures, edge_flows, pain, transition_probabilities
 from journeymap.engine.observed import variants_document
 from journeymap.engine.report import by_touchpoint, impact_document
@@ -160,7 +166,7 @@ def top_paths(
     journey = as_journey(journey)
     chain = compile_journey(journey)
     doc = paths_of(chain, k, rank, to, kind)
-    econ, v_bar = terms(journey), value_per_customer(journey, chain.solver.outcomes)
+    econ, v_bar = terms(journey), chain_value_per_customer(chain)
     for row in doc["paths"]:
         row["economics"] = path_figures(econ, row, check_alpha(alpha), v_bar)
     return doc

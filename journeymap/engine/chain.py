@@ -37,7 +37,7 @@ from journeymap.engine.components import Components, strong_components
 from journeymap.engine.metrics import Scores, normalised, scores
 from journeymap.engine.solver import ChainSolver
 from journeymap.errors import AnalysisError, InvalidJourney
-from journeymap.model import ENTRY, Journey, graph_problems
+from journeymap.model import ENTRY, Journey, graph_problems, transition_ends
 
 if TYPE_CHECKING:
     from journeymap.engine.exact import ExactNumbers
@@ -165,15 +165,10 @@ def build_chain(journey: Journey) -> Chain:
     n_transient = 1 + len(journey.touchpoints)
     if len(index) != len(ids):
         raise InvalidJourney(graph_problems(journey), journey.id)
-    transitions = journey.transitions
-    try:
-        rows = np.array([index[t.source] for t in transitions], dtype=np.int64)
-        cols = np.array([index[t.target] for t in transitions], dtype=np.int64)
-    except KeyError:
-        raise InvalidJourney(graph_problems(journey), journey.id) from None
-    weights = np.array(
-        [t.customers if t.customers is not None else t.share for t in transitions], dtype=np.float64
-    )
+    ends = transition_ends(journey)  # numbered once per journey, by validation if it ran
+    if len(ends.codes) != len(ids):  # an id no node has (codes are the node numbers otherwise)
+        raise InvalidJourney(graph_problems(journey), journey.id)
+    rows, cols, weights = ends.src, ends.dst, ends.weight
     if (rows >= n_transient).any() or (cols == 0).any() or (rows == cols).any():
         raise InvalidJourney(graph_problems(journey), journey.id)
     probabilities, totals = normalised(rows, weights, len(ids))

@@ -36,8 +36,14 @@ from journeymap.model.context import (
     Persona,
     horizon_years,
 )
-from journeymap.model.document import journey_document, parse_journey, shape_problems, without_gc
-from journeymap.model.flow import trapped_nodes
+from journeymap.model.document import (
+    journey_document,
+    parse_journey,
+    parse_journey_json,
+    shape_problems,
+    without_gc,
+)
+from journeymap.model.flow import TransitionEnds, transition_ends, trapped_nodes
 from journeymap.model.journey import (
     Interval,
     Journey,
@@ -90,6 +96,7 @@ __all__ = [
     "Timing",
     "Touchpoint",
     "Transition",
+    "TransitionEnds",
     "Variant",
     "Variants",
     "annotation_problems",
@@ -98,8 +105,10 @@ __all__ = [
     "horizon_years",
     "journey_document",
     "parse_journey",
+    "parse_journey_json",
     "scale_problems",
     "shape_problems",
+    "transition_ends",
     "trapped_nodes",
     "variant_problems",
     "without_gc",

@@ -79,7 +79,10 @@ _TOUCHPOINT, _OUTCOME, _ENTRY = 1, 2, 4
 
 class TransitionEnds:
     """Every transition's ends as integer codes (``codes``: id -> code; the journey's nodes
-    first, in file order, then any unknown id), with its weight and whether it is a share."""
+    first, in file order, then any unknown id), with its weight and whether it is a share.
+
+    On a journey whose ids are unique and known the codes are the chain's node numbers
+    (entry 0, touchpoints, outcomes), so the engine reuses them (``transition_ends``)."""
 
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
@@ -88,18 +91,21 @@ class TransitionEnds:
         targets = [t.target for t in transitions]
         nodes = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
         codes = {name: i for i, name in enumerate(dict.fromkeys(nodes))}
-        src = [codes.get(name, -1) for name in sources]
-        dst = [codes.get(name, -1) for name in targets]
-        if -1 in src or -1 in dst:  # unknown ids (each a problem): number them too
+        src = list(map(codes.get, sources))
+        dst = list(map(codes.get, targets))
+        if None in src or None in dst:  # unknown ids (each a problem): number them too
             for name in sources + targets:
                 codes.setdefault(name, len(codes))
-            src, dst = [codes[name] for name in sources], [codes[name] for name in targets]
+            src, dst = list(map(codes.get, sources)), list(map(codes.get, targets))
         self.codes = codes
-        self.src, self.dst = np.array(src, np.int64), np.array(dst, np.int64)
-        shares = [t.share for t in transitions]
-        self.shared = np.array([share is not None for share in shares], bool)
-        weights = [t.customers if t.customers is not None else t.share for t in transitions]
-        self.weight = np.array(weights, np.float64)  # nan where neither is set (no validation)
+        self.src = np.fromiter(src, np.int64, len(src))
+        self.dst = np.fromiter(dst, np.int64, len(dst))
+        # None becomes nan: a share where one is given, else the customers (nan if neither,
+        # which only a journey built without validation can have)
+        shares = np.array([t.share for t in transitions], np.float64)
+        customers = np.array([t.customers for t in transitions], np.float64)
+        self.shared = ~np.isnan(shares)
+        self.weight = np.where(np.isnan(customers), shares, customers)
 
     def names(self) -> list[str]:
         """The id of every code."""
@@ -112,6 +118,36 @@ class TransitionEnds:
             roles[o.id] = roles.get(o.id, 0) | _OUTCOME
         roles[ENTRY] = roles.get(ENTRY, 0) | _ENTRY
         return np.fromiter((roles.get(name, 0) for name in self.codes), np.int64, len(self.codes))
+
+
+ENDS = "_transition_ends"  # key in the journey's __dict__, beside its fields (as functools.cached_property)
+
+
+def transition_ends(journey: Journey) -> TransitionEnds:
+    """The journey's ``TransitionEnds``, numbered once per journey.
+
+    A ``Journey`` is frozen, so validation's numbering is kept on it and the engine's chain
+    takes its node numbers from there instead of numbering 500,000 transitions again. A copy
+    (``model_copy``) numbers its own: the kept ends name the journey they belong to. (The
+    ends compare by identity, so two journeys' equality still depends on their fields only.)
+
+    >>> from journeymap.model.document import parse_journey
+    >>> journey = parse_journey({"id": "j", "name": "J",
+    ...     "stages": [{"id": "s", "name": "S", "phase": "sale"}],
+    ...     "touchpoints": [{"id": "a", "name": "A", "stage": "s", "experience": 5}],
+    ...     "outcomes": [{"id": "ok", "name": "OK", "kind": "success"}],
+    ...     "transitions": [{"from": "entry", "to": "a", "share": 1},
+    ...                     {"from": "a", "to": "ok", "share": 1}]})
+    >>> ends = transition_ends(journey)
+    >>> ends is transition_ends(journey), ends.src.tolist(), ends.dst.tolist()
+    (True, [0, 1], [1, 2])
+    """
+    kept = journey.__dict__.get(ENDS)
+    if isinstance(kept, TransitionEnds) and kept.journey is journey:
+        return kept
+    ends = TransitionEnds(journey)
+    journey.__dict__[ENDS] = ends
+    return ends
 
 
 def _endpoint_problems(

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from journeymap.errors import Problem
 from journeymap.model.base import ENTRY, Scale
 from journeymap.model.context import Opportunity, Persona
-from journeymap.model.flow import TransitionEnds, flow_problems, transition_problems
+from journeymap.model.flow import flow_problems, transition_ends, transition_problems
 from journeymap.model.journey import Journey, Outcome, Stage, Touchpoint
 
 
@@ -19,7 +19,7 @@ def graph_problems(journey: Journey) -> list[Problem]:
     problems: list[Problem] = []
     problems += _id_problems(journey)
     problems += _score_problems(journey)
-    ends = TransitionEnds(journey)
+    ends = transition_ends(journey)
     problems += transition_problems(journey, ends)
     if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
         problems += flow_problems(journey, ends)
