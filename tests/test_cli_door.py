@@ -71,3 +71,22 @@ def test_a_small_journey_is_searched_without_numba(tmp_path: Path) -> None:
         [*JOURNEYMAP, "paths", FIXTURE, "--k", "2"], capture_output=True, text=True, env=env
     )
     assert first.returncode == 0 and first.stderr == ""
+
+
+def test_paths_by_probability_runs_without_scipy(tmp_path: Path) -> None:
+    """The search by probability needs no linear algebra: scipy loads only when a figure needs
+    a solve (pain bounds' strong components, outcome values that differ, analyze)."""
+    probe = (
+        "import sys\n"
+        "from journeymap.cli.analysis import paths\n"
+        "paths({path!r}, k=3, rank={rank!r}, as_json=True)\n"
+        "print('scipy' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    for rank, loaded in (("probability", "False"), ("pain", "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(path=FIXTURE, rank=rank)],
+            capture_output=True, text=True, env=env, check=True,
+        )  # fmt: skip
+        assert done.stderr.split() == [loaded], rank
+        assert len(json.loads(done.stdout)["paths"]) == 3

@@ -15,12 +15,17 @@ outcome no customer reaches has ``carried = None``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from journeymap.engine.chain import Chain
-from journeymap.engine.solver import OrderedLU
+
+if TYPE_CHECKING:  # scipy loads when a figure needs a solve, not with the engine
+    import scipy.sparse as sp
+
+    from journeymap.engine.solver import OrderedLU
 
 Vector = NDArray[np.float64]
 
@@ -88,6 +93,8 @@ def inflow_means(chain: Chain) -> tuple[sp.csr_matrix, Vector]:
     >>> w.toarray()[1:].tolist(), inflow.tolist()
     ([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]], [0.0, 1.0, 0.6, 0.4])
     """
+    import scipy.sparse as sp
+
     t = chain.n_transient
     reach = np.concatenate((chain.solver.reach, np.zeros(chain.n_nodes - t)))
     flow = sp.csr_matrix(sp.diags(reach) @ chain.P)
@@ -123,6 +130,10 @@ def carried_system(chain: Chain, mean_in: sp.csr_matrix, alpha: float) -> Ordere
     >>> (0.5 * system.solve(np.array([0.0, -2.0]))).tolist()  # α·s solved: carried at entry and a
     [0.0, -1.0]
     """
+    import scipy.sparse as sp
+
+    from journeymap.engine.solver import OrderedLU
+
     t = chain.n_transient
     system = sp.identity(t, format="csr") - (1.0 - alpha) * mean_in[:t, :t]
     return OrderedLU(system, chain.solver.order)

@@ -29,18 +29,18 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import breadth_first_order
 
-from journeymap.engine.components import Components, strong_components
 from journeymap.engine.metrics import Scores, normalised, scores
-from journeymap.engine.solver import ChainSolver
 from journeymap.errors import AnalysisError, InvalidJourney
 from journeymap.model import ENTRY, Journey, graph_problems, transition_ends
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from journeymap.engine.components import Components
     from journeymap.engine.exact import ExactNumbers
+    from journeymap.engine.solver import ChainSolver
 
 Vector = NDArray[np.float64]
 
@@ -54,7 +54,22 @@ class Chain:
     index: dict[str, int]
     n_transient: int
     outcome_success: NDArray[np.bool_]
-    P: sp.csr_matrix
+    indptr: NDArray[np.int32]
+    """P in compressed rows: row u's transitions are ``indptr[u]:indptr[u+1]`` of ``indices``
+    (their targets, ascending) and ``probabilities``; only transitions with a positive weight."""
+    indices: NDArray[np.int32]
+    probabilities: NDArray[np.float64]
+
+    @cached_property
+    def P(self) -> sp.csr_matrix:
+        """The transition probabilities as a scipy sparse matrix (row u, column v: P(u→v)).
+
+        scipy is imported here, not with the module: the path search by probability
+        works on the arrays alone, so ``journeymap paths`` does not load scipy (~0.2 s)."""
+        import scipy.sparse as sp
+
+        size = self.n_nodes
+        return sp.csr_matrix((self.probabilities, self.indices, self.indptr), shape=(size, size))
 
     @property
     def name(self) -> str:
@@ -77,6 +92,8 @@ class Chain:
 
     @cached_property
     def solver(self) -> ChainSolver:
+        from journeymap.engine.solver import ChainSolver
+
         return ChainSolver(self)
 
     @cached_property
@@ -89,20 +106,23 @@ class Chain:
     @cached_property
     def components(self) -> Components:
         """Strongly connected components of the whole graph, sinks first."""
+        from journeymap.engine.components import strong_components
+
         return strong_components(self.P)
 
     @cached_property
     def arrays(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64], NDArray[np.float64]]:
         """``indptr, indices, probabilities, log probabilities`` of P as arrays (for compiled code)."""
-        P = self.P
-        return P.indptr.astype(np.int32), P.indices.astype(np.int32), P.data, np.log(P.data)
+        return self.indptr, self.indices, self.probabilities, np.log(self.probabilities)
 
     @cached_property
     def reverse_arrays(self) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
-        """``indptr, indices, −log P`` of the reversed graph (row v holds the edges into v)."""
+        """``indptr, indices, −log P`` of the reversed graph (row v holds the edges into v,
+        their sources ascending)."""
         indptr, indices, _, log_p = self.arrays
-        reverse = sp.csr_matrix((-log_p, indices, indptr), shape=self.P.shape).T.tocsr()
-        return reverse.indptr.astype(np.int32), reverse.indices.astype(np.int32), reverse.data
+        sources = np.repeat(np.arange(self.n_nodes, dtype=np.int32), np.diff(indptr))
+        order = np.lexsort((sources, indices))
+        return _offsets(indices, self.n_nodes), sources[order], -log_p[order]
 
     @cached_property
     def scores(self) -> Scores:
@@ -176,16 +196,24 @@ def build_chain(journey: Journey) -> Chain:
         names = ", ".join(f"'{ids[i]}'" for i in np.flatnonzero(~np.isfinite(totals)))
         raise AnalysisError(f"journey '{journey.id}': the weights leaving {names} overflow a float")
     _refuse_dead_ends(journey, ids, totals[:n_transient].astype(np.float64))
-    keep = weights > 0
-    size = len(ids)
-    P = sp.csr_matrix((probabilities[keep], (rows[keep], cols[keep])), shape=(size, size))
-    if P.nnz != int(keep.sum()):
+    keep = np.flatnonzero(weights > 0)
+    keep = keep[np.lexsort((cols[keep], rows[keep]))]  # by source, then target
+    rows, cols = rows[keep], cols[keep]
+    if ((rows[1:] == rows[:-1]) & (cols[1:] == cols[:-1])).any():
         raise InvalidJourney(graph_problems(journey), journey.id)  # duplicate transitions
-    P.sort_indices()
+    indptr, indices = _offsets(rows, len(ids)), cols.astype(np.int32)
     success = np.array([o.kind == "success" for o in journey.outcomes], dtype=bool)
-    chain = Chain(journey, ids, index, n_transient, success, P)
-    _refuse_closed_loops(chain)
+    chain = Chain(journey, ids, index, n_transient, success, indptr, indices, probabilities[keep])
+    if not ends.valid:  # validation's flow rules (no touchpoint trapped) already held otherwise
+        _refuse_closed_loops(chain)
     return chain
+
+
+def _offsets(rows: NDArray[np.int64] | NDArray[np.int32], size: int) -> NDArray[np.int32]:
+    """CSR row offsets of edges sorted by row: row u's edges are ``offsets[u]:offsets[u+1]``."""
+    offsets = np.zeros(size + 1, np.int32)
+    np.cumsum(np.bincount(rows, minlength=size), out=offsets[1:])
+    return offsets
 
 
 def _refuse_dead_ends(journey: Journey, ids: list[str], totals: Vector) -> None:
@@ -200,6 +228,9 @@ def _refuse_dead_ends(journey: Journey, ids: list[str], totals: Vector) -> None:
 
 def _refuse_closed_loops(chain: Chain) -> None:
     """Refuse nodes reachable from entry from which no outcome can be reached."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
     size = chain.n_nodes
     t = chain.n_transient
     reached = breadth_first_order(chain.P, 0, directed=True, return_predecessors=False)
@@ -222,5 +253,7 @@ def _refuse_closed_loops(chain: Chain) -> None:
 
 
 def _pad(matrix: sp.csr_matrix, size: int) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     coo = matrix.tocoo()
     return sp.csr_matrix((coo.data, (coo.row, coo.col)), shape=(size, size))

@@ -70,16 +70,18 @@ value at stake 4 + 130 = 134, all of it at ``a``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from journeymap.engine.carried import carried_system, inflow_means
 from journeymap.engine.chain import Chain
 from journeymap.engine.json_values import number, numbers
 from journeymap.model import Economics, Journey
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 Vector = NDArray[np.float64]
 NEUTRAL = 1e-9  # |carried| at or below this is neither satisfied nor dissatisfied (rounding)

@@ -238,13 +238,19 @@ def _candidates(chain: Chain, k: int, rank: str, targets: NDArray[np.bool_], pla
     when ``plain``, and by the compiled loop past them or else."""
     from journeymap.engine.kernel import STEPS
 
+    # the strong components bound pain mass only; a search by probability does without them
+    # (and without scipy, which finds them)
+    if rank == "pain":
+        labels, sinks_first = chain.components.labels, chain.components.sinks_first
+    else:
+        labels, sinks_first = np.zeros(chain.n_nodes, np.int32), np.zeros(0, np.int64)
     arguments = (
         chain.arrays,
         chain.node_pain,
         targets,
         chain.reverse_arrays,
-        chain.components.labels,
-        chain.components.sinks_first,
+        labels,
+        sinks_first,
         k,
         rank == "pain",
         SLACK,

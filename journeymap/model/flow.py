@@ -82,10 +82,12 @@ class TransitionEnds:
     first, in file order, then any unknown id), with its weight and whether it is a share.
 
     On a journey whose ids are unique and known the codes are the chain's node numbers
-    (entry 0, touchpoints, outcomes), so the engine reuses them (``transition_ends``)."""
+    (entry 0, touchpoints, outcomes), so the engine reuses them (``transition_ends``);
+    ``valid`` says that ``graph_problems`` found none (the flow rules hold)."""
 
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
+        self.valid = False
         transitions = journey.transitions
         sources = [t.source for t in transitions]
         targets = [t.target for t in transitions]

@@ -26,6 +26,7 @@ def graph_problems(journey: Journey) -> list[Problem]:
     problems += annotation_problems(journey)
     problems += economics_problems(journey)
     problems += variant_problems(journey)
+    ends.valid = not problems  # a frozen journey keeps every rule it kept once
     return problems
 
 
