@@ -204,7 +204,7 @@ def build_chain(journey: Journey) -> Chain:
     indptr, indices = _offsets(rows, len(ids)), cols.astype(np.int32)
     success = np.array([o.kind == "success" for o in journey.outcomes], dtype=bool)
     chain = Chain(journey, ids, index, n_transient, success, indptr, indices, probabilities[keep])
-    if not ends.valid:  # validation's flow rules (no touchpoint trapped) already held otherwise
+    if not ends.can_finish:  # else validation's flow rules held: no touchpoint is trapped
         _refuse_closed_loops(chain)
     return chain
 

@@ -82,13 +82,16 @@ class TransitionEnds:
     first, in file order, then any unknown id), with its weight and whether it is a share.
 
     On a journey whose ids are unique and known the codes are the chain's node numbers
-    (entry 0, touchpoints, outcomes), so the engine reuses them (``transition_ends``);
-    ``valid`` says that ``graph_problems`` found none (the flow rules hold)."""
+    (entry 0, touchpoints, outcomes), so the engine reuses them (``transition_ends``).
+    ``can_finish`` is set once the flow rules have held: every touchpoint is reached from
+    entry and every customer can reach an outcome (``flow_problems`` found nothing)."""
 
     def __init__(self, journey: Journey) -> None:
-        self.journey = journey
-        self.valid = False
-        transitions = journey.transitions
+        # the lists numbered (not the journey: no reference cycle, and a copy of a journey
+        # that shares all three lists shares their numbering too)
+        self.touchpoints, self.outcomes = journey.touchpoints, journey.outcomes
+        self.transitions = transitions = journey.transitions
+        self.can_finish = False
         sources = [t.source for t in transitions]
         targets = [t.target for t in transitions]
         nodes = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
@@ -115,8 +118,8 @@ class TransitionEnds:
 
     def roles(self) -> NDArray[np.int64]:
         """Per code: ``_TOUCHPOINT | _OUTCOME | _ENTRY`` bits of what the id names (0: unknown)."""
-        roles = dict.fromkeys([tp.id for tp in self.journey.touchpoints], _TOUCHPOINT)
-        for o in self.journey.outcomes:
+        roles = dict.fromkeys([tp.id for tp in self.touchpoints], _TOUCHPOINT)
+        for o in self.outcomes:
             roles[o.id] = roles.get(o.id, 0) | _OUTCOME
         roles[ENTRY] = roles.get(ENTRY, 0) | _ENTRY
         return np.fromiter((roles.get(name, 0) for name in self.codes), np.int64, len(self.codes))
@@ -130,8 +133,9 @@ def transition_ends(journey: Journey) -> TransitionEnds:
 
     A ``Journey`` is frozen, so validation's numbering is kept on it and the engine's chain
     takes its node numbers from there instead of numbering 500,000 transitions again. A copy
-    (``model_copy``) numbers its own: the kept ends name the journey they belong to. (The
-    ends compare by identity, so two journeys' equality still depends on their fields only.)
+    (``model_copy``) with other touchpoints, outcomes or transitions numbers its own: the
+    kept ends hold the lists they numbered. (The ends compare by identity, so two journeys'
+    equality still depends on their fields only.)
 
     >>> from journeymap.model.document import parse_journey
     >>> journey = parse_journey({"id": "j", "name": "J",
@@ -145,7 +149,12 @@ def transition_ends(journey: Journey) -> TransitionEnds:
     (True, [0, 1], [1, 2])
     """
     kept = journey.__dict__.get(ENDS)
-    if isinstance(kept, TransitionEnds) and kept.journey is journey:
+    if (
+        isinstance(kept, TransitionEnds)
+        and kept.transitions is journey.transitions
+        and kept.touchpoints is journey.touchpoints
+        and kept.outcomes is journey.outcomes
+    ):
         return kept
     ends = TransitionEnds(journey)
     journey.__dict__[ENDS] = ends

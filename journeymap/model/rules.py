@@ -22,11 +22,12 @@ def graph_problems(journey: Journey) -> list[Problem]:
     ends = transition_ends(journey)
     problems += transition_problems(journey, ends)
     if not any(p.rule in {"unknown-node", "duplicate-id"} for p in problems):
-        problems += flow_problems(journey, ends)
+        flow = flow_problems(journey, ends)
+        ends.can_finish = not flow  # the chain need not walk the graph again (engine.chain)
+        problems += flow
     problems += annotation_problems(journey)
     problems += economics_problems(journey)
     problems += variant_problems(journey)
-    ends.valid = not problems  # a frozen journey keeps every rule it kept once
     return problems
 
 

@@ -94,7 +94,7 @@ def test_a_journey_that_skipped_the_graph_rules_is_still_refused_a_closed_loop()
     unchecked = Journey.model_validate(copy.deepcopy(doc))  # the shape only
     with pytest.raises(AnalysisError, match="can never reach an outcome"):
         compile_journey(unchecked)
-    assert not transition_ends(unchecked).valid
+    assert not transition_ends(unchecked).can_finish
 
 
 def test_validation_marks_the_numbering_of_a_valid_journey() -> None:
@@ -108,5 +108,5 @@ def test_validation_marks_the_numbering_of_a_valid_journey() -> None:
         }
     )
     ends = transition_ends(journey)
-    assert ends.valid and ends.src.tolist() == [0] and ends.dst.tolist() == [1]
+    assert ends.can_finish and ends.src.tolist() == [0] and ends.dst.tolist() == [1]
     assert np.array_equal(compile_journey(journey).indptr, [0, 1, 1])
