@@ -6,7 +6,7 @@ ends are numbered once and the rules run as numpy array passes over those number
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from operator import attrgetter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from journeymap.errors import Problem
 from journeymap.model.base import ENTRY, SHARE_TOLERANCE
 from journeymap.model.journey import Journey
+from journeymap.model.reach import csr, reachable
 
 
 def transition_problems(journey: Journey, ends: TransitionEnds | None = None) -> list[Problem]:
@@ -96,6 +97,8 @@ class TransitionEnds:
         targets = [t.target for t in transitions]
         nodes = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
         codes = {name: i for i, name in enumerate(dict.fromkeys(nodes))}
+        # every node id once: the codes are the node numbers (entry 0, touchpoints, outcomes)
+        self.unique_nodes = len(codes) == len(nodes)
         src = list(map(codes.get, sources))
         dst = list(map(codes.get, targets))
         if None in src or None in dst:  # unknown ids (each a problem): number them too
@@ -106,9 +109,11 @@ class TransitionEnds:
         self.src = np.fromiter(src, np.int64, len(src))
         self.dst = np.fromiter(dst, np.int64, len(dst))
         # None becomes nan: a share where one is given, else the customers (nan if neither,
-        # which only a journey built without validation can have)
-        shares = np.array([t.share for t in transitions], np.float64)
-        customers = np.array([t.customers for t in transitions], np.float64)
+        # which only a journey built without validation can have); ``fromiter`` over the
+        # attributes builds no list of 500,000 floats first
+        count = len(transitions)
+        shares = np.fromiter(map(attrgetter("share"), transitions), np.float64, count)
+        customers = np.fromiter(map(attrgetter("customers"), transitions), np.float64, count)
         self.shared = ~np.isnan(shares)
         self.weight = np.where(np.isnan(customers), shares, customers)
 
@@ -116,8 +121,19 @@ class TransitionEnds:
         """The id of every code."""
         return list(self.codes)
 
+    def node_numbers(self) -> bool:
+        """Whether the codes are exactly the node numbers: every node id once, no unknown id."""
+        return self.unique_nodes and len(self.codes) == 1 + len(self.touchpoints) + len(self.outcomes)
+
     def roles(self) -> NDArray[np.int64]:
         """Per code: ``_TOUCHPOINT | _OUTCOME | _ENTRY`` bits of what the id names (0: unknown)."""
+        if self.unique_nodes:  # codes in node order: entry, the touchpoints, the outcomes, unknowns
+            by_code = np.zeros(len(self.codes), np.int64)
+            first_outcome = 1 + len(self.touchpoints)
+            by_code[0] = _ENTRY
+            by_code[1:first_outcome] = _TOUCHPOINT
+            by_code[first_outcome : first_outcome + len(self.outcomes)] = _OUTCOME
+            return by_code
         roles = dict.fromkeys([tp.id for tp in self.touchpoints], _TOUCHPOINT)
         for o in self.outcomes:
             roles[o.id] = roles.get(o.id, 0) | _OUTCOME
@@ -180,39 +196,36 @@ def _endpoint_problems(
 
 class _Graph:
     """The journey's nodes as integers (entry 0, touchpoints 1..n, then outcomes) with the
-    transitions' ends; ``forward``/``backward`` (CSR: offsets, targets) hold only transitions
-    with a positive weight. Built with array passes over the transitions; ids must all be known."""
+    transitions' ends; ``forward``/``backward`` (CSR arrays) hold only transitions with a
+    positive weight. Built with array passes over the transitions; ids must all be known."""
 
     def __init__(self, journey: Journey, ends: TransitionEnds | None = None) -> None:
         self.touchpoints = len(journey.touchpoints)
         self.ids = [ENTRY, *(tp.id for tp in journey.touchpoints), *(o.id for o in journey.outcomes)]
-        index = {node: i for i, node in enumerate(self.ids)}
         size = len(self.ids)
         ends = ends or TransitionEnds(journey)
-        node_of = np.fromiter((index[name] for name in ends.codes), np.int64, len(ends.codes))
-        source, target = node_of[ends.src], node_of[ends.dst]
-        self.exits = np.bincount(source, minlength=size).tolist()
-        self.weighted = (np.bincount(source, weights=ends.weight != 0, minlength=size) > 0).tolist()
+        if ends.node_numbers():
+            source, target = ends.src, ends.dst
+        else:  # a node id given twice: its uses go to its last node, as a dict keeps the last
+            index = {node: i for i, node in enumerate(self.ids)}
+            node_of = np.fromiter((index[name] for name in ends.codes), np.int64, len(ends.codes))
+            source, target = node_of[ends.src], node_of[ends.dst]
+        self.exits = np.bincount(source, minlength=size)
+        self.weighted = np.bincount(source, weights=ends.weight != 0, minlength=size) > 0
         positive = ends.weight > 0
-        self.forward = _adjacency(source[positive], target[positive], size)
-        self.backward = _adjacency(target[positive], source[positive], size)
+        self.forward = csr(source[positive], target[positive], size)
+        self.backward = csr(target[positive], source[positive], size)
 
-    def reached(self) -> list[bool]:
+    def reached(self) -> NDArray[np.bool_]:
         """Nodes customers can reach from entry."""
-        return _reachable([0], self.forward, len(self.ids))
+        return reachable(np.zeros(1, np.int64), self.forward)
 
-    def trapped(self, reached: list[bool]) -> list[str]:
-        """Touchpoints in ``reached`` from which no outcome can be reached."""
+    def trapped(self, reached: NDArray[np.bool_]) -> list[str]:
+        """Touchpoints in ``reached`` from which no outcome can be reached, in file order."""
         first_outcome = self.touchpoints + 1
-        finishing = _reachable(range(first_outcome, len(self.ids)), self.backward, len(self.ids))
-        return [self.ids[i] for i in range(1, first_outcome) if reached[i] and not finishing[i]]
-
-
-def _adjacency(a: NDArray[np.int64], b: NDArray[np.int64], size: int) -> tuple[list[int], list[int]]:
-    """Edges ``a[i] -> b[i]`` as CSR lists: ``offsets[u]:offsets[u+1]`` of ``targets`` leave u."""
-    offsets = np.zeros(size + 1, np.int64)
-    np.cumsum(np.bincount(a, minlength=size), out=offsets[1:])
-    return offsets.tolist(), b[np.argsort(a, kind="stable")].tolist()
+        finishing = reachable(np.arange(first_outcome, len(self.ids)), self.backward)
+        stuck = reached[:first_outcome] & ~finishing[:first_outcome]
+        return [self.ids[i] for i in (np.flatnonzero(stuck[1:]) + 1).tolist()]
 
 
 def flow_problems(journey: Journey, ends: TransitionEnds | None = None) -> list[Problem]:
@@ -221,19 +234,22 @@ def flow_problems(journey: Journey, ends: TransitionEnds | None = None) -> list[
     problems = []
     if not graph.exits[0]:
         problems.append(Problem("transitions", "no-entry", "no transition leaves 'entry'"))
-    for i in range(graph.touchpoints + 1):
+    transient = slice(0, graph.touchpoints + 1)  # entry and the touchpoints
+    exits, weighted = graph.exits[transient], graph.weighted[transient]
+    no_way_out = exits == 0
+    no_way_out[0] = False  # entry without exits is "no-entry" above
+    for i in np.flatnonzero(no_way_out | ((exits > 0) & ~weighted)).tolist():
         where, node = (f"touchpoints[{i - 1}]", graph.ids[i]) if i else ("entry", ENTRY)
-        if i and not graph.exits[i]:
+        if no_way_out[i]:
             problems.append(Problem(where, "no-way-out", f"touchpoint '{node}' has no way out"))
-        elif graph.exits[i] and not graph.weighted[i]:
+        else:
             problems.append(
                 Problem(where, "zero-exits", f"every transition leaving '{node}' has zero weight")
             )
     reached = graph.reached()
-    for i in range(1, graph.touchpoints + 1):
-        if not reached[i]:
-            message = f"'{graph.ids[i]}' cannot be reached from entry"
-            problems.append(Problem(f"touchpoints[{i - 1}]", "unreachable", message))
+    for i in (np.flatnonzero(~reached[1 : graph.touchpoints + 1]) + 1).tolist():
+        message = f"'{graph.ids[i]}' cannot be reached from entry"
+        problems.append(Problem(f"touchpoints[{i - 1}]", "unreachable", message))
     if not problems:
         stuck = graph.trapped(reached)
         if stuck:
@@ -247,22 +263,6 @@ def flow_problems(journey: Journey, ends: TransitionEnds | None = None) -> list[
                 )
             )
     return problems
-
-
-def _reachable(starts: Iterable[int], adjacency: tuple[list[int], list[int]], size: int) -> list[bool]:
-    offsets, targets = adjacency
-    seen = [False] * size
-    stack = []
-    for start in starts:
-        seen[start] = True
-        stack.append(start)
-    while stack:
-        u = stack.pop()
-        for nxt in targets[offsets[u] : offsets[u + 1]]:
-            if not seen[nxt]:
-                seen[nxt] = True
-                stack.append(nxt)
-    return seen
 
 
 def trapped_nodes(journey: Journey) -> list[str]:

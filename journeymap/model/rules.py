@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from operator import attrgetter
 
 from pydantic import BaseModel
 
@@ -132,17 +133,19 @@ def annotation_problems(journey: Journey) -> list[Problem]:
     problems: list[Problem] = []
     personas = _unique_ids("personas", journey.personas or [], problems)
     _unique_ids("opportunities", journey.opportunities or [], problems)
-    holders: list[tuple[str, list[str] | None]] = [
-        *((f"touchpoints[{i}]", tp.personas) for i, tp in enumerate(journey.touchpoints) if tp.personas),
-        *((f"transitions[{i}]", t.personas) for i, t in enumerate(journey.transitions) if t.personas),
-    ]
+    holders: list[tuple[str, list[str] | None]] = []
+    for group, items in (("touchpoints", journey.touchpoints), ("transitions", journey.transitions)):
+        # the attribute pass is in C; most of a million transitions name no persona
+        named = list(map(attrgetter("personas"), items))
+        if any(named):
+            holders += [(f"{group}[{i}]", refs) for i, refs in enumerate(named) if refs]
     for loc, refs in holders:
         for j, ref in enumerate(refs or []):
             if ref not in personas:
                 problems.append(
                     Problem(f"{loc}.personas[{j}]", "unknown-persona", f"unknown persona '{ref}'")
                 )
-    touchpoints = {tp.id for tp in journey.touchpoints}
+    touchpoints = {tp.id for tp in journey.touchpoints} if journey.opportunities else set()
     for i, opp in enumerate(journey.opportunities or []):
         for j, ref in enumerate(opp.touchpoints):
             if ref not in touchpoints:
