@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from journeymap.errors import InvalidInput
 from journeymap.ingest.experience import rules_for
@@ -49,6 +49,8 @@ NO_SEGMENT = "CAST(NULL AS STRING)"  # the segment of every customer of an unseg
 
 if TYPE_CHECKING:  # the engines are extras
     from journeymap.ingest.dialect import Database
+    from journeymap.ingest.sequences import SortedEvents
+    from journeymap.ingest.source import DuckDatabase
 
 
 @dataclass
@@ -134,16 +136,22 @@ def by_segment(
     default = code[mapping.default_outcome.id]
     hold_out = mapping.order == "auto"
     d = db.dialect
-    build_variants(
-        db,
-        node_sql,
-        ORDER_KEYS,
-        codes,
-        default,
-        segment=f"coalesce({d.first_by('sv', ORDER_KEYS)}, '')" if segmented else NO_SEGMENT,
-        hold_out=hold_out,
-        progress=progress,
-    )
+    local = _sorted_events(db, node_sql, codes, segmented, hold_out, progress)
+    if local is None:
+        build_variants(
+            db,
+            node_sql,
+            ORDER_KEYS,
+            codes,
+            default,
+            segment=f"coalesce({d.first_by('sv', ORDER_KEYS)}, '')" if segmented else NO_SEGMENT,
+            hold_out=hold_out,
+            progress=progress,
+        )
+    else:
+        from journeymap.ingest import sequences
+
+        sequences.build_variants(cast("DuckDatabase", db), local, default)
     customers = segment_customers(db)
     if segmented:
         check_limit(mapping, customers)
@@ -157,8 +165,20 @@ def by_segment(
         _walks(db, result[value], codes, where, success, mapping)
     segment = "coalesce(first_value(sv) OVER win, '')" if segmented else NO_SEGMENT
     for order in sorted({agg.order for agg in result.values()}):
-        _behaviour(db, result, node_sql, codes, order, mapping, segment, progress)
+        _behaviour(db, result, node_sql, codes, order, mapping, segment, progress, local)
     return {None if segmented and value == "" else value: agg for value, agg in result.items()}
+
+
+def _sorted_events(
+    db: Database, node_sql: str, codes: Codes, segmented: bool, hold_out: bool, progress: Progress | None
+) -> SortedEvents | None:
+    """The events sorted once for the array passes (``sequences``), or ``None`` where the SQL runs them."""
+    if not getattr(db, "arrays", False):
+        return None
+    from journeymap.ingest import sequences
+
+    duck = cast("DuckDatabase", db)
+    return sequences.sorted_events(duck, node_sql, codes, segmented, hold_out, progress)
 
 
 def _behaviour(
@@ -170,6 +190,7 @@ def _behaviour(
     mapping: Mapping,
     segment: str,
     progress: Progress | None,
+    local: SortedEvents | None = None,
 ) -> None:
     """Times and behaviour of the nodes (at order K: the states) of the segments at ``order``.
 
@@ -178,14 +199,17 @@ def _behaviour(
     state's times and measures are those of the customers who reached it with
     that history, by the same definitions as a touchpoint's.
     """
-    windows = _windows_sql(db, mapping, codes.ids)
-    if order == 1:
-        followed = _follow(db, node_sql, codes, windows, segment, "node", progress)
-        name: Callable[[int], str] = codes.id
+    windows = _windows(mapping, codes.ids)
+    name: Callable[[int], str] = codes.id if order == 1 else state_name(codes, order)
+    if local is not None and db.dialect.wide_int(len(codes.ids) + 1, order) == "BIGINT":
+        from journeymap.ingest import sequences
+
+        followed = sequences.follow(local, codes, order, windows)
+    elif order == 1:
+        followed = _follow(db, node_sql, codes, _windows_sql(db, windows), segment, "node", progress)
     else:
         states = state_node_sql(db.dialect, node_sql, codes, order, ORDER_KEYS)
-        followed = _follow(db, states, codes, windows, segment, "tp", progress)
-        name = state_name(codes, order)
+        followed = _follow(db, states, codes, _windows_sql(db, windows), segment, "tp", progress)
     for value, agg in aggs.items():
         if agg.order == order:
             pairs = followed.get(value, Followed())
@@ -325,14 +349,19 @@ def _count_pairs(agg: EventAggregate, followed: Followed, codes: Codes, default_
             agg.transitions[(node, target)] += n
 
 
-def _windows_sql(db: Database, mapping: Mapping, nodes: list[str]) -> str:
-    """The repeat-contact window of each node code, in microseconds (NULL: none)."""
+def _windows(mapping: Mapping, nodes: list[str]) -> list[int | None]:
+    """The repeat-contact window of each node (by code - 1), in microseconds (``None``: none)."""
     specs = mapping.touchpoint_specs()
-    cells = []
+    windows: list[int | None] = []
     for node in nodes:
         rule = rules_for(mapping, specs.get(node)).get("repeat_contact")
-        cells.append("NULL" if rule is None or rule.window_s is None else str(round(rule.window_s * MICROS)))
-    return db.dialect.array(cells, "BIGINT")
+        windows.append(None if rule is None or rule.window_s is None else round(rule.window_s * MICROS))
+    return windows
+
+
+def _windows_sql(db: Database, windows: list[int | None]) -> str:
+    """The windows as a list literal by node code (NULL: none)."""
+    return db.dialect.array(["NULL" if w is None else str(w) for w in windows], "BIGINT")
 
 
 def _scores(

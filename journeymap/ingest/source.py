@@ -65,8 +65,9 @@ class DuckDatabase:
 
     dialect = DUCKDB
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, arrays: bool = True) -> None:
         self.con = con
+        self.arrays = arrays  # the ordered pass as array passes over the events sorted once (sequences)
 
     def rows(self, sql: str, label: str | None = None, progress: Progress | None = None) -> list[Any]:
         if label is None:

@@ -1,0 +1,137 @@
+"""The two per-event loops of the ordered pass (``journeymap.ingest.sequences``).
+
+Plain Python over numpy arrays; ``compiled()`` gives numba's compiled copies
+(cached on disk beside this file), which ``sequences`` uses for big logs — as
+``journeymap.engine.jit`` does for the path search, a small log never imports
+numba. Everything else in the pass is whole-array numpy.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+NO_TIME = np.iinfo(np.int64).min  # "no such event" in the time arrays
+LOW_BITS = (1 << 32) - 1
+
+
+def visit_marks(
+    first: np.ndarray,
+    ids: np.ndarray,
+    dropped: np.ndarray,
+    starts: np.ndarray,
+    leaves: np.ndarray,
+    t: np.ndarray,
+    states: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event, running over its customer's events at the same node (and ``dropped`` flag):
+    the visit number, when the customer last left the node before it, when its visit began.
+
+    ``timing.follow_sql``'s windows ``PARTITION BY c, node, dropped``: ``visit_no`` counts
+    the visits begun so far (this one included), ``last_left`` is the time of the last
+    earlier event that left the node (``NO_TIME``: none), ``arrived`` the time the current
+    visit began (``NO_TIME``: none yet). Events are sorted by customer, then time.
+
+    Examples
+    --------
+    >>> first = np.array([True, False, False, False]); ids = np.array([0, 0, 1, 0])
+    >>> flags = np.zeros(4, bool); t = np.array([1, 2, 5, 9])
+    >>> starts = np.array([True, False, True, True]); leaves = np.array([False, True, True, True])
+    >>> [a.tolist() for a in visit_marks(first, ids, flags, starts, leaves, t, 2)][0]
+    [1, 1, 1, 2]
+    """
+    n = len(ids)
+    visit_no = np.zeros(n, np.int32)
+    last_left = np.full(n, NO_TIME, np.int64)
+    arrived = np.full(n, NO_TIME, np.int64)
+    count = np.zeros(2 * states, np.int32)
+    left = np.full(2 * states, NO_TIME, np.int64)
+    began = np.full(2 * states, NO_TIME, np.int64)
+    touched = np.zeros(n, np.int64)
+    m = 0
+    for i in range(n):
+        if first[i]:
+            for j in range(m):
+                k = touched[j]
+                count[k] = 0
+                left[k] = NO_TIME
+                began[k] = NO_TIME
+            m = 0
+        k = 2 * ids[i] + (1 if dropped[i] else 0)
+        touched[m] = k
+        m += 1
+        if starts[i]:
+            count[k] += 1
+            began[k] = t[i]
+        visit_no[i] = count[k]
+        last_left[i] = left[k]
+        arrived[i] = began[k]
+        if leaves[i]:
+            left[k] = t[i]
+    return visit_no, last_left, arrived
+
+
+def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` ordered by group (a counting sort, stable), and where each group begins.
+
+    Examples
+    --------
+    >>> ordered, begin = grouped(np.array([1, 0, 1, 0]), np.array([5, 6, 7, 8]), 3)
+    >>> ordered.tolist(), begin.tolist()
+    ([6, 8, 5, 7], [0, 2, 4, 4])
+    """
+    begin = np.zeros(groups + 1, np.int64)
+    for g in group:
+        begin[g + 1] += 1
+    for g in range(groups):
+        begin[g + 1] += begin[g]
+    ordered = np.empty(len(values), np.int64)
+    at = begin[:groups].copy()
+    for i in range(len(values)):
+        ordered[at[group[i]]] = values[i]
+        at[group[i]] += 1
+    return ordered, begin
+
+
+def group_stats(
+    group: np.ndarray, values: np.ndarray, groups: int, loop: Any = grouped
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count, median and 90th percentile (exact, as ``quantile_cont``) and exact sum of values by group.
+
+    ``values`` are non-negative integers; the sum comes as two int64 halves (``high``
+    counts units of 2**32) so no group overflows. ``loop`` is ``grouped`` or its
+    compiled copy; the order statistics come from numpy's ``partition`` (linear time).
+
+    Examples
+    --------
+    >>> counts, quantiles, high, low = group_stats(np.array([0, 1, 0, 0]), np.array([4, 7, 1, 10]), 2)
+    >>> counts.tolist(), quantiles.tolist(), low.tolist()
+    ([3, 1], [[4.0, 8.8], [7.0, 7.0]], [15, 7])
+    """
+    ordered, begin = loop(group, values, groups)
+    counts = np.diff(begin)
+    quantiles = np.full((groups, 2), np.nan)
+    high = np.zeros(groups, np.int64)
+    low = np.zeros(groups, np.int64)
+    for g in np.flatnonzero(counts).tolist():
+        part = ordered[begin[g] : begin[g + 1]]
+        high[g], low[g] = (part >> 32).sum(), (part & LOW_BITS).sum()
+        ranks = [q * (len(part) - 1) for q in (0.5, 0.9)]
+        around = sorted({min(int(r) + step, len(part) - 1) for r in ranks for step in (0, 1)})
+        part = np.partition(part, around)
+        for j, rank in enumerate(ranks):
+            below = int(rank)
+            lo = float(part[below])
+            hi = float(part[min(below + 1, len(part) - 1)])
+            quantiles[g, j] = lo + (hi - lo) * (rank - below)
+    return counts, quantiles, high, low
+
+
+@cache
+def compiled() -> dict[str, Any]:
+    """The loops compiled by numba (loaded from the on-disk cache after the first time)."""
+    from numba import njit
+
+    return {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped)}

@@ -1,0 +1,165 @@
+"""The array passes over the events sorted once (``sequences``) against the shared SQL on DuckDB.
+
+The SQL (``walks.build_variants``, ``timing.follow_sql``, ``order.state_node_sql``)
+is what the Spark engine runs; on DuckDB the ingest uses the array passes.
+Both must give the same aggregate, field for field, on logs with ties,
+unsorted rows, repeats, loops, events after an outcome, segments, held-out
+customers and every order; and numba's compiled loops must give what the
+plain ones give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journeymap.ingest import parse_mapping
+from journeymap.ingest.events import aggregate_loaded, load_events
+from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
+from journeymap.ingest.mapping import Mapping
+from journeymap.ingest.source import DuckDatabase, connection, open_scan
+
+EVENTS = ["view", "cart", "help", "buy", "cancel", "junk"]
+
+
+def mapping(order: int | str, segmented: bool, order_by: bool) -> Mapping:
+    stages = ["browse", "basket"]
+    doc: dict[str, Any] = {
+        "columns": {"customer": "cust", "touchpoint": "event", "time": "ts"},
+        "time_format": "epoch_s",
+        "stages": [{"id": s, "name": s, "phase": "sale"} for s in stages],
+        "touchpoints": {
+            "view": {"id": "view", "stage": "browse"},
+            "help": {"id": "help", "stage": "browse"},
+            "cart": {"id": "cart", "stage": "basket"},
+        },
+        "outcomes": {"buy": {"id": "buy", "kind": "success"}, "cancel": {"id": "cancel", "kind": "failure"}},
+        "default_outcome": {"id": "gone", "kind": "failure"},
+        "measures": {
+            "wait": {"target": "2s"},
+            "rework": {"target": 0.25},
+            "repeat_contact": {"target": 0.25, "window": "3s"},
+        },
+        "order": order,
+        "variants": 4,
+    }
+    if segmented:
+        doc["columns"]["segment"] = "device"
+        doc["segments"] = {"min_customers": 1}
+    if order_by:
+        doc["columns"]["order_by"] = "seq"
+    return parse_mapping(doc)
+
+
+def generated(seed: int, customers: int, events: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    weights = np.array([6, 4, 2, 1, 1, 1], dtype=float)
+    return pd.DataFrame(
+        {
+            "cust": [f"c{i}" for i in rng.integers(0, customers, events)],
+            "event": rng.choice(EVENTS, events, p=weights / weights.sum()),
+            "ts": rng.integers(0, 10, events),  # few distinct times: ties, loops, repeats
+            "device": rng.choice(["web", "app", ""], events),
+            "seq": rng.choice(["1", "2", "x"], events),
+        }
+    )
+
+
+def aggregates(path: Path, m: Mapping, arrays: bool) -> dict[str | None, dict[str, Any]]:
+    with connection() as con:
+        db = DuckDatabase(con, arrays=arrays)
+        scan, types = open_scan(con, path, m.read_columns())
+        load_events(db, scan, types, m)
+        found = aggregate_loaded(db, m)
+    result = {}
+    for value, agg in found.items():
+        fields = asdict(agg)
+        fields["transitions"] = dict(agg.transitions)
+        result[value] = fields
+    return result
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    customers=st.integers(1, 15),
+    events=st.integers(1, 150),
+    order=st.sampled_from([1, 2, 3, "auto"]),
+    segmented=st.booleans(),
+    order_by=st.booleans(),
+)
+def test_the_array_passes_give_what_the_sql_gives(
+    tmp_path: Path, seed: int, customers: int, events: int, order: Any, segmented: bool, order_by: bool
+) -> None:
+    df = generated(seed, customers, events)
+    path = tmp_path / f"log{seed}.csv"
+    df.to_csv(path, index=False)
+    m = mapping(order, segmented, order_by)
+    assert aggregates(path, m, arrays=True) == aggregates(path, m, arrays=False)
+
+
+def test_a_hand_worked_log_on_both(tmp_path: Path) -> None:
+    """x: view, view (repeat), cart, view (back: rework), buy, then cart after the outcome (dropped);
+    y: help, cancel at the same second as a cart (the touchpoint goes first); z: one view."""
+    rows = [
+        ("x", "view", 0), ("x", "view", 2), ("x", "cart", 5), ("x", "view", 6), ("x", "buy", 9),
+        ("x", "cart", 12), ("y", "cancel", 4), ("y", "help", 1), ("y", "cart", 4), ("z", "view", 3),
+    ]  # fmt: skip
+    path = tmp_path / "log.csv"
+    pd.DataFrame(rows, columns=["cust", "event", "ts"]).to_csv(path, index=False)
+    m = mapping(1, False, False)
+    arrays = aggregates(path, m, arrays=True)
+    assert arrays == aggregates(path, m, arrays=False)
+    agg = arrays[None]
+    assert agg["transitions"] == {
+        ("entry", "view"): 2, ("entry", "help"): 1, ("view", "cart"): 1, ("cart", "view"): 1,
+        ("view", "buy"): 1, ("view", "gone"): 1, ("help", "cart"): 1, ("cart", "cancel"): 1,
+    }  # fmt: skip
+    assert (agg["after_outcome"], agg["repeats_collapsed"]) == (1, 1)
+    view = agg["behaviour"]["nodes"]["view"]
+    assert (view["visits"], view["visitors"], view["returners"]) == (3, 2, 1)
+    assert agg["behaviour"]["edge_times"][("view", "cart")]["median_s"] == 3.0  # from the last view (2 s)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_loops_give_what_the_plain_ones_give(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, states = 5_000, 7
+    first = rng.random(n) < 0.2
+    first[0] = True
+    ids = rng.integers(0, states, n)
+    dropped = rng.random(n) < 0.1
+    starts = first | (rng.random(n) < 0.6)
+    leaves = rng.random(n) < 0.7
+    t = np.cumsum(rng.integers(0, 5, n)).astype(np.int64)
+    loops = compiled()
+    for plain, fast in zip(
+        visit_marks(first, ids, dropped, starts, leaves, t, states),
+        loops["visit_marks"](first, ids, dropped, starts, leaves, t, states),
+        strict=True,
+    ):
+        assert np.array_equal(plain, fast)
+    group = rng.integers(0, 11, n)
+    values = rng.integers(0, 2**40, n)
+    for plain, fast in zip(grouped(group, values, 12), loops["grouped"](group, values, 12), strict=True):
+        assert np.array_equal(plain, fast)
+
+
+def test_group_stats_are_numpy_quantiles_and_exact_sums() -> None:
+    rng = np.random.default_rng(7)
+    group = rng.integers(0, 5, 2_000)
+    values = rng.integers(0, 2**62, 2_000)  # sums far past int64
+    counts, quantiles, high, low = group_stats(group, values, 6)
+    for g in range(5):
+        mine = values[group == g]
+        assert counts[g] == len(mine)
+        assert quantiles[g].tolist() == pytest.approx(np.percentile(mine, [50, 90]).tolist(), rel=1e-12)
+        assert (int(high[g]) << 32) + int(low[g]) == sum(int(v) for v in mine)
+    assert counts[5] == 0 and np.isnan(quantiles[5]).all()
