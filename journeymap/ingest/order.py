@@ -320,10 +320,10 @@ def held_out_scores(
     (-0.693, -0.0)
     """
     held = db.rows(f"SELECT w, sum(n) FROM variants WHERE ({where}) AND held GROUP BY w")
-    walks = [(tuple(int(c) for c in w), int(n)) for w, n in held]
+    walks = sorted((tuple(int(c) for c in w), int(n)) for w, n in held)  # one summing order, one result
     scores: dict[int, float] = {}
     for k in range(1, max_order + 1):
-        counts = state_transitions(db, codes, k, f"({where}) AND NOT held")
+        counts = Counter(dict(sorted(state_transitions(db, codes, k, f"({where}) AND NOT held").items())))
         success: set[State] = {b for _, b in counts if len(b) == 1 and b[0] in success_codes}
         h: dict[State, float] = success_from(counts, success)
         base = h.get((), 0.5)
