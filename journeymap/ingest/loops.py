@@ -25,26 +25,29 @@ def visit_marks(
     leaves: np.ndarray,
     t: np.ndarray,
     states: int,
+    window: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per event, running over its customer's events at the same node (and ``dropped`` flag):
-    the visit number, when the customer last left the node before it, when its visit began.
+    the visit number, whether it begins a repeat contact, when its visit began.
 
-    ``timing.follow_sql``'s windows ``PARTITION BY c, node, dropped``: ``visit_no`` counts
-    the visits begun so far (this one included), ``last_left`` is the time of the last
-    earlier event that left the node (``NO_TIME``: none), ``arrived`` the time the current
-    visit began (``NO_TIME``: none yet). Events are sorted by customer, then time.
+    ``timing.follow_sql``'s windows ``PARTITION BY c, node, dropped``: ``visit_no``
+    counts the visits begun so far (this one included); ``repeat`` is true for an
+    event that begins a visit within ``window[i]`` (microseconds, negative: no
+    window) after the last earlier event that left the node; ``arrived`` is when the
+    current visit began (``NO_TIME``: none yet). Events are sorted by customer, then time.
 
     Examples
     --------
     >>> first = np.array([True, False, False, False]); ids = np.array([0, 0, 1, 0])
-    >>> flags = np.zeros(4, bool); t = np.array([1, 2, 5, 9])
+    >>> flags = np.zeros(4, bool); t = np.array([1, 2, 5, 9]); window = np.full(4, 10)
     >>> starts = np.array([True, False, True, True]); leaves = np.array([False, True, True, True])
-    >>> [a.tolist() for a in visit_marks(first, ids, flags, starts, leaves, t, 2)][0]
-    [1, 1, 1, 2]
+    >>> visit_no, repeat, arrived = visit_marks(first, ids, flags, starts, leaves, t, 2, window)
+    >>> visit_no.tolist(), repeat.tolist(), arrived.tolist()
+    ([1, 1, 1, 2], [False, False, False, True], [1, 1, 5, 9])
     """
     n = len(ids)
     visit_no = np.zeros(n, np.int32)
-    last_left = np.full(n, NO_TIME, np.int64)
+    repeat = np.zeros(n, np.bool_)
     arrived = np.full(n, NO_TIME, np.int64)
     count = np.zeros(2 * states, np.int32)
     left = np.full(2 * states, NO_TIME, np.int64)
@@ -65,12 +68,12 @@ def visit_marks(
         if starts[i]:
             count[k] += 1
             began[k] = t[i]
+            repeat[i] = left[k] != NO_TIME and window[i] >= 0 and t[i] - left[k] <= window[i]
         visit_no[i] = count[k]
-        last_left[i] = left[k]
         arrived[i] = began[k]
         if leaves[i]:
             left[k] = t[i]
-    return visit_no, last_left, arrived
+    return visit_no, repeat, arrived
 
 
 def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -57,6 +59,34 @@ def run(
     """
     if progress is None:
         return con.execute(sql)
+    with watched(con, label, progress):
+        return con.execute(sql)
+
+
+@contextmanager
+def watched(con: duckdb.DuckDBPyConnection, label: str, progress: Progress | None) -> Iterator[None]:
+    """While the block runs, report the connection's query progress to ``progress`` (as ``run``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection whose queries the block runs.
+    label : str
+        The step's name, told to ``progress`` first.
+    progress : Progress, optional
+        Told the step, DuckDB's estimates and 100 at the end; ``None``: nothing is reported.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> with watched(con, "counting", None):
+    ...     con.sql("SELECT count(*) FROM range(10)").fetchall()
+    [(10,)]
+    """
+    if progress is None:
+        yield
+        return
     progress.step(label)
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
@@ -71,7 +101,7 @@ def run(
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        return con.execute(sql)
+        yield
     finally:
         done.set()
         watcher.join()

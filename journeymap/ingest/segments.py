@@ -110,6 +110,8 @@ def by_segment(
     -------
     dict
         Segment value (``None``: missing, or the unsegmented log) -> ``EventAggregate``.
+        On DuckDB the table ``ev`` is dropped once its events are sorted into arrays
+        (``sequences``), so its memory serves the array passes.
 
     Raises
     ------
@@ -136,7 +138,7 @@ def by_segment(
     default = code[mapping.default_outcome.id]
     hold_out = mapping.order == "auto"
     d = db.dialect
-    local = _sorted_events(db, node_sql, codes, segmented, hold_out, progress)
+    local = _sorted_events(db, node_sql, codes, mapping, hold_out, progress)
     if local is None:
         build_variants(
             db,
@@ -148,15 +150,16 @@ def by_segment(
             hold_out=hold_out,
             progress=progress,
         )
-    else:
+    scores = _scores(db, node_sql, codes.ids, segmented) if mapping.columns.score else {}
+    if local is not None:
         from journeymap.ingest import sequences
 
+        sequences.drop_events(cast("DuckDatabase", db))
         sequences.build_variants(cast("DuckDatabase", db), local, default)
     customers = segment_customers(db)
     if segmented:
         check_limit(mapping, customers)
     customers = customers or {None: 0}  # no usable event: one empty journey (the pipeline refuses it)
-    scores = _scores(db, node_sql, codes.ids, segmented) if mapping.columns.score else {}
     success = {code[o] for o, spec in mapping.outcome_specs().items() if spec.kind == "success"}
     result: dict[str | None, EventAggregate] = {}
     for value, n in customers.items():
@@ -170,7 +173,7 @@ def by_segment(
 
 
 def _sorted_events(
-    db: Database, node_sql: str, codes: Codes, segmented: bool, hold_out: bool, progress: Progress | None
+    db: Database, node_sql: str, codes: Codes, mapping: Mapping, hold_out: bool, progress: Progress | None
 ) -> SortedEvents | None:
     """The events sorted once for the array passes (``sequences``), or ``None`` where the SQL runs them."""
     if not getattr(db, "arrays", False):
@@ -178,7 +181,15 @@ def _sorted_events(
     from journeymap.ingest import sequences
 
     duck = cast("DuckDatabase", db)
-    return sequences.sorted_events(duck, node_sql, codes, segmented, hold_out, progress)
+    return sequences.sorted_events(
+        duck,
+        node_sql,
+        codes,
+        mapping.columns.segment is not None,
+        hold_out,
+        not mapping.columns.order_by,
+        progress,
+    )
 
 
 def _behaviour(

@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from journeymap.ingest.dialect import DUCKDB
-from journeymap.ingest.loops import NO_TIME, compiled, group_stats, grouped, visit_marks
-from journeymap.ingest.progress import Progress, run
+from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
+from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
 from journeymap.ingest.walks import Codes
 
 if TYPE_CHECKING:
     from journeymap.ingest.source import DuckDatabase
 
+BATCH_ROWS = 1 << 20  # rows per batch fetched from DuckDB
 COMPILE_FROM = 50_000  # events: below this the plain loops beat loading numba
 DENSE_KEYS = 1 << 24  # key ranges up to this are numbered by a lookup table, not a sort
 
@@ -63,16 +64,23 @@ def sorted_events(
     codes: Codes,
     segmented: bool,
     hold_out: bool,
+    tie_is_outcome: bool,
     progress: Progress | None = None,
 ) -> SortedEvents:
     """Fetch the events of ``node_sql`` as arrays in the order ``segments.ORDER_KEYS`` gives each customer.
 
-    DuckDB sorts by customer and time (sorting by all four keys takes twice as
-    long: the wider sort key leaves DuckDB's fast path), and ``_break_ties``
-    puts equal times in ``tie``, file-order order.
+    DuckDB sorts by customer, time and file order (with ``tie`` in the sort key
+    it takes twice as long: the wider key leaves DuckDB's fast path), and
+    ``_break_ties`` moves equal times into ``tie`` order. ``tie_is_outcome``:
+    ``tie`` is 1 for outcome events and 0 otherwise (no ``order_by`` column), so
+    it comes from the node codes instead of being fetched. The rows stream into
+    arrays in batches, so the result is never held twice.
     """
+    import pyarrow as pa  # type: ignore[import-untyped]
+
     con = db.con
-    segment, join, names = "0", "", list[str | None]([None])
+    columns = {"h": "hash(c)", "node": "CAST(node AS INTEGER)", "t": "t"}
+    join, names = "", list[str | None]([None])
     if segmented:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE segment_codes AS SELECT sv AS segment_value, "
@@ -81,26 +89,42 @@ def sorted_events(
         )
         values = con.execute("SELECT segment_value FROM segment_codes ORDER BY segment_code").fetchall()
         names = ["", *(str(v) for (v,) in values)]
-        segment = "coalesce(segment_code, 0)"
+        columns["segment"] = "CAST(coalesce(segment_code, 0) AS INTEGER)"
         join = " LEFT JOIN segment_codes ON e.sv = segment_codes.segment_value"
-    held = DUCKDB.held("c") if hold_out else "false"
-    sql = (
-        f"SELECT hash(c) AS h, CAST(node AS INTEGER) AS node, t, tie, rn, "
-        f"CAST({segment} AS INTEGER) AS segment, {held} AS held FROM {node_sql}{join} ORDER BY c, t"
-    )
-    found = run(con, sql, "following customers", progress).fetchnumpy()
-    h = np.asarray(found["h"])
-    first = np.ones(len(h), bool)
+    if hold_out:
+        columns["held"] = DUCKDB.held("c")
+    if not tie_is_outcome:
+        columns["tie"] = "tie"
+    [(rows, last_row)] = con.execute(f"SELECT count(*), coalesce(max(rn), 0) FROM {node_sql}").fetchall()
+    file_order = "CAST(rn AS INTEGER)" if last_row < 2**31 else "rn"
+    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
+    sql = f"SELECT {select} FROM {node_sql}{join} ORDER BY c, t, {file_order}"
+    arrays = {name: np.empty(rows, np.uint64 if name == "h" else None) for name in columns}
+    at = 0
+    with watched(con, "following customers", progress):
+        for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
+            size = batch.num_rows
+            for name in columns:
+                column = batch.column(name)
+                arrays[name][at : at + size] = column.to_numpy(
+                    zero_copy_only=not pa.types.is_boolean(column.type)
+                )
+            at += size
+    h = arrays.pop("h")
+    first = np.ones(rows, bool)
     first[1:] = h[1:] != h[:-1]
     del h
-    node = np.asarray(found["node"], np.int32)
-    t = np.asarray(found["t"], np.int64)
-    segment_of = np.asarray(found["segment"], np.int32)
-    _break_ties(first, t, np.asarray(found["tie"]), np.asarray(found["rn"]), [node, segment_of])
-    customer = np.cumsum(first) - 1
+    node = arrays.pop("node").astype(np.int32)
     outcome = node > codes.touchpoints
+    t = arrays.pop("t").astype(np.int64)
+    segment_of = arrays.pop("segment", np.zeros(rows, np.int32)).astype(np.int32)
+    tie = outcome if tie_is_outcome else arrays.pop("tie")
+    if _break_ties(first, t, tie, [node, segment_of]):
+        outcome = node > codes.touchpoints
+    customer = (np.cumsum(first) - 1).astype(np.int32)
     prior: np.ndarray = np.cumsum(outcome) - outcome  # outcome events before each event (any customer's)
     dropped: np.ndarray = prior > prior[first][customer]
+    del prior
     starts = np.flatnonzero(first)
     return SortedEvents(
         first=first,
@@ -109,36 +133,42 @@ def sorted_events(
         customer=customer,
         segment=segment_of[starts],
         segments=names,
-        held=np.asarray(found["held"], bool)[starts],
+        held=arrays.pop("held", np.zeros(rows, bool)).astype(bool)[starts],
         dropped=dropped,
         touchpoints=codes.touchpoints,
     )
 
 
-def _break_ties(
-    first: np.ndarray, t: np.ndarray, tie: np.ndarray, rn: np.ndarray, columns: list[np.ndarray]
-) -> None:
-    """Reorder (in place) each run of one customer's events with equal times by ``tie``, then ``rn``.
+def _break_ties(first: np.ndarray, t: np.ndarray, tie: np.ndarray, columns: list[np.ndarray]) -> bool:
+    """Reorder (in place, stably) each run of one customer's events with equal times by ``tie``.
+
+    Returns whether any run was reordered.
 
     Examples
     --------
     >>> first = np.array([True, False, False, True]); t = np.array([1, 5, 5, 5])
     >>> node = np.array([7, 8, 9, 6])
-    >>> _break_ties(first, t, np.array([0.0, 1.0, 0.0, 0.0]), np.array([0, 1, 2, 3]), [node])
-    >>> node.tolist()
-    [7, 9, 8, 6]
+    >>> _break_ties(first, t, np.array([0.0, 1.0, 0.0, 0.0]), [node]), node.tolist()
+    (True, [7, 9, 8, 6])
     """
     tied = np.zeros(len(t), bool)
     tied[1:] = (t[1:] == t[:-1]) & ~first[1:]
-    if not tied.any():
-        return
     member = tied.copy()
     member[:-1] |= tied[1:]
     rows = np.flatnonzero(member)
-    run_of = np.cumsum(~tied[rows])
-    order = np.lexsort((rn[rows], tie[rows], run_of))
+    order = np.lexsort((tie[rows], np.cumsum(~tied[rows])))
+    if not len(rows) or (order == np.arange(len(rows))).all():
+        return False
     for column in columns:
         column[rows] = column[rows][order]
+    return True
+
+
+def drop_events(db: DuckDatabase) -> None:
+    """Drop the events table ``ev`` (and the segment codes): once sorted into arrays they are not
+    read again, and DuckDB hands their memory back before the array passes need it."""
+    db.con.execute("DROP TABLE IF EXISTS ev")
+    db.con.execute("DROP TABLE IF EXISTS segment_codes")
 
 
 def starts_of(ev: SortedEvents, ids: np.ndarray) -> np.ndarray:
@@ -151,7 +181,7 @@ def starts_of(ev: SortedEvents, ids: np.ndarray) -> np.ndarray:
 def walk_table(ev: SortedEvents, default_code: int) -> Any:
     """Each customer's walk as ``walks.build_variants`` defines it, as an Arrow table
     ``(g, held, w, n_after, n_repeats)`` (one row per customer)."""
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     customers = len(ev.segment)
     starts = starts_of(ev, ev.node)
@@ -209,14 +239,20 @@ def state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
 
 
 def numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
-    """Dense numbers (0 ..) for keys in ``[0, bound)``, and the key of each number (sorted)."""
+    """Dense numbers (0 .., int32) for keys in ``[0, bound)``, and the key of each number (sorted).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in numbered(np.array([7, 3, 7, 9]), 10)]
+    [[1, 0, 1, 2], [3, 7, 9]]
+    """
     if bound <= DENSE_KEYS:
         seen = np.zeros(bound, bool)
         seen[keys] = True
-        lookup = np.cumsum(seen) - 1
+        lookup = (np.cumsum(seen) - 1).astype(np.int32)
         return lookup[keys], np.flatnonzero(seen)
     unique, inverse = np.unique(keys, return_inverse=True)
-    return inverse, unique
+    return inverse.astype(np.int32), unique
 
 
 def follow(
@@ -231,40 +267,47 @@ def follow(
     states, segments = len(state_of), len(ev.segments)
     last = np.ones(len(ids), bool)
     last[:-1] = ev.first[1:]
-    nxt = np.full(len(ids), -1, np.int64)
+    nxt = np.full(len(ids), -1, np.int32)
     nxt[:-1] = ids[1:]
     nxt[last] = -1
     dt = np.zeros(len(ids), np.int64)
-    dt[:-1] = ev.t[1:] - ev.t[:-1]
+    np.subtract(ev.t[1:], ev.t[:-1], out=dt[:-1])
     starts = starts_of(ev, ids)
-    outcome = ev.node > ev.touchpoints
-    moved = ~last & (nxt != ids) & ~outcome
-    loops = ev.loops
-    visit_no, last_left, arrived = loops["visit_marks"](
-        ev.first, ids, ev.dropped, starts, nxt != ids, ev.t, states
-    )
-    seg = ev.segment[ev.customer].astype(np.int64)
     kept = ~ev.dropped
+    moved = ~last & (nxt != ids) & (ev.node <= ev.touchpoints)
     timed = moved & kept
-
-    pair, pair_key = numbered(
-        ((seg * states + ids) * (states + 1) + nxt + 1) * 2 + ev.dropped, segments * states * (states + 1) * 2
+    loops = ev.loops
+    window = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)[ev.node]
+    visit_no, repeat, arrived = loops["visit_marks"](
+        ev.first, ids, ev.dropped, starts, nxt != ids, ev.t, states, window
     )
+    del window
+    dwell_times = ev.t[timed] + dt[timed] - arrived[timed]
+    del arrived
+    # one number per group: segment, node (, next node, dropped), as small as the counts allow
+    seg = ev.segment[ev.customer].astype(np.int64) if segments > 1 else np.int64(0)
+
+    pair_keys = seg * states + ids
+    pair_keys *= states + 1
+    pair_keys += nxt + 1
+    pair_keys *= 2
+    pair_keys += ev.dropped
+    pair, pair_key = numbered(pair_keys, segments * states * (states + 1) * 2)
+    del pair_keys
     pair_n = np.bincount(pair, minlength=len(pair_key))
     entries = np.bincount(pair[ev.first], minlength=len(pair_key))
     pair_times = group_stats(pair[timed], dt[timed], len(pair_key), loops["grouped"])
+    del pair
 
     node, node_key = numbered((seg * states + ids)[kept], segments * states)
     begun, n = starts[kept], len(node_key)
-    window = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)[ev.node[kept]]
-    left = last_left[kept]
-    known = (left != NO_TIME) & (window >= 0)
-    repeat = begun & known & (ev.t[kept] - np.where(known, left, 0) <= window)
+    visit_no = visit_no[kept]
     visits = [
         np.bincount(node[mask], minlength=n)
-        for mask in (begun, begun & (visit_no[kept] == 1), begun & (visit_no[kept] == 2), repeat)
+        for mask in (begun, begun & (visit_no == 1), begun & (visit_no == 2), repeat[kept])
     ]
-    dwell = group_stats(node[moved[kept]], ev.t[timed] + dt[timed] - arrived[timed], n, loops["grouped"])
+    dwell = group_stats(node[moved[kept]], dwell_times, n, loops["grouped"])
+    del node, visit_no, repeat, dwell_times
 
     into = kept & ~last
     arrival, arrival_key = numbered((seg * states + nxt)[into], segments * states)

@@ -139,10 +139,11 @@ def test_the_compiled_loops_give_what_the_plain_ones_give(seed: int) -> None:
     starts = first | (rng.random(n) < 0.6)
     leaves = rng.random(n) < 0.7
     t = np.cumsum(rng.integers(0, 5, n)).astype(np.int64)
+    window = rng.integers(-1, 8, n)
     loops = compiled()
     for plain, fast in zip(
-        visit_marks(first, ids, dropped, starts, leaves, t, states),
-        loops["visit_marks"](first, ids, dropped, starts, leaves, t, states),
+        visit_marks(first, ids, dropped, starts, leaves, t, states, window),
+        loops["visit_marks"](first, ids, dropped, starts, leaves, t, states, window),
         strict=True,
     ):
         assert np.array_equal(plain, fast)
