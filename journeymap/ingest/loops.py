@@ -76,6 +76,39 @@ def visit_marks(
     return visit_no, repeat, arrived
 
 
+def state_keys(first: np.ndarray, node: np.ndarray, touchpoints: int, base: int, order: int) -> np.ndarray:
+    """Each event's order-``order`` state key, as ``order.state_node_sql`` keys it.
+
+    A touchpoint event's key is its node code plus the codes of the ``order - 1``
+    visits before it (any node, outcomes too) as digits in ``base``, the most
+    recent lowest; an outcome event's key is its code.
+
+    Examples
+    --------
+    >>> first = np.array([True, False, False, False, True]); node = np.array([1, 2, 2, 3, 2])
+    >>> state_keys(first, node, 2, 4, 2).tolist()  # 2 after 1: 2 + 1 * 4
+    [1, 6, 6, 3, 2]
+    """
+    keys = np.empty(len(node), np.int64)
+    history = np.zeros(order, np.int64)
+    weight = np.ones(order, np.int64)
+    for j in range(1, order):
+        weight[j] = weight[j - 1] * base
+    key = 0
+    for i in range(len(node)):
+        if first[i]:
+            history[:] = 0
+        if first[i] or node[i] != node[i - 1]:
+            for j in range(order - 1, 0, -1):
+                history[j] = history[j - 1]
+            history[0] = node[i]
+            key = 0
+            for j in range(order):
+                key += history[j] * weight[j]
+        keys[i] = node[i] if node[i] > touchpoints else key
+    return keys
+
+
 def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     """``values`` ordered by group (a counting sort, stable), and where each group begins.
 
@@ -123,7 +156,7 @@ def group_stats(
         high[g], low[g] = (part >> 32).sum(), (part & LOW_BITS).sum()
         ranks = [q * (len(part) - 1) for q in (0.5, 0.9)]
         around = sorted({min(int(r) + step, len(part) - 1) for r in ranks for step in (0, 1)})
-        part = np.partition(part, around)
+        part.partition(around)  # in place: ``ordered`` is this function's own buffer
         for j, rank in enumerate(ranks):
             below = int(rank)
             lo = float(part[below])
@@ -137,4 +170,4 @@ def compiled() -> dict[str, Any]:
     """The loops compiled by numba (loaded from the on-disk cache after the first time)."""
     from numba import njit
 
-    return {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped)}
+    return {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys)}

@@ -24,6 +24,7 @@ import numpy as np
 
 from journeymap.ingest.dialect import DUCKDB
 from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
+from journeymap.ingest.loops import state_keys as state_keys_loop
 from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
 from journeymap.ingest.walks import Codes
@@ -55,7 +56,7 @@ class SortedEvents:
         """The loops to use: compiled for a big log, plain for a small one."""
         if len(self.node) >= COMPILE_FROM:
             return compiled()
-        return {"visit_marks": visit_marks, "grouped": grouped}
+        return {"visit_marks": visit_marks, "grouped": grouped, "state_keys": state_keys_loop}
 
 
 def sorted_events(
@@ -220,22 +221,10 @@ def build_variants(db: DuckDatabase, ev: SortedEvents, default_code: int) -> Non
 
 def state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
     """Each event's order-``order`` state key as ``order.state_node_sql`` keys it (order 1: its node)."""
-    keys = ev.node.astype(np.int64)
     if order == 1:
-        return keys
-    starts = starts_of(ev, ev.node)
-    visits = np.flatnonzero(starts)
-    visit_node, visit_customer = keys[visits], ev.customer[visits]
-    visit_key = visit_node.copy()
-    for j in range(1, order):
-        earlier = np.zeros(len(visits), np.int64)
-        same = visit_customer[j:] == visit_customer[:-j]
-        earlier[j:] = np.where(same, visit_node[:-j], 0)
-        visit_key += earlier * base**j
-    state: np.ndarray = visit_key[np.cumsum(starts) - 1]
-    outcome = ev.node > ev.touchpoints
-    state[outcome] = keys[outcome]
-    return state
+        return ev.node.astype(np.int64)
+    keys: np.ndarray = ev.loops["state_keys"](ev.first, ev.node, ev.touchpoints, base, order)
+    return keys
 
 
 def numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from journeymap.ingest import parse_mapping
 from journeymap.ingest.events import aggregate_loaded, load_events
-from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
+from journeymap.ingest.loops import compiled, group_stats, grouped, state_keys, visit_marks
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.source import DuckDatabase, connection, open_scan
 
@@ -147,6 +147,8 @@ def test_the_compiled_loops_give_what_the_plain_ones_give(seed: int) -> None:
         strict=True,
     ):
         assert np.array_equal(plain, fast)
+    node = rng.integers(1, 6, n)
+    assert np.array_equal(state_keys(first, node, 3, 6, 3), loops["state_keys"](first, node, 3, 6, 3))
     group = rng.integers(0, 11, n)
     values = rng.integers(0, 2**40, n)
     for plain, fast in zip(grouped(group, values, 12), loops["grouped"](group, values, 12), strict=True):
