@@ -36,6 +36,30 @@ def visit_marks(
     window) after the last earlier event that left the node; ``arrived`` is when the
     current visit began (``NO_TIME``: none yet). Events are sorted by customer, then time.
 
+    Parameters
+    ----------
+    first : numpy.ndarray
+        True at each customer's first event.
+    ids : numpy.ndarray
+        Each event's node number (0 .. ``states`` - 1).
+    dropped : numpy.ndarray
+        True for events after the customer's first outcome.
+    starts : numpy.ndarray
+        True where an event begins a visit.
+    leaves : numpy.ndarray
+        True where the next event is at another node (or there is none).
+    t : numpy.ndarray
+        Times in microseconds.
+    states : int
+        How many node numbers there are.
+    window : numpy.ndarray
+        Each event's repeat-contact window in microseconds (negative: none).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``visit_no`` (int32), ``repeat`` (bool), ``arrived`` (int64).
+
     Examples
     --------
     >>> first = np.array([True, False, False, False]); ids = np.array([0, 0, 1, 0])
@@ -83,6 +107,24 @@ def state_keys(first: np.ndarray, node: np.ndarray, touchpoints: int, base: int,
     visits before it (any node, outcomes too) as digits in ``base``, the most
     recent lowest; an outcome event's key is its code.
 
+    Parameters
+    ----------
+    first : numpy.ndarray
+        True at each customer's first event.
+    node : numpy.ndarray
+        Node codes (outcomes above ``touchpoints``).
+    touchpoints : int
+        The last touchpoint code.
+    base : int
+        One more than the number of codes.
+    order : int
+        K, the touchpoints a state remembers.
+
+    Returns
+    -------
+    numpy.ndarray
+        The keys (int64).
+
     Examples
     --------
     >>> first = np.array([True, False, False, False, True]); node = np.array([1, 2, 2, 3, 2])
@@ -112,6 +154,20 @@ def state_keys(first: np.ndarray, node: np.ndarray, touchpoints: int, base: int,
 def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     """``values`` ordered by group (a counting sort, stable), and where each group begins.
 
+    Parameters
+    ----------
+    group : numpy.ndarray
+        Each value's group (0 .. ``groups`` - 1).
+    values : numpy.ndarray
+        Integers.
+    groups : int
+        How many groups there are.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The values by group (int64), and ``groups + 1`` offsets.
+
     Examples
     --------
     >>> ordered, begin = grouped(np.array([1, 0, 1, 0]), np.array([5, 6, 7, 8]), 3)
@@ -140,6 +196,23 @@ def group_stats(
     counts units of 2**32) so no group overflows. ``loop`` is ``grouped`` or its
     compiled copy; the order statistics come from numpy's ``partition`` (linear time).
 
+    Parameters
+    ----------
+    group : numpy.ndarray
+        Each value's group (0 .. ``groups`` - 1).
+    values : numpy.ndarray
+        Non-negative integers.
+    groups : int
+        How many groups there are.
+    loop : callable
+        ``grouped`` or its compiled copy.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Counts, ``(groups, 2)`` medians and 90th percentiles (NaN for an empty group),
+        and the sums' high and low halves.
+
     Examples
     --------
     >>> counts, quantiles, high, low = group_stats(np.array([0, 1, 0, 0]), np.array([4, 7, 1, 10]), 2)
@@ -167,7 +240,18 @@ def group_stats(
 
 @cache
 def compiled() -> dict[str, Any]:
-    """The loops compiled by numba (loaded from the on-disk cache after the first time)."""
+    """The loops compiled by numba (loaded from the on-disk cache after the first time).
+
+    Returns
+    -------
+    dict
+        Function name -> compiled function (``visit_marks``, ``grouped``, ``state_keys``).
+
+    Examples
+    --------
+    >>> sorted(compiled())
+    ['grouped', 'state_keys', 'visit_marks']
+    """
     from numba import njit
 
     return {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys)}

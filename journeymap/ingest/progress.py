@@ -76,6 +76,11 @@ def watched(con: duckdb.DuckDBPyConnection, label: str, progress: Progress | Non
     progress : Progress, optional
         Told the step, DuckDB's estimates and 100 at the end; ``None``: nothing is reported.
 
+    Yields
+    ------
+    None
+        While the block runs.
+
     Examples
     --------
     >>> import duckdb

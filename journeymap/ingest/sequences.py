@@ -72,10 +72,43 @@ def sorted_events(
 
     DuckDB sorts by customer, time and file order (with ``tie`` in the sort key
     it takes twice as long: the wider key leaves DuckDB's fast path), and
-    ``_break_ties`` moves equal times into ``tie`` order. ``tie_is_outcome``:
-    ``tie`` is 1 for outcome events and 0 otherwise (no ``order_by`` column), so
-    it comes from the node codes instead of being fetched. The rows stream into
+    ``_break_ties`` moves equal times into ``tie`` order. The rows stream into
     arrays in batches, so the result is never held twice.
+
+    Parameters
+    ----------
+    db : DuckDatabase
+        The connection holding the events (and ``ev``, for the segment values).
+    node_sql : str
+        The valid events as a FROM clause aliased ``e`` (``events._node_sql``).
+    codes : Codes
+        Node ids by code (outcomes after touchpoints).
+    segmented : bool
+        Fetch each event's segment value (as a code into ``segments``).
+    hold_out : bool
+        Mark the customers held out for choosing the order.
+    tie_is_outcome : bool
+        ``tie`` is 1 for outcome events and 0 otherwise (no ``order_by`` column), so it
+        comes from the node codes instead of being fetched.
+    progress : Progress, optional
+        Told the step ("following customers").
+
+    Returns
+    -------
+    SortedEvents
+        The events in order, with each one's customer and whether it follows an outcome.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> rows = "('y', 2, 3), ('x', 5, 2), ('x', 1, 1), ('x', 7, 1)"  # customer, time, node code
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> ev = sorted_events(DuckDatabase(con), "e", Codes(["a", "b", "ok"], 2), False, False, True)
+    >>> ev.node.tolist(), ev.first.tolist(), ev.customer.tolist()
+    ([1, 2, 1, 3], [True, False, False, True], [0, 0, 0, 1])
     """
     import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -91,7 +124,7 @@ def sorted_events(
         values = con.execute("SELECT segment_value FROM segment_codes ORDER BY segment_code").fetchall()
         names = ["", *(str(v) for (v,) in values)]
         columns["segment"] = "CAST(coalesce(segment_code, 0) AS INTEGER)"
-        join = " LEFT JOIN segment_codes ON e.sv = segment_codes.segment_value"
+        join = " LEFT JOIN segment_codes ON sv = segment_codes.segment_value"
     if hold_out:
         columns["held"] = DUCKDB.held("c")
     if not tie_is_outcome:
@@ -167,25 +200,41 @@ def _break_ties(first: np.ndarray, t: np.ndarray, tie: np.ndarray, columns: list
 
 def drop_events(db: DuckDatabase) -> None:
     """Drop the events table ``ev`` (and the segment codes): once sorted into arrays they are not
-    read again, and DuckDB hands their memory back before the array passes need it."""
+    read again, and DuckDB hands their memory back before the array passes need it.
+
+    Parameters
+    ----------
+    db : DuckDatabase
+        The connection holding ``ev``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE ev AS SELECT 1 AS c")
+    >>> drop_events(DuckDatabase(con))
+    >>> con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ev'").fetchall()
+    [(0,)]
+    """
     db.con.execute("DROP TABLE IF EXISTS ev")
     db.con.execute("DROP TABLE IF EXISTS segment_codes")
 
 
-def starts_of(ev: SortedEvents, ids: np.ndarray) -> np.ndarray:
+def _starts_of(ev: SortedEvents, ids: np.ndarray) -> np.ndarray:
     """True where an event begins a visit (its customer's first, or a node unlike the one before)."""
     starts = ev.first.copy()
     starts[1:] |= ids[1:] != ids[:-1]
     return starts
 
 
-def walk_table(ev: SortedEvents, default_code: int) -> Any:
+def _walk_table(ev: SortedEvents, default_code: int) -> Any:
     """Each customer's walk as ``walks.build_variants`` defines it, as an Arrow table
     ``(g, held, w, n_after, n_repeats)`` (one row per customer)."""
     import pyarrow as pa
 
     customers = len(ev.segment)
-    starts = starts_of(ev, ev.node)
+    starts = _starts_of(ev, ev.node)
     kept = ~ev.dropped
     in_walk = kept & starts
     ended = np.bincount(ev.customer[kept & (ev.node > ev.touchpoints)], minlength=customers) > 0
@@ -210,8 +259,31 @@ def walk_table(ev: SortedEvents, default_code: int) -> Any:
 
 
 def build_variants(db: DuckDatabase, ev: SortedEvents, default_code: int) -> None:
-    """Create the ``variants`` table of ``walks.build_variants`` from the sorted events."""
-    db.con.register("walks", walk_table(ev, default_code))
+    """Create the ``variants`` table of ``walks.build_variants`` from the sorted events.
+
+    Parameters
+    ----------
+    db : DuckDatabase
+        The connection to create ``variants`` in.
+    ev : SortedEvents
+        The events (``sorted_events``).
+    default_code : int
+        The code of the outcome a walk without one ends in.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 1, 1), ('x', 5, 2), ('x', 6, 2), ('x', 8, 3), ('x', 9, 1), ('y', 2, 2)"
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> codes = Codes(["a", "b", "ok", "end"], 2)
+    >>> build_variants(DuckDatabase(con), sorted_events(DuckDatabase(con), "e", codes, False, False, True), 4)
+    >>> con.execute("SELECT w, n, n_after, n_repeats FROM variants ORDER BY w").fetchall()
+    [([1, 2, 3], 1, 1, 1), ([2, 4], 1, 0, 0)]
+    """
+    db.con.register("walks", _walk_table(ev, default_code))
     db.con.execute(
         "CREATE OR REPLACE TEMP TABLE variants AS SELECT CAST(g AS VARCHAR) AS g, held, w, count(*) AS n, "
         "sum(n_after) AS n_after, sum(n_repeats) AS n_repeats FROM walks GROUP BY ALL"
@@ -219,7 +291,7 @@ def build_variants(db: DuckDatabase, ev: SortedEvents, default_code: int) -> Non
     db.con.unregister("walks")
 
 
-def state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
+def _state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
     """Each event's order-``order`` state key as ``order.state_node_sql`` keys it (order 1: its node)."""
     if order == 1:
         return ev.node.astype(np.int64)
@@ -227,12 +299,12 @@ def state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
     return keys
 
 
-def numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+def _numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense numbers (0 .., int32) for keys in ``[0, bound)``, and the key of each number (sorted).
 
     Examples
     --------
-    >>> [a.tolist() for a in numbered(np.array([7, 3, 7, 9]), 10)]
+    >>> [a.tolist() for a in _numbered(np.array([7, 3, 7, 9]), 10)]
     [[1, 0, 1, 2], [3, 7, 9]]
     """
     if bound <= DENSE_KEYS:
@@ -249,10 +321,38 @@ def follow(
 ) -> dict[str | None, Followed]:
     """``timing.follow_sql`` decoded per segment (as ``segments._follow`` gives it), from the arrays.
 
-    ``windows`` is the repeat-contact window of each node code in microseconds (index code - 1).
+    Parameters
+    ----------
+    ev : SortedEvents
+        The events (``sorted_events``).
+    codes : Codes
+        Node ids by code.
+    order : int
+        The chain's order: at 2 or more the nodes are the order-K states' keys.
+    windows : list of int or None
+        The repeat-contact window of each node (by code - 1) in microseconds.
+
+    Returns
+    -------
+    dict
+        Segment value -> ``Followed`` (pairs, times on transitions, behaviour per node).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 0, 1), ('x', 5000000, 1), ('x', 9000000, 2), ('y', 0, 1)"  # times in microseconds
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> codes = Codes(["a", "ok"], 1)
+    >>> ev = sorted_events(DuckDatabase(con), "e", codes, False, False, True)
+    >>> followed = follow(ev, codes, 1, [None, None])[None]
+    >>> followed.edge_times[(1, 2)].median_s, followed.nodes[1].visitors
+    (4.0, 2)
     """
     base = len(codes.ids) + 1
-    ids, state_of = numbered(state_keys(ev, base, order), base**order)
+    ids, state_of = _numbered(_state_keys(ev, base, order), base**order)
     states, segments = len(state_of), len(ev.segments)
     last = np.ones(len(ids), bool)
     last[:-1] = ev.first[1:]
@@ -261,7 +361,7 @@ def follow(
     nxt[last] = -1
     dt = np.zeros(len(ids), np.int64)
     np.subtract(ev.t[1:], ev.t[:-1], out=dt[:-1])
-    starts = starts_of(ev, ids)
+    starts = _starts_of(ev, ids)
     kept = ~ev.dropped
     moved = ~last & (nxt != ids) & (ev.node <= ev.touchpoints)
     timed = moved & kept
@@ -281,14 +381,14 @@ def follow(
     pair_keys += nxt + 1
     pair_keys *= 2
     pair_keys += ev.dropped
-    pair, pair_key = numbered(pair_keys, segments * states * (states + 1) * 2)
+    pair, pair_key = _numbered(pair_keys, segments * states * (states + 1) * 2)
     del pair_keys
     pair_n = np.bincount(pair, minlength=len(pair_key))
     entries = np.bincount(pair[ev.first], minlength=len(pair_key))
     pair_times = group_stats(pair[timed], dt[timed], len(pair_key), loops["grouped"])
     del pair
 
-    node, node_key = numbered((seg * states + ids)[kept], segments * states)
+    node, node_key = _numbered((seg * states + ids)[kept], segments * states)
     begun, n = starts[kept], len(node_key)
     visit_no = visit_no[kept]
     visits = [
@@ -299,7 +399,7 @@ def follow(
     del node, visit_no, repeat, dwell_times
 
     into = kept & ~last
-    arrival, arrival_key = numbered((seg * states + nxt)[into], segments * states)
+    arrival, arrival_key = _numbered((seg * states + nxt)[into], segments * states)
     wait = group_stats(arrival[moved[into]], dt[timed], len(arrival_key), loops["grouped"])
 
     found: dict[str | None, Followed] = {}
