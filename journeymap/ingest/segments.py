@@ -165,7 +165,7 @@ def by_segment(
     for value, n in customers.items():
         result[value] = replace(shared, customers=n, scores=scores.get(value, {}), transitions=Counter())
         where = "g IS NULL" if value is None else f"g = {d.literal(value)}"
-        _walks(db, result[value], codes, where, success, mapping)
+        _walks(db, result[value], codes, where, success, mapping, local, value)
     segment = "coalesce(first_value(sv) OVER win, '')" if segmented else NO_SEGMENT
     for order in sorted({agg.order for agg in result.values()}):
         _behaviour(db, result, node_sql, codes, order, mapping, segment, progress, local)
@@ -297,6 +297,8 @@ def _walks(
     where: str,
     success: set[int],
     mapping: Mapping,
+    local: SortedEvents | None = None,
+    segment: str | None = None,
 ) -> None:
     """The segment's variants, order, higher-order counts and first-touch outcomes."""
     [row] = db.rows(f"SELECT sum(n_after), sum(n_repeats) FROM variants WHERE {where}")
@@ -307,7 +309,12 @@ def _walks(
     else:
         agg.order = int(mapping.order)
     if agg.order > 1:
-        counts = state_transitions(db, codes, agg.order, where)
+        if local is None:
+            counts = state_transitions(db, codes, agg.order, where)
+        else:
+            from journeymap.ingest.sequences import walk_transitions
+
+            counts = walk_transitions(local, codes, agg.order, segment)
         agg.transitions, agg.states = named_transitions(counts, codes)
     kept, other, other_walks = top_variants(db, mapping.variants, where)
     agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]

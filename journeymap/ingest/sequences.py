@@ -17,6 +17,7 @@ customers / 2**64, 5e-14 for a million customers).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
 from journeymap.ingest.loops import state_keys as state_keys_loop
 from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
-from journeymap.ingest.walks import Codes
+from journeymap.ingest.walks import Codes, State, key_digits
 
 if TYPE_CHECKING:
     from journeymap.ingest.source import DuckDatabase
@@ -50,6 +51,7 @@ class SortedEvents:
     held: np.ndarray  # bool per customer: held out when the order is chosen
     dropped: np.ndarray  # bool: the event comes after its customer's first outcome
     touchpoints: int
+    walks: tuple[np.ndarray, np.ndarray] | None = None  # each customer's walk: node codes, offsets
 
     @property
     def loops(self) -> dict[str, Any]:
@@ -246,6 +248,7 @@ def _walk_table(ev: SortedEvents, default_code: int) -> Any:
     values = np.empty(offsets[-1], np.int32)
     values[offsets[walk_customer] + rank] = ev.node[in_walk]
     values[offsets[1:][~ended] - 1] = default_code
+    ev.walks = values, offsets
     names = pa.array(ev.segments, pa.string())
     return pa.table(
         {
@@ -289,6 +292,65 @@ def build_variants(db: DuckDatabase, ev: SortedEvents, default_code: int) -> Non
         "sum(n_after) AS n_after, sum(n_repeats) AS n_repeats FROM walks GROUP BY ALL"
     )
     db.con.unregister("walks")
+
+
+def walk_transitions(
+    ev: SortedEvents, codes: Codes, order: int, segment: str | None
+) -> Counter[tuple[State, State]]:
+    """``walks.state_transitions`` over one segment's walks, from the arrays (after ``build_variants``).
+
+    Parameters
+    ----------
+    ev : SortedEvents
+        The events, their walks built (``build_variants``).
+    codes : Codes
+        Node ids by code.
+    order : int
+        K, the touchpoints a state remembers.
+    segment : str or None
+        The segment's value (as in the ``variants`` table's ``g``).
+
+    Returns
+    -------
+    Counter
+        (state, next state) -> customers; a state is its codes, oldest first (``()``: entry).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from journeymap.ingest.source import DuckDatabase
+    >>> con = duckdb.connect()
+    >>> rows = "('x', 1, 1), ('x', 5, 2), ('x', 8, 3), ('y', 2, 2), ('y', 3, 3)"  # a = 1, b = 2, ok = 3
+    >>> _ = con.execute(f"CREATE TABLE e AS SELECT c, t, 0.0 AS tie, t AS rn, NULL::VARCHAR AS sv, node "
+    ...                 f"FROM (VALUES {rows}) v(c, t, node)")
+    >>> codes = Codes(["a", "b", "ok"], 2)
+    >>> ev = sorted_events(DuckDatabase(con), "e", codes, False, False, True)
+    >>> build_variants(DuckDatabase(con), ev, 3)
+    >>> sorted(walk_transitions(ev, codes, 2, None).items())
+    [(((), (1,)), 1), (((), (2,)), 1), (((1,), (1, 2)), 1), (((1, 2), (3,)), 1), (((2,), (3,)), 1)]
+    """
+    assert ev.walks is not None, "build_variants first"
+    values, offsets = ev.walks
+    lengths = np.diff(offsets)
+    chosen = (ev.segment == ev.segments.index(segment))[np.repeat(np.arange(len(lengths)), lengths)]
+    first = np.zeros(len(values), bool)
+    first[offsets[:-1][lengths > 0]] = True
+    base = len(codes.ids) + 1
+    keys = ev.loops["state_keys"](first, values, ev.touchpoints, base, order)
+    before = np.zeros(len(values), np.int64)
+    before[1:] = keys[:-1]
+    before[first] = 0
+    ids, key_of = _numbered(np.concatenate([keys[chosen], before[chosen]]), base**order)
+    states, steps = len(key_of), int(chosen.sum())
+    pair, pair_key = _numbered(ids[steps:].astype(np.int64) * states + ids[:steps], states * states)
+    state = [key_digits(int(k), base) for k in key_of.tolist()]
+    counts = np.bincount(pair, minlength=len(pair_key)).tolist()
+    return Counter(
+        {
+            (state[a], state[b]): n
+            for (a, b), n in zip((divmod(int(k), states) for k in pair_key), counts, strict=True)
+        }
+    )
 
 
 def _state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:

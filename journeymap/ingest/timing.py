@@ -20,9 +20,10 @@ customer at the same node, which ingest collapses into one step):
 - drop_off: the share of departures from v that end the journey in a failure.
 
 Medians and 90th percentiles are DuckDB's ``quantile_cont`` (Spark's
-``percentile`` on the Spark engine): exact order statistics over every
-measured step, linearly interpolated between the two nearest ranks (numpy's
-default ``percentile``), not sketches or samples.
+``percentile`` on the Spark engine; numpy's ``partition`` in the DuckDB
+engine's array passes, ``journeymap.ingest.sequences``): exact order
+statistics over every measured step, linearly interpolated between the two
+nearest ranks (numpy's default ``percentile``), not sketches or samples.
 """
 
 from __future__ import annotations
