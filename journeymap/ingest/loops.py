@@ -8,13 +8,15 @@ numba. Everything else in the pass is whole-array numpy.
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from typing import Any
 
 import numpy as np
 
 NO_TIME = np.iinfo(np.int64).min  # "no such event" in the time arrays
 LOW_BITS = (1 << 32) - 1
+_LOCK = threading.Lock()
+_COMPILED: dict[str, Any] = {}
 
 
 def visit_marks(
@@ -151,6 +153,75 @@ def state_keys(first: np.ndarray, node: np.ndarray, touchpoints: int, base: int,
     return keys
 
 
+def walk_arrays(
+    first: np.ndarray,
+    node: np.ndarray,
+    dropped: np.ndarray,
+    touchpoints: int,
+    default_code: int,
+    customers: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer's walk as ``walks.build_variants`` defines it, in one pass over the sorted events.
+
+    The walk keeps the events before the first outcome and that outcome, repeats
+    of one node collapsed, and ends in ``default_code`` when no outcome came.
+
+    Parameters
+    ----------
+    first : numpy.ndarray
+        True at each customer's first event.
+    node : numpy.ndarray
+        Node codes (outcomes above ``touchpoints``).
+    dropped : numpy.ndarray
+        True for events after the customer's first outcome.
+    touchpoints : int
+        The last touchpoint code.
+    default_code : int
+        The code of the outcome a walk without one ends in.
+    customers : int
+        How many customers there are.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The walks' node codes one after another (int32), each customer's offset into
+        them (``customers + 1``), the events after the outcome and the repeats collapsed.
+
+    Examples
+    --------
+    >>> first = np.array([True, False, False, False, False, True])
+    >>> node = np.array([1, 2, 2, 3, 1, 2]); dropped = np.array([False, False, False, False, True, False])
+    >>> [a.tolist() for a in walk_arrays(first, node, dropped, 2, 4, 2)]
+    [[1, 2, 3, 2, 4], [0, 3, 5], [1, 0], [1, 0]]
+    """
+    values = np.empty(len(node) + customers, np.int32)
+    offsets = np.zeros(customers + 1, np.int64)
+    after = np.zeros(customers, np.int64)
+    repeats = np.zeros(customers, np.int64)
+    c, at, ended = -1, 0, True
+    for i in range(len(node)):
+        if first[i]:
+            if c >= 0 and not ended:
+                values[at] = default_code
+                at += 1
+            c += 1
+            offsets[c] = at
+            ended = False
+        if dropped[i]:
+            after[c] += 1
+        elif not first[i] and node[i] == node[i - 1]:
+            repeats[c] += 1
+        else:
+            values[at] = node[i]
+            at += 1
+            ended = node[i] > touchpoints
+    if c >= 0 and not ended:
+        values[at] = default_code
+        at += 1
+    offsets[customers] = at
+    return values[:at], offsets, after, repeats
+
+
 def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     """``values`` ordered by group (a counting sort, stable), and where each group begins.
 
@@ -238,20 +309,57 @@ def group_stats(
     return counts, quantiles, high, low
 
 
-@cache
 def compiled() -> dict[str, Any]:
     """The loops compiled by numba (loaded from the on-disk cache after the first time).
 
     Returns
     -------
     dict
-        Function name -> compiled function (``visit_marks``, ``grouped``, ``state_keys``).
+        Function name -> compiled function (each loop of this module).
 
     Examples
     --------
     >>> sorted(compiled())
-    ['grouped', 'state_keys', 'visit_marks']
+    ['grouped', 'state_keys', 'visit_marks', 'walk_arrays']
     """
-    from numba import njit
+    with _LOCK:  # one set of compiled copies, also when a warm-up thread asks at the same time
+        if not _COMPILED:
+            from numba import njit
 
-    return {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys)}
+            _COMPILED.update(
+                {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys, walk_arrays)}
+            )
+        return _COMPILED
+
+
+def warm_up() -> threading.Thread:
+    """Import numba and load the compiled loops in a background thread; returns the thread.
+
+    Loading costs ~0.7 s per process (numba's import and its first machine code);
+    started before DuckDB reads a big log (DuckDB releases the GIL while it reads),
+    that time is spent beside the reading instead of after it. The calls use the
+    argument types of the real ones, so the loaded machine code is the one used.
+
+    Returns
+    -------
+    threading.Thread
+        The (daemon) thread, started.
+
+    Examples
+    --------
+    >>> warm_up().join()
+    >>> sorted(_COMPILED)
+    ['grouped', 'state_keys', 'visit_marks', 'walk_arrays']
+    """
+    thread = threading.Thread(target=_warm, daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm() -> None:
+    loops = compiled()
+    flags, codes, times = np.ones(1, np.bool_), np.ones(1, np.int32), np.zeros(1, np.int64)
+    loops["visit_marks"](flags, codes, flags, flags, flags, times, 2, times)
+    loops["grouped"](codes, times, 2)
+    loops["state_keys"](flags, codes, 1, 3, 2)
+    loops["walk_arrays"](flags, codes, flags, 1, 2, 1)

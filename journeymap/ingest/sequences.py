@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from journeymap.ingest.dialect import DUCKDB
-from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks
+from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks, walk_arrays
 from journeymap.ingest.loops import state_keys as state_keys_loop
 from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
@@ -58,7 +58,7 @@ class SortedEvents:
         """The loops to use: compiled for a big log, plain for a small one."""
         if len(self.node) >= COMPILE_FROM:
             return compiled()
-        return {"visit_marks": visit_marks, "grouped": grouped, "state_keys": state_keys_loop}
+        return {f.__name__: f for f in (visit_marks, grouped, state_keys_loop, walk_arrays)}
 
 
 def sorted_events(
@@ -238,27 +238,19 @@ def _walk_table(ev: SortedEvents, default_code: int) -> Any:
     import pyarrow as pa
 
     customers = len(ev.segment)
-    starts = _starts_of(ev, ev.node)
-    kept = ~ev.dropped
-    in_walk = kept & starts
-    ended = np.bincount(ev.customer[kept & (ev.node > ev.touchpoints)], minlength=customers) > 0
-    steps = np.bincount(ev.customer[in_walk], minlength=customers)
-    offsets = np.zeros(customers + 1, np.int64)
-    np.cumsum(steps + ~ended, out=offsets[1:])
-    walk_customer = ev.customer[in_walk]
-    rank = np.arange(len(walk_customer)) - (np.cumsum(steps) - steps)[walk_customer]
-    values = np.empty(offsets[-1], np.int32)
-    values[offsets[walk_customer] + rank] = ev.node[in_walk]
-    values[offsets[1:][~ended] - 1] = default_code
+    values, offsets, after, repeats = ev.loops["walk_arrays"](
+        ev.first, ev.node, ev.dropped, ev.touchpoints, default_code, customers
+    )
     ev.walks = values, offsets
     names = pa.array(ev.segments, pa.string())
+    lists, width = (pa.ListArray, np.int32) if offsets[-1] < 2**31 else (pa.LargeListArray, np.int64)
     return pa.table(
         {
             "g": pa.DictionaryArray.from_arrays(pa.array(ev.segment), names),
             "held": pa.array(ev.held),
-            "w": pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values)),
-            "n_after": np.bincount(ev.customer[ev.dropped], minlength=customers),
-            "n_repeats": np.bincount(ev.customer[kept & ~starts], minlength=customers),
+            "w": lists.from_arrays(pa.array(offsets.astype(width)), pa.array(values)),
+            "n_after": after,
+            "n_repeats": repeats,
         }
     )
 
@@ -332,6 +324,8 @@ def walk_transitions(
     [(((), (1,)), 1), (((), (2,)), 1), (((1,), (1, 2)), 1), (((1, 2), (3,)), 1), (((2,), (3,)), 1)]
     """
     assert ev.walks is not None, "build_variants first"
+    if segment not in ev.segments:  # no customer at all (the pipeline refuses the log)
+        return Counter()
     values, offsets = ev.walks
     lengths = np.diff(offsets)
     chosen = (ev.segment == ev.segments.index(segment))[np.repeat(np.arange(len(lengths)), lengths)]

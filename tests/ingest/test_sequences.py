@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from journeymap.ingest import parse_mapping
 from journeymap.ingest.events import aggregate_loaded, load_events
-from journeymap.ingest.loops import compiled, group_stats, grouped, state_keys, visit_marks
+from journeymap.ingest.loops import compiled, group_stats, grouped, state_keys, visit_marks, walk_arrays
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.source import DuckDatabase, connection, open_scan
 
@@ -149,6 +149,12 @@ def test_the_compiled_loops_give_what_the_plain_ones_give(seed: int) -> None:
         assert np.array_equal(plain, fast)
     node = rng.integers(1, 6, n)
     assert np.array_equal(state_keys(first, node, 3, 6, 3), loops["state_keys"](first, node, 3, 6, 3))
+    customers = int(first.sum())
+    plain_walks = walk_arrays(first, node, dropped, 3, 6, customers)
+    for plain, fast in zip(
+        plain_walks, loops["walk_arrays"](first, node, dropped, 3, 6, customers), strict=True
+    ):
+        assert np.array_equal(plain, fast)
     group = rng.integers(0, 11, n)
     values = rng.integers(0, 2**40, n)
     for plain, fast in zip(grouped(group, values, 12), loops["grouped"](group, values, 12), strict=True):
@@ -166,3 +172,15 @@ def test_group_stats_are_numpy_quantiles_and_exact_sums() -> None:
         assert quantiles[g].tolist() == pytest.approx(np.percentile(mine, [50, 90]).tolist(), rel=1e-12)
         assert (int(high[g]) << 32) + int(low[g]) == sum(int(v) for v in mine)
     assert counts[5] == 0 and np.isnan(quantiles[5]).all()
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_a_log_without_usable_events_on_both(tmp_path: Path, order: int) -> None:
+    """Only unmapped events: no customer, no segment; both give the one empty aggregate."""
+    path = tmp_path / "log.csv"
+    pd.DataFrame({"cust": ["a", "b"], "event": ["junk", "junk"], "ts": [1, 2], "device": ["web", "app"],
+                  "seq": ["1", "2"]}).to_csv(path, index=False)  # fmt: skip
+    m = mapping(order, True, False)
+    arrays = aggregates(path, m, arrays=True)
+    assert arrays == aggregates(path, m, arrays=False)
+    assert [(value, agg["customers"], agg["transitions"]) for value, agg in arrays.items()] == [(None, 0, {})]
