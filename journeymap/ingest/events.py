@@ -33,7 +33,6 @@ import duckdb
 from journeymap.errors import InvalidInput
 from journeymap.ingest.dialect import Database, Dialect
 from journeymap.ingest.experience import rules_for
-from journeymap.ingest.loops import warm_up
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.progress import Progress
 from journeymap.ingest.segments import EventAggregate, by_segment
@@ -49,7 +48,6 @@ from journeymap.ingest.source import (
 from journeymap.ingest.walks import Codes
 
 EXAMPLES = 5
-WARM_UP_BYTES = 4_000_000  # about the 200,000 events from which the array passes use compiled loops
 PROBLEMS = {
     "missing_customer": "c IS NULL",
     "missing_touchpoint": "r IS NULL AND raw IS NULL",
@@ -171,8 +169,6 @@ def aggregate_segments(
     """
     db = DuckDatabase(con)
     scan, types = open_scan(con, path, mapping.read_columns())
-    if path.stat().st_size >= WARM_UP_BYTES:  # the array passes will want the compiled loops
-        warm_up()
     try:
         load_events(db, scan, types, mapping, progress)
     except duckdb.Error as exc:

@@ -322,7 +322,7 @@ def compiled() -> dict[str, Any]:
     >>> sorted(compiled())
     ['grouped', 'state_keys', 'visit_marks', 'walk_arrays']
     """
-    with _LOCK:  # one set of compiled copies, also when a warm-up thread asks at the same time
+    with _LOCK:  # one set of compiled copies, whichever thread asks first
         if not _COMPILED:
             from numba import njit
 
@@ -330,36 +330,3 @@ def compiled() -> dict[str, Any]:
                 {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys, walk_arrays)}
             )
         return _COMPILED
-
-
-def warm_up() -> threading.Thread:
-    """Import numba and load the compiled loops in a background thread; returns the thread.
-
-    Loading costs ~0.7 s per process (numba's import and its first machine code);
-    started before DuckDB reads a big log (DuckDB releases the GIL while it reads),
-    that time is spent beside the reading instead of after it. The calls use the
-    argument types of the real ones, so the loaded machine code is the one used.
-
-    Returns
-    -------
-    threading.Thread
-        The (daemon) thread, started.
-
-    Examples
-    --------
-    >>> warm_up().join()
-    >>> sorted(_COMPILED)
-    ['grouped', 'state_keys', 'visit_marks', 'walk_arrays']
-    """
-    thread = threading.Thread(target=_warm, daemon=True)
-    thread.start()
-    return thread
-
-
-def _warm() -> None:
-    loops = compiled()
-    flags, codes, times = np.ones(1, np.bool_), np.ones(1, np.int32), np.zeros(1, np.int64)
-    loops["visit_marks"](flags, codes, flags, flags, flags, times, 2, times)
-    loops["grouped"](codes, times, 2)
-    loops["state_keys"](flags, codes, 1, 3, 2)
-    loops["walk_arrays"](flags, codes, flags, 1, 2, 1)
