@@ -1,9 +1,11 @@
-"""The two per-event loops of the ordered pass (``journeymap.ingest.sequences``).
+"""The per-event loops of the ordered pass (``journeymap.ingest.sequences``).
 
 Plain Python over numpy arrays; ``compiled()`` gives numba's compiled copies
 (cached on disk beside this file), which ``sequences`` uses for big logs — as
 ``journeymap.engine.jit`` does for the path search, a small log never imports
-numba. Everything else in the pass is whole-array numpy.
+numba. Each loop does in one pass what would otherwise take several whole-array
+numpy passes and their temporaries (at 10 M events each such pass costs tens
+of milliseconds and 10–80 MB); the rest of the pass is whole-array numpy.
 """
 
 from __future__ import annotations
@@ -19,24 +21,68 @@ _LOCK = threading.Lock()
 _COMPILED: dict[str, Any] = {}
 
 
-def visit_marks(
+def customers_and_drops(
+    first: np.ndarray, node: np.ndarray, touchpoints: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's customer number and whether it comes after its customer's first outcome.
+
+    Parameters
+    ----------
+    first : numpy.ndarray
+        True at each customer's first event (events sorted by customer).
+    node : numpy.ndarray
+        Node codes (outcomes above ``touchpoints``).
+    touchpoints : int
+        The last touchpoint code.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``customer`` (int32, 0 ..) and ``dropped`` (bool).
+
+    Examples
+    --------
+    >>> first = np.array([True, False, False, True, False]); node = np.array([1, 3, 2, 3, 1])
+    >>> [a.tolist() for a in customers_and_drops(first, node, 2)]
+    [[0, 0, 0, 1, 1], [False, False, True, False, True]]
+    """
+    n = len(node)
+    customer = np.empty(n, np.int32)
+    dropped = np.zeros(n, np.bool_)
+    c, ended = -1, False
+    for i in range(n):
+        if first[i]:
+            c += 1
+            ended = False
+        customer[i] = c
+        dropped[i] = ended
+        if node[i] > touchpoints:
+            ended = True
+    return customer, dropped
+
+
+def visit_pass(
     first: np.ndarray,
     ids: np.ndarray,
     dropped: np.ndarray,
-    starts: np.ndarray,
-    leaves: np.ndarray,
+    node: np.ndarray,
     t: np.ndarray,
     states: int,
-    window: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per event, running over its customer's events at the same node (and ``dropped`` flag):
-    the visit number, whether it begins a repeat contact, when its visit began.
+    window_of: np.ndarray,
+    group: np.ndarray,
+    groups: int,
+    touchpoints: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Visit counts per group and the timed moves, in one pass over the sorted events.
 
-    ``timing.follow_sql``'s windows ``PARTITION BY c, node, dropped``: ``visit_no``
-    counts the visits begun so far (this one included); ``repeat`` is true for an
-    event that begins a visit within ``window[i]`` (microseconds, negative: no
-    window) after the last earlier event that left the node; ``arrived`` is when the
-    current visit began (``NO_TIME``: none yet). Events are sorted by customer, then time.
+    ``timing.follow_sql``'s windows ``PARTITION BY c, node, dropped``, run over each
+    customer's events at the same node (``ids``) and ``dropped`` flag. A visit begins
+    at a customer's first event or where the node changes; it is a repeat contact when
+    it begins within ``window_of[node]`` (microseconds, negative: no window) after the
+    last earlier event that left the node. A *timed move* is an event before the
+    outcome (not ``dropped``) at a touchpoint whose customer's next event is at another
+    node: its time to that event (``dt``) and its dwell (from when its visit began to
+    that event) are what the timing measures.
 
     Parameters
     ----------
@@ -46,40 +92,48 @@ def visit_marks(
         Each event's node number (0 .. ``states`` - 1).
     dropped : numpy.ndarray
         True for events after the customer's first outcome.
-    starts : numpy.ndarray
-        True where an event begins a visit.
-    leaves : numpy.ndarray
-        True where the next event is at another node (or there is none).
+    node : numpy.ndarray
+        Each event's node code (outcomes above ``touchpoints``), which picks its window.
     t : numpy.ndarray
-        Times in microseconds.
+        Times in microseconds (sorted within each customer).
     states : int
         How many node numbers there are.
-    window : numpy.ndarray
-        Each event's repeat-contact window in microseconds (negative: none).
+    window_of : numpy.ndarray
+        The repeat-contact window of each node code (negative: none).
+    group : numpy.ndarray
+        The group each event not ``dropped`` counts in (0 .. ``groups`` - 1).
+    groups : int
+        How many groups there are.
+    touchpoints : int
+        The last touchpoint code.
 
     Returns
     -------
     tuple of numpy.ndarray
-        ``visit_no`` (int32), ``repeat`` (bool), ``arrived`` (int64).
+        ``counts`` (``groups`` x 4: visits begun, first visits, second visits, repeat
+        contacts), ``timed`` (bool per event: a timed move), and per timed move in
+        order: ``dt``, ``dwell`` (int64) and its group (int32).
 
     Examples
     --------
     >>> first = np.array([True, False, False, False]); ids = np.array([0, 0, 1, 0])
-    >>> flags = np.zeros(4, bool); t = np.array([1, 2, 5, 9]); window = np.full(4, 10)
-    >>> starts = np.array([True, False, True, True]); leaves = np.array([False, True, True, True])
-    >>> visit_no, repeat, arrived = visit_marks(first, ids, flags, starts, leaves, t, 2, window)
-    >>> visit_no.tolist(), repeat.tolist(), arrived.tolist()
-    ([1, 1, 1, 2], [False, False, False, True], [1, 1, 5, 9])
+    >>> flags = np.zeros(4, bool); t = np.array([1, 2, 5, 9]); node = ids + 1
+    >>> counts, timed, dt, dwell, where = visit_pass(
+    ...     first, ids, flags, node, t, 2, np.array([-1, 10, 10]), ids, 2, 2)
+    >>> counts.tolist(), timed.tolist(), dt.tolist(), dwell.tolist(), where.tolist()
+    ([[2, 1, 1, 1], [1, 1, 0, 0]], [False, True, True, False], [3, 4], [4, 4], [0, 1])
     """
     n = len(ids)
-    visit_no = np.zeros(n, np.int32)
-    repeat = np.zeros(n, np.bool_)
-    arrived = np.full(n, NO_TIME, np.int64)
+    counts = np.zeros((groups, 4), np.int64)
+    timed = np.zeros(n, np.bool_)
+    dt = np.empty(n, np.int64)
+    dwell = np.empty(n, np.int64)
+    where = np.empty(n, np.int32)
     count = np.zeros(2 * states, np.int32)
     left = np.full(2 * states, NO_TIME, np.int64)
     began = np.full(2 * states, NO_TIME, np.int64)
     touched = np.zeros(n, np.int64)
-    m = 0
+    m, moves = 0, 0
     for i in range(n):
         if first[i]:
             for j in range(m):
@@ -91,15 +145,28 @@ def visit_marks(
         k = 2 * ids[i] + (1 if dropped[i] else 0)
         touched[m] = k
         m += 1
-        if starts[i]:
+        last = i + 1 == n or first[i + 1]
+        leaves = last or ids[i + 1] != ids[i]
+        if first[i] or ids[i] != ids[i - 1]:
             count[k] += 1
             began[k] = t[i]
-            repeat[i] = left[k] != NO_TIME and window[i] >= 0 and t[i] - left[k] <= window[i]
-        visit_no[i] = count[k]
-        arrived[i] = began[k]
-        if leaves[i]:
+            if not dropped[i]:
+                g = group[i]
+                counts[g, 0] += 1
+                if count[k] <= 2:
+                    counts[g, count[k]] += 1
+                window = window_of[node[i]]
+                if left[k] != NO_TIME and window >= 0 and t[i] - left[k] <= window:
+                    counts[g, 3] += 1
+        if leaves:
             left[k] = t[i]
-    return visit_no, repeat, arrived
+            if not last and not dropped[i] and node[i] <= touchpoints:
+                timed[i] = True
+                dt[moves] = t[i + 1] - t[i]
+                dwell[moves] = t[i + 1] - began[k]
+                where[moves] = group[i]
+                moves += 1
+    return counts, timed, dt[:moves], dwell[:moves], where[:moves]
 
 
 def state_keys(first: np.ndarray, node: np.ndarray, touchpoints: int, base: int, order: int) -> np.ndarray:
@@ -309,6 +376,25 @@ def group_stats(
     return counts, quantiles, high, low
 
 
+LOOPS = (customers_and_drops, visit_pass, grouped, state_keys, walk_arrays)
+
+
+def plain() -> dict[str, Any]:
+    """The loops as plain Python (for a small log, where loading numba costs more than it saves).
+
+    Returns
+    -------
+    dict
+        Function name -> function (each loop of this module).
+
+    Examples
+    --------
+    >>> plain()["grouped"] is grouped
+    True
+    """
+    return {f.__name__: f for f in LOOPS}
+
+
 def compiled() -> dict[str, Any]:
     """The loops compiled by numba (loaded from the on-disk cache after the first time).
 
@@ -320,13 +406,11 @@ def compiled() -> dict[str, Any]:
     Examples
     --------
     >>> sorted(compiled())
-    ['grouped', 'state_keys', 'visit_marks', 'walk_arrays']
+    ['customers_and_drops', 'grouped', 'state_keys', 'visit_pass', 'walk_arrays']
     """
     with _LOCK:  # one set of compiled copies, whichever thread asks first
         if not _COMPILED:
             from numba import njit
 
-            _COMPILED.update(
-                {f.__name__: njit(cache=True)(f) for f in (visit_marks, grouped, state_keys, walk_arrays)}
-            )
+            _COMPILED.update({f.__name__: njit(cache=True)(f) for f in LOOPS})
         return _COMPILED

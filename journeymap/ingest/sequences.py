@@ -6,7 +6,7 @@ written. Run in DuckDB each of those queries sorts the events again (by
 customer, then by customer and node, then per state at order K); on one
 machine it is several times faster to fetch the events sorted once (by
 customer, then ``ORDER_KEYS``) and compute the same numbers with whole-array
-numpy passes and two loops (``journeymap.ingest.loops``). The results are the
+numpy passes and a few compiled loops (``journeymap.ingest.loops``). The results are the
 same by definition; tests check them against the SQL on generated logs.
 
 A customer's events are told apart from the next customer's by a 64-bit hash
@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from journeymap.ingest.dialect import DUCKDB
-from journeymap.ingest.loops import compiled, group_stats, grouped, visit_marks, walk_arrays
-from journeymap.ingest.loops import state_keys as state_keys_loop
+from journeymap.ingest.loops import compiled, group_stats, plain
 from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
 from journeymap.ingest.walks import Codes, State, key_digits
@@ -56,9 +55,11 @@ class SortedEvents:
     @property
     def loops(self) -> dict[str, Any]:
         """The loops to use: compiled for a big log, plain for a small one."""
-        if len(self.node) >= COMPILE_FROM:
-            return compiled()
-        return {f.__name__: f for f in (visit_marks, grouped, state_keys_loop, walk_arrays)}
+        return _loops(len(self.node))
+
+
+def _loops(events: int) -> dict[str, Any]:
+    return compiled() if events >= COMPILE_FROM else plain()
 
 
 def sorted_events(
@@ -153,16 +154,12 @@ def sorted_events(
                 array[at : at + size] = column.to_numpy(zero_copy_only=not pa.types.is_boolean(column.type))
             at += size
     node = arrays.pop("node")
-    outcome = node > codes.touchpoints
     t = arrays.pop("t")
     segment_of = arrays.pop("segment", np.zeros(rows, np.int32))
-    tie = outcome if tie_is_outcome else arrays.pop("tie")
-    if _break_ties(first, t, tie, [node, segment_of]):
-        outcome = node > codes.touchpoints
-    customer = np.cumsum(first, dtype=np.int32) - 1
-    prior: np.ndarray = np.cumsum(outcome) - outcome  # outcome events before each event (any customer's)
-    dropped: np.ndarray = prior > prior[first][customer]
-    del prior
+    tie = node > codes.touchpoints if tie_is_outcome else arrays.pop("tie")
+    _break_ties(first, t, tie, [node, segment_of])
+    del tie
+    customer, dropped = _loops(rows)["customers_and_drops"](first, node, codes.touchpoints)
     starts = np.flatnonzero(first)
     return SortedEvents(
         first=first,
@@ -374,6 +371,26 @@ def _numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     return inverse.astype(np.int32), unique
 
 
+def _numbered_where(keys: np.ndarray, mask: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_numbered`` of ``keys[mask]``, given for every key (a key outside ``mask`` gets a number
+    only if it is also inside it: read the numbers only where ``mask`` holds).
+
+    Examples
+    --------
+    >>> numbers, key_of = _numbered_where(np.array([7, 3, 7, 9]), np.array([True, False, True, True]), 10)
+    >>> numbers[[0, 2, 3]].tolist(), key_of.tolist()
+    ([0, 0, 1], [7, 9])
+    """
+    if bound <= DENSE_KEYS:
+        seen = np.zeros(bound, bool)
+        seen[keys[mask]] = True
+        lookup = (np.cumsum(seen) - 1).astype(np.int32)
+        return lookup[keys], np.flatnonzero(seen)
+    unique = np.unique(keys[mask])
+    numbers = np.searchsorted(unique, keys).astype(np.int32)
+    return numbers, unique
+
+
 def follow(
     ev: SortedEvents, codes: Codes, order: int, windows: list[int | None]
 ) -> dict[str | None, Followed]:
@@ -417,22 +434,18 @@ def follow(
     nxt = np.full(len(ids), -1, np.int32)
     nxt[:-1] = ids[1:]
     nxt[last] = -1
-    dt = np.zeros(len(ids), np.int64)
-    np.subtract(ev.t[1:], ev.t[:-1], out=dt[:-1])
-    starts = _starts_of(ev, ids)
     kept = ~ev.dropped
-    moved = ~last & (nxt != ids) & (ev.node <= ev.touchpoints)
-    timed = moved & kept
     loops = ev.loops
-    window = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)[ev.node]
-    visit_no, repeat, arrived = loops["visit_marks"](
-        ev.first, ids, ev.dropped, starts, nxt != ids, ev.t, states, window
-    )
-    del window
-    dwell_times = ev.t[timed] + dt[timed] - arrived[timed]
-    del arrived
     # one number per group: segment, node (, next node, dropped), as small as the counts allow
     seg = ev.segment[ev.customer].astype(np.int64) if segments > 1 else np.int64(0)
+    node, node_key = _numbered_where(seg * states + ids, kept, segments * states)
+    window_of = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)
+    visits, timed, dt, dwell_times, dwell_node = loops["visit_pass"](
+        ev.first, ids, ev.dropped, ev.node, ev.t, states, window_of, node, len(node_key), ev.touchpoints
+    )
+    del node
+    dwell = group_stats(dwell_node, dwell_times, len(node_key), loops["grouped"])
+    del dwell_times, dwell_node
 
     pair_keys = seg * states + ids
     pair_keys *= states + 1
@@ -443,22 +456,11 @@ def follow(
     del pair_keys
     pair_n = np.bincount(pair, minlength=len(pair_key))
     entries = np.bincount(pair[ev.first], minlength=len(pair_key))
-    pair_times = group_stats(pair[timed], dt[timed], len(pair_key), loops["grouped"])
+    pair_times = group_stats(pair[timed], dt, len(pair_key), loops["grouped"])
     del pair
 
-    node, node_key = _numbered((seg * states + ids)[kept], segments * states)
-    begun, n = starts[kept], len(node_key)
-    visit_no = visit_no[kept]
-    visits = [
-        np.bincount(node[mask], minlength=n)
-        for mask in (begun, begun & (visit_no == 1), begun & (visit_no == 2), repeat[kept])
-    ]
-    dwell = group_stats(node[moved[kept]], dwell_times, n, loops["grouped"])
-    del node, visit_no, repeat, dwell_times
-
-    into = kept & ~last
-    arrival, arrival_key = _numbered((seg * states + nxt)[into], segments * states)
-    wait = group_stats(arrival[moved[into]], dt[timed], len(arrival_key), loops["grouped"])
+    arrival, arrival_key = _numbered_where(seg * states + nxt, kept & ~last, segments * states)
+    wait = group_stats(arrival[timed], dt, len(arrival_key), loops["grouped"])
 
     found: dict[str | None, Followed] = {}
     value = [ev.segments[int(g)] for g in range(segments)]
@@ -476,11 +478,12 @@ def follow(
         followed.pairs.append((state[at], target, bool(dropped), int(pair_n[i]), int(entries[i])))
         if target is not None and not dropped and pair_times[0][i]:
             followed.edge_times[(state[at], target)] = _stats(pair_times, i)
-    for i, key in enumerate(node_key.tolist()):
+    for i, (key, (visited, visitors, returners, repeats)) in enumerate(
+        zip(node_key.tolist(), visits.tolist(), strict=True)
+    ):
         g, at = divmod(key, states)
         followed = part(g)
         wait_before = followed.nodes[state[at]].wait if state[at] in followed.nodes else None
-        visited, visitors, returners, repeats = (int(c[i]) for c in visits)
         followed.nodes[state[at]] = NodeBehaviour(
             visited, visitors, returners, repeats, _stats(dwell, i), wait_before
         )

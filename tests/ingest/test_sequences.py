@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from journeymap.ingest import parse_mapping
 from journeymap.ingest.events import aggregate_loaded, load_events
-from journeymap.ingest.loops import compiled, group_stats, grouped, state_keys, visit_marks, walk_arrays
+from journeymap.ingest.loops import compiled, group_stats, plain
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.source import DuckDatabase, connection, open_scan
 
@@ -105,6 +105,20 @@ def test_the_array_passes_give_what_the_sql_gives(
     assert aggregates(path, m, arrays=True) == aggregates(path, m, arrays=False)
 
 
+@pytest.mark.parametrize(
+    ("order", "segmented", "order_by"), [(1, False, False), (2, True, False), ("auto", True, True)]
+)
+def test_the_compiled_passes_give_what_the_sql_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: Any, segmented: bool, order_by: bool
+) -> None:
+    """The same comparison with numba's loops, which a log takes from ``COMPILE_FROM`` events on."""
+    monkeypatch.setattr("journeymap.ingest.sequences.COMPILE_FROM", 0)
+    path = tmp_path / "log.csv"
+    generated(11, 40, 2_000).to_csv(path, index=False)
+    m = mapping(order, segmented, order_by)
+    assert aggregates(path, m, arrays=True) == aggregates(path, m, arrays=False)
+
+
 def test_a_hand_worked_log_on_both(tmp_path: Path) -> None:
     """x: view, view (repeat), cart, view (back: rework), buy, then cart after the outcome (dropped);
     y: help, cancel at the same second as a cart (the touchpoint goes first); z: one view."""
@@ -135,30 +149,27 @@ def test_the_compiled_loops_give_what_the_plain_ones_give(seed: int) -> None:
     first = rng.random(n) < 0.2
     first[0] = True
     ids = rng.integers(0, states, n)
-    dropped = rng.random(n) < 0.1
-    starts = first | (rng.random(n) < 0.6)
-    leaves = rng.random(n) < 0.7
-    t = np.cumsum(rng.integers(0, 5, n)).astype(np.int64)
-    window = rng.integers(-1, 8, n)
-    loops = compiled()
-    for plain, fast in zip(
-        visit_marks(first, ids, dropped, starts, leaves, t, states, window),
-        loops["visit_marks"](first, ids, dropped, starts, leaves, t, states, window),
-        strict=True,
-    ):
-        assert np.array_equal(plain, fast)
     node = rng.integers(1, 6, n)
-    assert np.array_equal(state_keys(first, node, 3, 6, 3), loops["state_keys"](first, node, 3, 6, 3))
+    t = np.cumsum(rng.integers(0, 5, n)).astype(np.int64)
     customers = int(first.sum())
-    plain_walks = walk_arrays(first, node, dropped, 3, 6, customers)
-    for plain, fast in zip(
-        plain_walks, loops["walk_arrays"](first, node, dropped, 3, 6, customers), strict=True
-    ):
-        assert np.array_equal(plain, fast)
-    group = rng.integers(0, 11, n)
-    values = rng.integers(0, 2**40, n)
-    for plain, fast in zip(grouped(group, values, 12), loops["grouped"](group, values, 12), strict=True):
-        assert np.array_equal(plain, fast)
+    fast, slow = compiled(), plain()
+    calls: dict[str, tuple[Any, ...]] = {"customers_and_drops": (first, node, 3)}
+    dropped = slow["customers_and_drops"](first, node, 3)[1]
+    groups = rng.integers(0, 9, n)
+    window = rng.integers(-1, 8, 6)
+    calls["visit_pass"] = (first, ids, dropped, node, t, states, window, groups, 9, 3)
+    calls["state_keys"] = (first, node, 3, 6, 3)
+    calls["walk_arrays"] = (first, node, dropped, 3, 6, customers)
+    calls["grouped"] = (rng.integers(0, 11, n), rng.integers(0, 2**40, n), 12)
+    assert sorted(calls) == sorted(fast) == sorted(slow)
+    for name, args in calls.items():
+        mine, theirs = fast[name](*args), slow[name](*args)
+        for a, b in zip(
+            mine if isinstance(mine, tuple) else (mine,),
+            theirs if isinstance(theirs, tuple) else (theirs,),
+            strict=True,
+        ):
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
 
 
 def test_group_stats_are_numpy_quantiles_and_exact_sums() -> None:
