@@ -316,7 +316,8 @@ def _walks(
 
             counts = walk_transitions(local, codes, agg.order, segment)
         agg.transitions, agg.states = named_transitions(counts, codes)
-    kept, other, other_walks = top_variants(db, mapping.variants, where)
+    distinct = mapping.order != "auto"  # no customer held out: one row per walk in a segment
+    kept, other, other_walks = top_variants(db, mapping.variants, where, distinct)
     agg.variants = [(state_walk(w, codes, agg.order), n) for w, n in kept]
     agg.variants_other = (other, other_walks)
     agg.first_touch = [(codes.id(a), codes.id(b), n) for a, b, n in first_touch_outcomes(db, where)]

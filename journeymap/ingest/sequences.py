@@ -347,9 +347,10 @@ def walk_transitions(
 
 
 def _state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
-    """Each event's order-``order`` state key as ``order.state_node_sql`` keys it (order 1: its node)."""
+    """Each event's order-``order`` state key as ``order.state_node_sql`` keys it (order 1: its node
+    code, the array itself)."""
     if order == 1:
-        return ev.node.astype(np.int64)
+        return ev.node
     keys: np.ndarray = ev.loops["state_keys"](ev.first, ev.node, ev.touchpoints, base, order)
     return keys
 
@@ -437,8 +438,12 @@ def follow(
     kept = ~ev.dropped
     loops = ev.loops
     # one number per group: segment, node (, next node, dropped), as small as the counts allow
-    seg = ev.segment[ev.customer].astype(np.int64) if segments > 1 else np.int64(0)
-    node, node_key = _numbered_where(seg * states + ids, kept, segments * states)
+    seg = ev.segment[ev.customer].astype(np.int64) if segments > 1 else None
+
+    def in_segment(numbers: np.ndarray) -> np.ndarray:  # (segment, number) as one key
+        return numbers if seg is None else seg * states + numbers
+
+    node, node_key = _numbered_where(in_segment(ids), kept, segments * states)
     window_of = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)
     visits, timed, dt, dwell_times, dwell_node = loops["visit_pass"](
         ev.first, ids, ev.dropped, ev.node, ev.t, states, window_of, node, len(node_key), ev.touchpoints
@@ -447,7 +452,7 @@ def follow(
     dwell = group_stats(dwell_node, dwell_times, len(node_key), loops["grouped"])
     del dwell_times, dwell_node
 
-    pair_keys = seg * states + ids
+    pair_keys = in_segment(ids).astype(np.int64, copy=False)  # a new array either way
     pair_keys *= states + 1
     pair_keys += nxt + 1
     pair_keys *= 2
@@ -459,7 +464,7 @@ def follow(
     pair_times = group_stats(pair[timed], dt, len(pair_key), loops["grouped"])
     del pair
 
-    arrival, arrival_key = _numbered_where(seg * states + nxt, kept & ~last, segments * states)
+    arrival, arrival_key = _numbered_where(in_segment(nxt), kept & ~last, segments * states)
     wait = group_stats(arrival[timed], dt, len(arrival_key), loops["grouped"])
 
     found: dict[str | None, Followed] = {}
