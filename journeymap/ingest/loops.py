@@ -289,8 +289,9 @@ def walk_arrays(
     return values[:at], offsets, after, repeats
 
 
-def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """``values`` ordered by group (a counting sort, stable), and where each group begins.
+def grouped(group: np.ndarray, values: np.ndarray, groups: int, ordered: np.ndarray) -> np.ndarray:
+    """``values`` ordered by group into ``ordered`` (a counting sort, stable); returns where each
+    group begins.
 
     Parameters
     ----------
@@ -300,33 +301,34 @@ def grouped(group: np.ndarray, values: np.ndarray, groups: int) -> tuple[np.ndar
         Integers.
     groups : int
         How many groups there are.
+    ordered : numpy.ndarray
+        Where the values go, by group (int64, at least as long as ``values``).
 
     Returns
     -------
-    tuple of numpy.ndarray
-        The values by group (int64), and ``groups + 1`` offsets.
+    numpy.ndarray
+        ``groups + 1`` offsets into ``ordered``.
 
     Examples
     --------
-    >>> ordered, begin = grouped(np.array([1, 0, 1, 0]), np.array([5, 6, 7, 8]), 3)
-    >>> ordered.tolist(), begin.tolist()
-    ([6, 8, 5, 7], [0, 2, 4, 4])
+    >>> ordered = np.empty(4, np.int64)
+    >>> grouped(np.array([1, 0, 1, 0]), np.array([5, 6, 7, 8]), 3, ordered).tolist(), ordered.tolist()
+    ([0, 2, 4, 4], [6, 8, 5, 7])
     """
     begin = np.zeros(groups + 1, np.int64)
     for g in group:
         begin[g + 1] += 1
     for g in range(groups):
         begin[g + 1] += begin[g]
-    ordered = np.empty(len(values), np.int64)
     at = begin[:groups].copy()
     for i in range(len(values)):
         ordered[at[group[i]]] = values[i]
         at[group[i]] += 1
-    return ordered, begin
+    return begin
 
 
 def group_stats(
-    group: np.ndarray, values: np.ndarray, groups: int, loop: Any = grouped
+    group: np.ndarray, values: np.ndarray, groups: int, loop: Any = grouped, buffer: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Count, median and 90th percentile (exact, as ``quantile_cont``) and exact sum of values by group.
 
@@ -344,6 +346,9 @@ def group_stats(
         How many groups there are.
     loop : callable
         ``grouped`` or its compiled copy.
+    buffer : numpy.ndarray, optional
+        int64 scratch space at least as long as ``values`` (reused across calls: at 10 M
+        events a fresh one costs more to map than to fill); its contents are overwritten.
 
     Returns
     -------
@@ -357,7 +362,10 @@ def group_stats(
     >>> counts.tolist(), quantiles.tolist(), low.tolist()
     ([3, 1], [[4.0, 8.8], [7.0, 7.0]], [15, 7])
     """
-    ordered, begin = loop(group, values, groups)
+    if buffer is None or len(buffer) < len(values):
+        buffer = np.empty(len(values), np.int64)
+    ordered = buffer[: len(values)]  # partitioned in place below
+    begin = loop(group, values, groups, ordered)
     counts = np.diff(begin)
     quantiles = np.full((groups, 2), np.nan)
     high = np.zeros(groups, np.int64)
@@ -367,7 +375,7 @@ def group_stats(
         high[g], low[g] = (part >> 32).sum(), (part & LOW_BITS).sum()
         ranks = [q * (len(part) - 1) for q in (0.5, 0.9)]
         around = sorted({min(int(r) + step, len(part) - 1) for r in ranks for step in (0, 1)})
-        part.partition(around)  # in place: ``ordered`` is this function's own buffer
+        part.partition(around)  # in place: ``ordered`` is scratch space
         for j, rank in enumerate(ranks):
             below = int(rank)
             lo = float(part[below])

@@ -113,10 +113,8 @@ def sorted_events(
     >>> ev.node.tolist(), ev.first.tolist(), ev.customer.tolist()
     ([1, 2, 1, 3], [True, False, False, True], [0, 0, 0, 1])
     """
-    import pyarrow as pa  # type: ignore[import-untyped]
-
     con = db.con
-    columns = {"h": "hash(c)", "node": "CAST(node AS INTEGER)", "t": "t"}
+    columns = {"node": "CAST(node AS INTEGER)", "t": "CAST(t AS BIGINT)"}
     join, names = "", list[str | None]([None])
     if segmented:
         con.execute(
@@ -129,14 +127,15 @@ def sorted_events(
         columns["segment"] = "CAST(coalesce(segment_code, 0) AS INTEGER)"
         join = " LEFT JOIN segment_codes ON sv = segment_codes.segment_value"
     if hold_out:
-        columns["held"] = DUCKDB.held("c")
+        columns["held"] = f"CAST({DUCKDB.held('c')} AS UTINYINT)"
     if not tie_is_outcome:
-        columns["tie"] = "tie"
+        columns["tie"] = "CAST(tie AS DOUBLE)"
+    columns["h"] = "hash(c)"
     [(rows, last_row)] = con.execute(f"SELECT count(*), coalesce(max(rn), 0) FROM {node_sql}").fetchall()
     file_order = "CAST(rn AS INTEGER)" if last_row < 2**31 else "rn"
     select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
     sql = f"SELECT {select} FROM {node_sql}{join} ORDER BY c, t, {file_order}"
-    kinds = {"node": np.int32, "t": np.int64, "segment": np.int32, "held": np.bool_, "tie": np.float64}
+    kinds = {"node": np.int32, "t": np.int64, "segment": np.int32, "held": np.uint8, "tie": np.float64}
     arrays = {name: np.empty(rows, kinds[name]) for name in columns if name != "h"}
     first = np.ones(rows, bool)  # where the customer's hash changes (kept batch by batch: 1 byte, not 8)
     at, previous = 0, None
@@ -145,13 +144,12 @@ def sorted_events(
             size = batch.num_rows
             if not size:
                 continue
-            h = batch.column("h").to_numpy()
+            h = _numpy(batch.column("h"), np.uint64)
             first[at + 1 : at + size] = h[1:] != h[:-1]
             first[at] = previous is None or h[0] != previous
             previous = h[-1]
             for name, array in arrays.items():
-                column = batch.column(name)
-                array[at : at + size] = column.to_numpy(zero_copy_only=not pa.types.is_boolean(column.type))
+                array[at : at + size] = _numpy(batch.column(name), array.dtype)
             at += size
     node = arrays.pop("node")
     t = arrays.pop("t")
@@ -168,10 +166,54 @@ def sorted_events(
         customer=customer,
         segment=segment_of[starts],
         segments=names,
-        held=arrays.pop("held", np.zeros(rows, bool))[starts],
+        held=arrays.pop("held", np.zeros(rows, np.uint8))[starts].view(bool),
         dropped=dropped,
         touchpoints=codes.touchpoints,
     )
+
+
+def _numpy(column: Any, dtype: Any) -> np.ndarray:
+    """A fixed-width Arrow array as numpy, zero-copy where it has no nulls.
+
+    Not ``Array.to_numpy``: pyarrow imports pandas, where installed, the first time it
+    converts (0.3–0.7 s, more than the whole array pass of a million events).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> batch = duckdb.sql("SELECT CAST(i AS INTEGER) AS i FROM range(3) r(i)").to_arrow_table()
+    >>> _numpy(batch.column("i").chunk(0), np.int32).tolist()
+    [0, 1, 2]
+    """
+    dtype = np.dtype(dtype)
+    if column.null_count or column.type.bit_width != dtype.itemsize * 8:
+        values: np.ndarray = column.to_numpy(zero_copy_only=False).astype(dtype)
+        return values
+    return np.frombuffer(column.buffers()[1], dtype, count=len(column), offset=column.offset * dtype.itemsize)
+
+
+def _arrow(values: np.ndarray, kind: Any) -> Any:
+    """A numpy array as an Arrow array of ``kind`` (fixed width; bool is bit-packed), zero-copy
+    where it can be — built from buffers, as ``pa.array`` would import pandas (``_numpy``)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    if values.dtype == np.bool_:
+        return pa.Array.from_buffers(
+            kind, len(values), [None, pa.py_buffer(np.packbits(values, bitorder="little"))]
+        )
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(np.ascontiguousarray(values))])
+
+
+def _arrow_strings(values: list[str | None]) -> Any:
+    """Strings (``None``: null) as an Arrow string array, built from buffers (``_arrow``)."""
+    import pyarrow as pa
+
+    data = [b"" if v is None else v.encode() for v in values]
+    offsets = np.zeros(len(data) + 1, np.int32)
+    np.cumsum([len(d) for d in data], out=offsets[1:])
+    valid = np.packbits(np.array([v is not None for v in values], bool), bitorder="little")
+    buffers = [pa.py_buffer(valid), pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
 def _break_ties(first: np.ndarray, t: np.ndarray, tie: np.ndarray, columns: list[np.ndarray]) -> bool:
@@ -239,17 +281,19 @@ def _walk_table(ev: SortedEvents, default_code: int) -> Any:
         ev.first, ev.node, ev.dropped, ev.touchpoints, default_code, customers
     )
     ev.walks = values, offsets
-    names = pa.array(ev.segments, pa.string())
-    lists, width = (pa.ListArray, np.int32) if offsets[-1] < 2**31 else (pa.LargeListArray, np.int64)
-    return pa.table(
-        {
-            "g": pa.DictionaryArray.from_arrays(pa.array(ev.segment), names),
-            "held": pa.array(ev.held),
-            "w": lists.from_arrays(pa.array(offsets.astype(width)), pa.array(values)),
-            "n_after": after,
-            "n_repeats": repeats,
-        }
+    lists, width, kind = (
+        (pa.ListArray, np.int32, pa.int32())
+        if offsets[-1] < 2**31
+        else (pa.LargeListArray, np.int64, pa.int64())
     )
+    columns = {
+        "g": pa.DictionaryArray.from_arrays(_arrow(ev.segment, pa.int32()), _arrow_strings(ev.segments)),
+        "held": _arrow(ev.held, pa.bool_()),
+        "w": lists.from_arrays(_arrow(offsets.astype(width), kind), _arrow(values, pa.int32())),
+        "n_after": _arrow(after, pa.int64()),
+        "n_repeats": _arrow(repeats, pa.int64()),
+    }
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
 
 def build_variants(db: DuckDatabase, ev: SortedEvents, default_code: int) -> None:
@@ -449,23 +493,25 @@ def follow(
         ev.first, ids, ev.dropped, ev.node, ev.t, states, window_of, node, len(node_key), ev.touchpoints
     )
     del node
-    dwell = group_stats(dwell_node, dwell_times, len(node_key), loops["grouped"])
+    scratch = np.empty(len(dt), np.int64)  # one buffer for the three groupings below
+    dwell = group_stats(dwell_node, dwell_times, len(node_key), loops["grouped"], scratch)
     del dwell_times, dwell_node
 
     pair_keys = in_segment(ids).astype(np.int64, copy=False)  # a new array either way
     pair_keys *= states + 1
-    pair_keys += nxt + 1
+    pair_keys += nxt  # then + 1: in place, no 10 M-event temporary
+    pair_keys += 1
     pair_keys *= 2
     pair_keys += ev.dropped
     pair, pair_key = _numbered(pair_keys, segments * states * (states + 1) * 2)
     del pair_keys
     pair_n = np.bincount(pair, minlength=len(pair_key))
     entries = np.bincount(pair[ev.first], minlength=len(pair_key))
-    pair_times = group_stats(pair[timed], dt, len(pair_key), loops["grouped"])
+    pair_times = group_stats(pair[timed], dt, len(pair_key), loops["grouped"], scratch)
     del pair
 
     arrival, arrival_key = _numbered_where(in_segment(nxt), kept & ~last, segments * states)
-    wait = group_stats(arrival[timed], dt, len(arrival_key), loops["grouped"])
+    wait = group_stats(arrival[timed], dt, len(arrival_key), loops["grouped"], scratch)
 
     found: dict[str | None, Followed] = {}
     value = [ev.segments[int(g)] for g in range(segments)]
