@@ -8,14 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-import yaml
-
 from journeymap.errors import InvalidInput, InvalidJourney, Problem
 from journeymap.model import Journey, journey_document, parse_journey, parse_journey_json, without_gc
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 Format = Literal["yaml", "json"]
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in: ~7x faster
 # JSON files go through json (C): libyaml is still ~10x slower than it on a 500,000-transition file
 
 
@@ -59,8 +56,11 @@ def decode_text(text: str, source: str | None = None) -> Any:
             return json.loads(text, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             pass  # YAML flow style ({id: a}) or broken JSON: libyaml decides and names the place
+    import yaml  # here, not with the module: a JSON file never needs it (~15 ms)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in: ~7x faster
     try:
-        return yaml.load(text, Loader=LOADER)  # a safe loader
+        return yaml.load(text, Loader=loader)  # a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -147,4 +147,6 @@ def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
     doc = journey_document(journey)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    import yaml
+
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)

@@ -7,11 +7,7 @@ nothing in this module computes a figure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from rich import box
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from journeymap.cli.common import console
 from journeymap.display import measure_value, observed_text
@@ -19,11 +15,24 @@ from journeymap.display import number as _num
 from journeymap.display import percent as _pct
 from journeymap.model import Journey
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 NUMERIC = ("reach", "satisfaction", "weighted_satisfaction", "gap", "pain", "carried", "priority")
+
+
+def escape(text: str) -> str:
+    """``rich.markup.escape`` (rich is imported when a table is printed, not for ``--json``)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def table(title: str, *columns: str) -> Table:
     """A compact table: the first column (ids) never wraps, numbers align right."""
+    from rich import box
+    from rich.table import Table
+
     made = Table(
         title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True
     )

@@ -5,20 +5,23 @@ from __future__ import annotations
 import gc
 import json
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, cast
 
 from journeymap.errors import InvalidInput, NotFound
 from journeymap.files import load_journey
 from journeymap.model import ID_PATTERN, Journey
 from journeymap.store import JourneyStore, open_store
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 UNWRAPPED_WIDTH = 10_000
 
 
 def _console(stderr: bool = False) -> Console:
     """A console; writing to a file or a pipe it never wraps lines (a record stays on its line)."""
+    from rich.console import Console
+
     out = Console(stderr=stderr, highlight=False)
     if not out.is_terminal:
         out.soft_wrap = True
@@ -26,8 +29,21 @@ def _console(stderr: bool = False) -> Console:
     return out
 
 
-console = _console()
-err_console = _console(stderr=True)
+class _OnFirstUse:
+    """A console made when first used: a command that only prints JSON never imports rich (~30 ms)."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._made: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = _console(self._stderr)
+        return getattr(self._made, name)
+
+
+console = cast("Console", _OnFirstUse(stderr=False))
+err_console = cast("Console", _OnFirstUse(stderr=True))
 
 
 def store() -> JourneyStore:

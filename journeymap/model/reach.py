@@ -39,7 +39,7 @@ def reachable(starts: NDArray[np.int64], graph: Csr) -> NDArray[np.bool_]:
     """
     offsets, targets = graph
     seen = np.zeros(len(offsets) - 1, bool)
-    frontier = np.unique(starts)
+    frontier = _distinct(starts)
     seen[frontier] = True
     narrow = 0
     while len(frontier):
@@ -51,9 +51,22 @@ def reachable(starts: NDArray[np.int64], graph: Csr) -> NDArray[np.bool_]:
         # the positions of every edge leaving the level: first[u] + 0..counts[u]-1 for each u
         starts_at = np.repeat(first - np.cumsum(counts) + counts, counts)
         following = targets[starts_at + np.arange(len(starts_at))]
-        frontier = np.unique(following[~seen[following]])
+        frontier = _distinct(following[~seen[following]])
         seen[frontier] = True
     return seen
+
+
+def _distinct(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct values, sorted: ``np.unique`` without its check for masked arrays, which
+    imports ``numpy.ma`` (~15 ms of a command that reads one small journey).
+
+    >>> _distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _walk(stack: list[int], offsets: list[int], targets: list[int], seen: list[bool]) -> list[bool]:
