@@ -184,6 +184,9 @@ def _numpy(column: Any, dtype: Any) -> np.ndarray:
     >>> batch = duckdb.sql("SELECT CAST(i AS INTEGER) AS i FROM range(3) r(i)").to_arrow_table()
     >>> _numpy(batch.column("i").chunk(0), np.int32).tolist()
     [0, 1, 2]
+    >>> import pyarrow as pa
+    >>> _numpy(pa.array([1.5, None]), np.float64).tolist()  # nulls: copied, as NaN
+    [1.5, nan]
     """
     dtype = np.dtype(dtype)
     if column.null_count or column.type.bit_width != dtype.itemsize * 8:
