@@ -422,3 +422,28 @@ def compiled() -> dict[str, Any]:
 
             _COMPILED.update({f.__name__: njit(cache=True)(f) for f in LOOPS})
         return _COMPILED
+
+
+def needs_compiling() -> bool:
+    """Whether using ``compiled()`` will compile machine code: some loop is neither loaded in
+    this process nor cached on disk by numba (the first big ingest on a machine, or after an
+    upgrade; a few seconds). Imports numba.
+
+    Returns
+    -------
+    bool
+        True when a loop has no machine code to load.
+
+    Examples
+    --------
+    >>> loops = compiled()
+    >>> _ = loops["grouped"](np.zeros(1, np.int64), np.zeros(1, np.int64), 1, np.zeros(1, np.int64))
+    >>> isinstance(needs_compiling(), bool)
+    True
+    """
+    try:  # numba's cache index is empty (or stale: then it is read as empty) until a compile saves one
+        return any(
+            not loop.signatures and not loop._cache._cache_file._load_index() for loop in compiled().values()
+        )
+    except Exception:  # another numba layout: say nothing rather than fail an ingest
+        return False

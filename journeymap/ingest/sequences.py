@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from journeymap.ingest.dialect import DUCKDB
-from journeymap.ingest.loops import compiled, group_stats, plain
+from journeymap.ingest.loops import compiled, group_stats, needs_compiling, plain
 from journeymap.ingest.progress import Progress, watched
 from journeymap.ingest.timing import Followed, NodeBehaviour, TimeStats
 from journeymap.ingest.walks import Codes, State, key_digits
@@ -157,6 +157,8 @@ def sorted_events(
     tie = node > codes.touchpoints if tie_is_outcome else arrays.pop("tie")
     _break_ties(first, t, tie, [node, segment_of])
     del tie
+    if progress is not None and rows >= COMPILE_FROM and needs_compiling():
+        progress.step("following customers: compiling the loops first (once per machine)")
     customer, dropped = _loops(rows)["customers_and_drops"](first, node, codes.touchpoints)
     starts = np.flatnonzero(first)
     return SortedEvents(

@@ -10,6 +10,9 @@ plain ones give.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from hypothesis import strategies as st
 
 from journeymap.ingest import parse_mapping
 from journeymap.ingest.events import aggregate_loaded, load_events
-from journeymap.ingest.loops import compiled, group_stats, plain
+from journeymap.ingest.loops import compiled, group_stats, needs_compiling, plain
 from journeymap.ingest.mapping import Mapping
 from journeymap.ingest.source import DuckDatabase, connection, open_scan
 
@@ -199,3 +202,51 @@ def test_a_log_without_usable_events_on_both(tmp_path: Path, order: int) -> None
     arrays = aggregates(path, m, arrays=True)
     assert arrays == aggregates(path, m, arrays=False)
     assert [(value, agg["customers"], agg["transitions"]) for value, agg in arrays.items()] == [(None, 0, {})]
+
+
+def test_a_machine_without_the_loops_machine_code_is_told_the_first_ingest_compiles(tmp_path: Path) -> None:
+    """With numba's cache somewhere empty, ``needs_compiling`` says so; once loaded, it does not."""
+    probe = "from journeymap.ingest.loops import needs_compiling; print(needs_compiling())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "empty")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True"]
+    loops = compiled()
+    for name, args in _tiny_calls().items():
+        loops[name](*args)
+    assert needs_compiling() is False
+
+
+def test_the_progress_says_when_the_loops_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("journeymap.ingest.sequences.COMPILE_FROM", 0)
+    monkeypatch.setattr("journeymap.ingest.sequences.needs_compiling", lambda: True)
+    path = tmp_path / "log.csv"
+    generated(3, 10, 200).to_csv(path, index=False)
+    m = mapping(1, False, False)
+    said: list[object] = []
+
+    class Told:
+        def step(self, label: str) -> None:
+            said.append(label)
+
+        def update(self, percent: float) -> None:
+            pass
+
+    with connection() as con:
+        db = DuckDatabase(con)
+        scan, types = open_scan(con, path, m.read_columns())
+        load_events(db, scan, types, m)
+        aggregate_loaded(db, m, progress=Told())
+    assert "following customers: compiling the loops first (once per machine)" in said
+
+
+def _tiny_calls() -> dict[str, tuple[Any, ...]]:
+    """One call of each loop with the argument types the ingest passes (so their machine code loads)."""
+    first, node = np.array([True]), np.array([1], np.int32)
+    t, zero = np.array([5], np.int64), np.zeros(1, np.int64)
+    return {
+        "customers_and_drops": (first, node, 1),
+        "visit_pass": (first, node, np.array([False]), node, t, 2, zero, np.zeros(1, np.int32), 1, 1),
+        "grouped": (np.zeros(1, np.int32), zero, 1, np.zeros(1, np.int64)),
+        "state_keys": (first, node, 1, 3, 2),
+        "walk_arrays": (first, node, np.array([False]), 1, 2, 1),
+    }
