@@ -160,14 +160,9 @@ def needs_compiling(transitions: int | None = None, rank: str = "pain") -> bool:
     if transitions is not None and plain_first(transitions, rank):
         return False
     from journeymap.engine.jit import top_paths
+    from journeymap.engine.numba_cache import will_compile
 
-    if top_paths.signatures:
-        return False
-    try:  # numba's cache index is empty (or stale: then it is read as empty) until a compile saves one
-        cache: Any = getattr(top_paths, "_cache")  # noqa: B009 — numba's dispatchers are untyped here
-        return not cache._cache_file._load_index()
-    except Exception:  # another numba layout: say nothing rather than fail a query
-        return False
+    return will_compile(top_paths)
 
 
 def kernel_search(compiled: bool) -> Any:

@@ -441,9 +441,6 @@ def needs_compiling() -> bool:
     >>> isinstance(needs_compiling(), bool)
     True
     """
-    try:  # numba's cache index is empty (or stale: then it is read as empty) until a compile saves one
-        return any(
-            not loop.signatures and not loop._cache._cache_file._load_index() for loop in compiled().values()
-        )
-    except Exception:  # another numba layout: say nothing rather than fail an ingest
-        return False
+    from journeymap.engine.numba_cache import will_compile
+
+    return any(will_compile(loop) for loop in compiled().values())
