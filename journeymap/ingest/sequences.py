@@ -404,41 +404,31 @@ def _state_keys(ev: SortedEvents, base: int, order: int) -> np.ndarray:
     return keys
 
 
-def _numbered(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+def _numbered(keys: np.ndarray, bound: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Dense numbers (0 .., int32) for keys in ``[0, bound)``, and the key of each number (sorted).
+
+    With ``mask`` only ``keys[mask]`` are numbered, but a number is given for every key:
+    read the numbers only where ``mask`` holds.
 
     Examples
     --------
     >>> [a.tolist() for a in _numbered(np.array([7, 3, 7, 9]), 10)]
     [[1, 0, 1, 2], [3, 7, 9]]
-    """
-    if bound <= DENSE_KEYS:
-        seen = np.zeros(bound, bool)
-        seen[keys] = True
-        lookup = (np.cumsum(seen) - 1).astype(np.int32)
-        return lookup[keys], np.flatnonzero(seen)
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return inverse.astype(np.int32), unique
-
-
-def _numbered_where(keys: np.ndarray, mask: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
-    """``_numbered`` of ``keys[mask]``, given for every key (a key outside ``mask`` gets a number
-    only if it is also inside it: read the numbers only where ``mask`` holds).
-
-    Examples
-    --------
-    >>> numbers, key_of = _numbered_where(np.array([7, 3, 7, 9]), np.array([True, False, True, True]), 10)
+    >>> numbers, key_of = _numbered(np.array([7, 3, 7, 9]), 10, np.array([True, False, True, True]))
     >>> numbers[[0, 2, 3]].tolist(), key_of.tolist()
     ([0, 0, 1], [7, 9])
     """
+    chosen = keys if mask is None else keys[mask]
     if bound <= DENSE_KEYS:
         seen = np.zeros(bound, bool)
-        seen[keys[mask]] = True
+        seen[chosen] = True
         lookup = (np.cumsum(seen) - 1).astype(np.int32)
         return lookup[keys], np.flatnonzero(seen)
-    unique = np.unique(keys[mask])
-    numbers = np.searchsorted(unique, keys).astype(np.int32)
-    return numbers, unique
+    if mask is None:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        return inverse.astype(np.int32), unique
+    unique = np.unique(chosen)
+    return np.searchsorted(unique, keys).astype(np.int32), unique
 
 
 def follow(
@@ -492,7 +482,7 @@ def follow(
     def in_segment(numbers: np.ndarray) -> np.ndarray:  # (segment, number) as one key
         return numbers if seg is None else seg * states + numbers
 
-    node, node_key = _numbered_where(in_segment(ids), kept, segments * states)
+    node, node_key = _numbered(in_segment(ids), segments * states, kept)
     window_of = np.array([-1 if w is None else w for w in [None, *windows]], np.int64)
     visits, timed, dt, dwell_times, dwell_node = loops["visit_pass"](
         ev.first, ids, ev.dropped, ev.node, ev.t, states, window_of, node, len(node_key), ev.touchpoints
@@ -515,7 +505,7 @@ def follow(
     pair_times = group_stats(pair[timed], dt, len(pair_key), loops["grouped"], scratch)
     del pair
 
-    arrival, arrival_key = _numbered_where(in_segment(nxt), kept & ~last, segments * states)
+    arrival, arrival_key = _numbered(in_segment(nxt), segments * states, kept & ~last)
     wait = group_stats(arrival[timed], dt, len(arrival_key), loops["grouped"], scratch)
 
     found: dict[str | None, Followed] = {}
